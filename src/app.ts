@@ -1,0 +1,74 @@
+import { randomUUID } from "node:crypto";
+import Fastify, { type FastifyInstance } from "fastify";
+import helmet from "@fastify/helmet";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { Runtime } from "./runtime.js";
+import { installErrorHandling } from "./http/errors-plugin.js";
+import { acceptJsonKeepingRawBody } from "./http/json-body.js";
+import { integratorScope } from "./http/integrator-api.js";
+import { sessionRepo } from "./sessions/repo.js";
+import { sessionService } from "./sessions/service.js";
+import { sessionTokens } from "./sessions/token.js";
+import { createSessionRoute, sessionRoutes } from "./sessions/routes.js";
+import { createMetrics } from "./ops/metrics.js";
+import { opsRoutes } from "./ops/routes.js";
+
+
+/** The integrator API is served twice: under our own prefix and under Veriff's `/v1`. */
+export const API_PREFIXES = ["/earthid/api", "/v1"] as const;
+
+export async function buildApp({ config, store, masterKey, tokenSecret, integrations }: Runtime): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: ["req.headers.authorization", "req.headers.cookie", "req.headers[\"x-hmac-signature\"]", "req.headers[\"vrf-hmac-signature\"]"],
+    },
+    genReqId: () => randomUUID(),
+    bodyLimit: config.bodyLimit,
+    trustProxy: true,
+    // Values are validated as sent: "123" is not a number and 123 is not a string (vendorData → 1501).
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const metrics = createMetrics();
+  const sessions = sessionService({
+    repo: sessionRepo(store.db),
+    tokens: sessionTokens(tokenSecret),
+    masterKey,
+    publicUrl: config.publicUrl,
+    onCreated: (integration) => metrics.sessionCreated(integration.isTest),
+  });
+
+  installErrorHandling(app);
+  acceptJsonKeepingRawBody(app);
+  metrics.install(app);
+  await app.register(helmet, {
+    // The API answers JSON only; /docs (below) brings its own CSP for the Swagger UI assets.
+    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    hsts: config.publicUrl.startsWith("https://") ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: { title: "EarthID Verify API", version: "1", description: "Identity verification sessions, wire-compatible with Veriff's public API v1 (also served under /v1)." },
+      servers: [{ url: config.publicUrl }],
+      components: { securitySchemes: { apiKey: { type: "apiKey", in: "header", name: "X-AUTH-CLIENT" }, signature: { type: "apiKey", in: "header", name: "X-HMAC-SIGNATURE" } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
+  await app.register(opsRoutes, { store, metrics });
+
+  for (const prefix of API_PREFIXES) {
+    await app.register(
+      async (api) => {
+        integratorScope(api, integrations);
+        await api.register(createSessionRoute, { sessions });
+        await api.register(sessionRoutes, { sessions });
+      },
+      { prefix },
+    );
+  }
+  return app;
+}

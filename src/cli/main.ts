@@ -1,0 +1,76 @@
+import { ConfigError, loadConfig } from "../config.js";
+import { openRuntime } from "../runtime.js";
+import { startServer } from "../server.js";
+import { integrationCommands } from "./integrations.js";
+
+const USAGE = `Usage: earthid <command>
+
+  serve                                 start the HTTP service (PORT, PUBLIC_URL, EARTHID_DATA_DIR, DATABASE_URL)
+  migrate                               apply database migrations and exit
+  integrations create --name N [--callback URL] [--decision-webhook URL]
+                      [--event-webhook URL] [--test] [--json]
+  integrations list [--json]
+  integrations rotate-secret ID [--json]
+  integrations deactivate ID [--json]
+
+The CLI uses the same EARTHID_DATA_DIR / DATABASE_URL as the server.`;
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processIo: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+
+/** Runs one CLI command; resolves to the process exit code (the server keeps running after 0). */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    const config = loadConfig();
+    switch (command) {
+      case "serve": {
+        const server = await startServer(config, io.out);
+        const stop = () => void server.close().then(() => process.exit(0));
+        process.once("SIGTERM", stop);
+        process.once("SIGINT", stop);
+        return 0;
+      }
+      case "migrate": {
+        const runtime = openRuntime(config);
+        try {
+          await runtime.store.migrate();
+          io.out(`migrations applied (${runtime.store.kind})\n`);
+        } finally {
+          await runtime.store.close();
+        }
+        return 0;
+      }
+      case "integrations": {
+        const runtime = openRuntime(config);
+        try {
+          await runtime.store.migrate();
+          return await integrationCommands(runtime.integrations, rest, io);
+        } finally {
+          await runtime.store.close();
+        }
+      }
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        io.out(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        io.err(`earthid: unknown command "${command}"\n${USAGE}\n`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof TypeError) {
+      io.err(`earthid: ${error.message}\n`);
+      return 2;
+    }
+    io.err(`earthid: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+

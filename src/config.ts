@@ -1,0 +1,79 @@
+import path from "node:path";
+
+/** Everything the service reads from its environment, validated once at boot. */
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  tokenSecret: string | undefined;
+  masterKey: string | undefined;
+  logLevel: string;
+  sqliteSynchronous: "NORMAL" | "FULL";
+  /** Largest JSON body accepted by API routes other than media upload, in bytes. */
+  bodyLimit: number;
+}
+
+export class ConfigError extends Error {
+  constructor(name: string, problem: string) {
+    super(`Invalid configuration: ${name} ${problem}`);
+  }
+}
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function publicUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError("PUBLIC_URL", `must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError("PUBLIC_URL", `must use http or https, got "${url.protocol}"`);
+  }
+  if (url.search || url.hash) throw new ConfigError("PUBLIC_URL", "must not carry a query or fragment");
+  return raw.replace(/\/+$/, "");
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = integer(env, "PORT", 8080, 0, 65535);
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError("DATABASE_URL", "must start with postgres:// or postgresql:// (leave it unset for the embedded SQLite store)");
+  }
+  const tokenSecret = env.EARTHID_TOKEN_SECRET || undefined;
+  if (tokenSecret !== undefined && Buffer.byteLength(tokenSecret) < 32) {
+    throw new ConfigError("EARTHID_TOKEN_SECRET", "must be at least 32 bytes long");
+  }
+  const masterKey = env.EARTHID_MASTER_KEY || undefined;
+  if (masterKey !== undefined && !/^[0-9a-fA-F]{64}$/.test(masterKey) && Buffer.from(masterKey, "base64").length !== 32) {
+    throw new ConfigError("EARTHID_MASTER_KEY", "must be 32 bytes as 64 hex digits or base64");
+  }
+  const logLevel = env.LOG_LEVEL || "info";
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError("LOG_LEVEL", `must be one of ${LOG_LEVELS.join(", ")}`);
+  const sync = (env.EARTHID_SQLITE_SYNCHRONOUS || "NORMAL").toUpperCase();
+  if (sync !== "NORMAL" && sync !== "FULL") throw new ConfigError("EARTHID_SQLITE_SYNCHRONOUS", "must be NORMAL or FULL");
+  return {
+    port,
+    host: env.HOST || "0.0.0.0",
+    publicUrl: publicUrl(env.PUBLIC_URL || `http://localhost:${port}`),
+    dataDir: path.resolve(env.EARTHID_DATA_DIR || "./data"),
+    databaseUrl,
+    tokenSecret,
+    masterKey,
+    logLevel,
+    sqliteSynchronous: sync,
+    bodyLimit: integer(env, "EARTHID_BODY_LIMIT", 1_048_576, 1024, 64 * 1_048_576),
+  };
+}

@@ -1,0 +1,18 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+
+export function hmacHex(secret: Buffer | string, data: Buffer | string): string {
+  return createHmac("sha256", secret).update(data).digest("hex");
+}
+
+const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
+
+export function isHexSha256(value: string): boolean {
+  return HEX_SHA256.test(value);
+}
+
+/** Constant-time check of a hex HMAC; either hex case is accepted, as Veriff's clients send both. */
+export function hmacMatches(secret: Buffer | string, data: Buffer | string, signature: string): boolean {
+  if (!isHexSha256(signature)) return false;
+  const expected = createHmac("sha256", secret).update(data).digest();
+  return timingSafeEqual(expected, Buffer.from(signature, "hex"));
+}

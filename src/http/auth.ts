@@ -1,0 +1,51 @@
+import type { FastifyRequest } from "fastify";
+import { apiError } from "../errors.js";
+import { hmacMatches, isHexSha256 } from "../crypto/hmac.js";
+import type { IntegrationAuth, IntegrationService } from "../integrations/service.js";
+import { isUuid } from "../sessions/service.js";
+
+/**
+ * What a route's X-HMAC-SIGNATURE covers (reference §1.3): the raw body, optionally (session
+ * creation: browsers cannot hold the secret), or one path parameter such as the session id.
+ */
+export type SignedOver = { body: "required" | "optional" } | { param: string; label: string };
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    signed?: SignedOver;
+  }
+  interface FastifyRequest {
+    integration: IntegrationAuth | null;
+    rawBody: Buffer | null;
+  }
+}
+
+function header(request: FastifyRequest, name: string, alias: string): string | undefined {
+  const value = request.headers[name] ?? request.headers[alias];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The preValidation hook of every integrator route: API key, then the signature the route asks for. */
+export function integrationAuthenticator(integrations: Pick<IntegrationService, "findByApiKey">) {
+  return async function authenticate(request: FastifyRequest): Promise<void> {
+    const apiKey = header(request, "x-auth-client", "vrf-auth-client");
+    if (!apiKey) throw apiError("AUTH_CLIENT_MISSING");
+    if (!isUuid(apiKey)) throw apiError("AUTH_CLIENT_NOT_UUID");
+    const integration = await integrations.findByApiKey(apiKey.toLowerCase());
+    if (!integration) throw apiError("INTEGRATION_NOT_FOUND");
+    if (!integration.active) throw apiError("INTEGRATION_INACTIVE");
+    request.integration = integration;
+
+    const signed = request.routeOptions.config.signed;
+    if (!signed) return;
+    const signature = header(request, "x-hmac-signature", "vrf-hmac-signature");
+    if ("body" in signed && signed.body === "optional" && signature === undefined) return;
+    if (!signature || !isHexSha256(signature)) throw apiError("SIGNATURE_MALFORMED");
+    if ("body" in signed) {
+      if (!hmacMatches(integration.secret, request.rawBody ?? Buffer.alloc(0), signature)) throw apiError("SIGNATURE_BODY_MISMATCH");
+      return;
+    }
+    const value = (request.params as Record<string, string | undefined>)[signed.param] ?? "";
+    if (!hmacMatches(integration.secret, value, signature)) throw apiError("SIGNATURE_ID_MISMATCH", { field: signed.label });
+  };
+}

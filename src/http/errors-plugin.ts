@@ -1,0 +1,46 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { ApiError, apiError } from "../errors.js";
+import { validationErrorFormatter } from "./validation-errors.js";
+
+const defaultFormatter = validationErrorFormatter();
+
+/** Maps whatever was thrown to a catalogue error; Fastify's own failures get their Veriff-style twin. */
+function toApiError(error: FastifyError, request: FastifyRequest): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error.validation) return defaultFormatter(error.validation, error.validationContext ?? "body");
+  switch (error.code) {
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return apiError("UNSUPPORTED_MEDIA_TYPE");
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return apiError("BODY_TOO_LARGE", { limit: request.routeOptions.bodyLimit ?? 0 });
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+      return apiError("MALFORMED_JSON", { detail: error.message });
+  }
+  if (error.statusCode === 429) return apiError("RATE_LIMITED", { detail: error.message });
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    const mapped = apiError("VALIDATION_FAILED", { detail: error.message });
+    return Object.assign(mapped, { statusCode: error.statusCode });
+  }
+  return apiError("INTERNAL", { requestId: request.id });
+}
+
+function sendError(reply: FastifyReply, error: ApiError) {
+  return reply
+    .code(error.statusCode)
+    .header("content-type", "application/json; charset=utf-8")
+    .send(JSON.stringify({ status: "fail", code: error.code, message: error.message }));
+}
+
+/** The one place that writes error bodies: `{"status":"fail","code","message"}` plus x-request-id. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const mapped = toApiError(error, request);
+    if (mapped.statusCode >= 500) request.log.error({ err: error }, "request failed");
+    return sendError(reply, mapped);
+  });
+  app.setNotFoundHandler((request, reply) => sendError(reply, apiError("NOT_FOUND", { what: `Route ${request.method} ${request.url.split("?")[0]}` })));
+}

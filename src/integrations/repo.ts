@@ -1,0 +1,43 @@
+import { type Kysely, sql } from "kysely";
+import type { Database, IntegrationsTable } from "../store/schema.js";
+import type { StoreKind } from "../store/db.js";
+import { INTEGRATIONS_CHANNEL } from "../store/change-signal.js";
+
+export type IntegrationRow = IntegrationsTable;
+
+export function integrationRepo(db: Kysely<Database>, kind: StoreKind) {
+  /** Tells other processes' key caches, inside the changing transaction (PostgreSQL only). */
+  const announce = async (trx: Kysely<Database>) => {
+    if (kind === "postgres") await sql`select pg_notify(${INTEGRATIONS_CHANNEL}, '')`.execute(trx);
+  };
+  return {
+    async insert(row: IntegrationRow): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto("integrations").values(row).execute();
+        await announce(trx);
+      });
+    },
+    async findByApiKey(apiKey: string): Promise<IntegrationRow | undefined> {
+      return db.selectFrom("integrations").selectAll().where("api_key", "=", apiKey).executeTakeFirst();
+    },
+    async findById(id: string): Promise<IntegrationRow | undefined> {
+      return db.selectFrom("integrations").selectAll().where("id", "=", id).executeTakeFirst();
+    },
+    async list(): Promise<IntegrationRow[]> {
+      return db.selectFrom("integrations").selectAll().orderBy("created_at").orderBy("id").execute();
+    },
+    async count(): Promise<number> {
+      const row = await db.selectFrom("integrations").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+    async update(id: string, changes: Partial<Pick<IntegrationRow, "secret_sealed" | "active">>, now: number): Promise<boolean> {
+      return db.transaction().execute(async (trx) => {
+        const result = await trx.updateTable("integrations").set({ ...changes, updated_at: now }).where("id", "=", id).executeTakeFirst();
+        await announce(trx);
+        return result.numUpdatedRows > 0n;
+      });
+    },
+  };
+}
+
+export type IntegrationRepo = ReturnType<typeof integrationRepo>;

@@ -1,0 +1,135 @@
+import { randomUUID } from "node:crypto";
+import { open, seal } from "../crypto/sealing.js";
+import type { ChangeSignal } from "../store/change-signal.js";
+import type { IntegrationRepo, IntegrationRow } from "./repo.js";
+import { checkIntegrationUrl } from "./urls.js";
+
+export interface Integration {
+  id: string;
+  name: string;
+  apiKey: string;
+  callbackUrl: string | null;
+  decisionWebhookUrl: string | null;
+  eventWebhookUrl: string | null;
+  isTest: boolean;
+  active: boolean;
+  createdAt: string;
+}
+
+/** What request authentication needs: the integration and its shared secret, opened. */
+export interface IntegrationAuth extends Integration {
+  secret: Buffer;
+}
+
+export interface CreateIntegrationOptions {
+  name: string;
+  callbackUrl?: string | undefined;
+  decisionWebhookUrl?: string | undefined;
+  eventWebhookUrl?: string | undefined;
+  isTest?: boolean | undefined;
+}
+
+export interface IntegrationServiceDeps {
+  repo: IntegrationRepo;
+  masterKey: Buffer;
+  changes: ChangeSignal;
+  now?: () => number;
+}
+
+const CACHE_LIMIT = 10_000;
+const secretAad = (id: string) => `integration-secret:${id}`;
+
+function toIntegration(row: IntegrationRow): Integration {
+  return {
+    id: row.id,
+    name: row.name,
+    apiKey: row.api_key,
+    callbackUrl: row.callback_url,
+    decisionWebhookUrl: row.decision_webhook_url,
+    eventWebhookUrl: row.event_webhook_url,
+    isTest: row.is_test === 1,
+    active: row.active === 1,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+export function integrationService({ repo, masterKey, changes, now = Date.now }: IntegrationServiceDeps) {
+  // API key -> integration (or null for an unknown key). Emptied whenever another process may have
+  // changed an integration, and by this process's own rotations and deactivations.
+  const cache = new Map<string, IntegrationAuth | null>();
+
+  const withSecret = (row: IntegrationRow): IntegrationAuth => ({
+    ...toIntegration(row),
+    secret: open(masterKey, row.secret_sealed, secretAad(row.id)),
+  });
+
+  return {
+    async createIntegration(options: CreateIntegrationOptions): Promise<Integration & { sharedSecret: string }> {
+      const name = options.name.trim();
+      if (!name) throw new TypeError("name must not be empty");
+      for (const [field, url] of [["callback", options.callbackUrl], ["decision-webhook", options.decisionWebhookUrl], ["event-webhook", options.eventWebhookUrl]] as const) {
+        if (url !== undefined) checkIntegrationUrl(field, url);
+      }
+      const id = randomUUID();
+      const sharedSecret = randomUUID();
+      const at = now();
+      const row: IntegrationRow = {
+        id,
+        name,
+        api_key: randomUUID(),
+        secret_sealed: seal(masterKey, sharedSecret, secretAad(id)),
+        callback_url: options.callbackUrl ?? null,
+        decision_webhook_url: options.decisionWebhookUrl ?? null,
+        event_webhook_url: options.eventWebhookUrl ?? null,
+        is_test: options.isTest ? 1 : 0,
+        active: 1,
+        created_at: at,
+        updated_at: at,
+      };
+      await repo.insert(row);
+      cache.clear();
+      return { ...toIntegration(row), sharedSecret };
+    },
+
+    async listIntegrations(): Promise<Integration[]> {
+      return (await repo.list()).map(toIntegration);
+    },
+
+    async countIntegrations(): Promise<number> {
+      return repo.count();
+    },
+
+    async getIntegration(id: string): Promise<Integration | undefined> {
+      const row = await repo.findById(id);
+      return row && toIntegration(row);
+    },
+
+    /** The old secret stops working at once, in this process and (through the change signal) in others. */
+    async rotateSecret(id: string): Promise<{ id: string; sharedSecret: string } | undefined> {
+      const sharedSecret = randomUUID();
+      const updated = await repo.update(id, { secret_sealed: seal(masterKey, sharedSecret, secretAad(id)) }, now());
+      cache.clear();
+      return updated ? { id, sharedSecret } : undefined;
+    },
+
+    async deactivateIntegration(id: string): Promise<boolean> {
+      const updated = await repo.update(id, { active: 0 }, now());
+      cache.clear();
+      return updated;
+    },
+
+    /** Looks an API key up, through the cache. Returns null for a key no integration has. */
+    async findByApiKey(apiKey: string): Promise<IntegrationAuth | null> {
+      if (changes.changedSinceLastCheck()) cache.clear();
+      const cached = cache.get(apiKey);
+      if (cached !== undefined) return cached;
+      const row = await repo.findByApiKey(apiKey);
+      const found = row ? withSecret(row) : null;
+      if (cache.size >= CACHE_LIMIT) cache.clear();
+      cache.set(apiKey, found);
+      return found;
+    },
+  };
+}
+
+export type IntegrationService = ReturnType<typeof integrationService>;

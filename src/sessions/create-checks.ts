@@ -1,0 +1,80 @@
+import { apiError } from "../errors.js";
+import type { ValidationRule } from "../http/validation-errors.js";
+import type { CreateSessionBody } from "./schemas.js";
+
+/** Veriff's field-specific codes for schema failures of the create body (reference §3.1, §5.3). */
+export const createSessionRules: readonly ValidationRule[] = [
+  ["verification.vendorData", "type", "VENDOR_DATA_NOT_STRING"],
+  ["verification.vendorData", "maxLength", "VENDOR_DATA_TOO_LONG"],
+  ["verification.person.dateOfBirth", "pattern", "DATE_FORMAT"],
+  ["verification.person.dateOfBirth", "type", "DATE_FORMAT"],
+  ["verification.document.firstIssue", "pattern", "DATE_FORMAT"],
+  ["verification.document.firstIssue", "type", "DATE_FORMAT"],
+  ["verification.document.type", "*", "DOCUMENT_TYPE_UNSUPPORTED"],
+  ["verification.document.country", "*", "COUNTRY_UNSUPPORTED"],
+  ["verification.document.number", "pattern", "DOCUMENT_NUMBER_INVALID"],
+  ["verification.timestamp", "*", "TIMESTAMP_FORMAT"],
+  ["verification.features", "*", "FEATURES_UNSUPPORTED"],
+];
+
+const regions = new Intl.DisplayNames(["en"], { type: "region", fallback: "none" });
+// Codes ICU names that are not states: groupings and reserved user-assigned codes.
+const NOT_COUNTRIES = new Set(["EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"]);
+
+export function isCountryCode(code: string): boolean {
+  if (!/^[A-Z]{2}$/.test(code) || NOT_COUNTRIES.has(code)) return false;
+  try {
+    return regions.of(code) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** True when `YYYY-MM-DD` names a real calendar day. */
+export function isCalendarDate(value: string): boolean {
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * The callback rule: https always; http only to a loopback host or for a test integration, so that
+ * local development works without certificates while a live integration can never send its users
+ * to a clear-text page. Anything else (other schemes, relative URLs) is refused with 1302.
+ */
+export function checkCallback(value: string, isTestIntegration: boolean): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw apiError("CALLBACK_NOT_HTTPS", { field: "verification.callback", detail: "must be an absolute URL" });
+  }
+  if (url.protocol === "https:") return;
+  if (url.protocol === "http:" && (isTestIntegration || LOOPBACK_HOSTS.has(url.hostname))) return;
+  throw apiError("CALLBACK_NOT_HTTPS", {
+    field: "verification.callback",
+    detail: url.protocol === "http:" ? "(http is accepted only for localhost and test integrations)" : `(scheme ${url.protocol} is not allowed)`,
+  });
+}
+
+/** Checks the schema cannot express: real dates, real countries, freshness, the callback rule. */
+export function checkCreateSession(body: CreateSessionBody, isTestIntegration: boolean, now: number): void {
+  const v = body.verification;
+  if (v.callback) checkCallback(v.callback, isTestIntegration);
+  const dob = v.person?.dateOfBirth;
+  if (dob && (!isCalendarDate(dob) || Date.parse(dob) > now || dob < "1900-01-01")) {
+    throw apiError("DOB_INVALID", { field: "verification.person.dateOfBirth" });
+  }
+  const firstIssue = v.document?.firstIssue;
+  if (firstIssue && !isCalendarDate(firstIssue)) throw apiError("DATE_FORMAT", { field: "verification.document.firstIssue" });
+  const country = v.document?.country;
+  if (country && !isCountryCode(country.toUpperCase())) throw apiError("COUNTRY_UNSUPPORTED", { field: "verification.document.country" });
+  if (v.timestamp) {
+    const at = Date.parse(v.timestamp);
+    if (!ISO_DATE_TIME.test(v.timestamp) || Number.isNaN(at)) throw apiError("TIMESTAMP_FORMAT", { field: "verification.timestamp" });
+    if (at < now - 3_600_000) throw apiError("TIMESTAMP_TOO_OLD", { field: "verification.timestamp" });
+  }
+  if (v.features && v.features.some((f) => f !== "selfid")) throw apiError("FEATURES_UNSUPPORTED", { field: "verification.features" });
+}

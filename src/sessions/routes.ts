@@ -1,0 +1,64 @@
+import cors from "@fastify/cors";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { validationErrorFormatter } from "../http/validation-errors.js";
+import { CreateSessionBody, ErrorBody, SessionEnvelope, SessionIdParams } from "./schemas.js";
+import type { SessionService } from "./service.js";
+import { createSessionRules } from "./create-checks.js";
+
+const authHeaders = {
+  type: "object",
+  properties: {
+    "x-auth-client": { type: "string", description: "Integration API key (UUID)" },
+    "x-hmac-signature": { type: "string", description: "Hex HMAC-SHA256 with the shared secret" },
+  },
+} as const;
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 413: ErrorBody, 415: ErrorBody };
+
+/** Session creation: the one call a browser may make (js-sdk), hence CORS and an optional signature. */
+export const createSessionRoute: FastifyPluginAsyncTypebox<{ sessions: SessionService }> = async (app, { sessions }) => {
+  await app.register(cors, {
+    delegator: (request, callback) => {
+      const open = (request.url ?? "").split("?")[0]?.endsWith("/sessions") === true;
+      callback(null, {
+        origin: open ? "*" : false,
+        methods: ["POST"],
+        allowedHeaders: ["content-type", "x-auth-client", "x-hmac-signature", "x-origin", "vrf-integration-id"],
+        exposedHeaders: ["x-auth-client", "x-hmac-signature", "vrf-auth-client", "vrf-hmac-signature", "x-request-id"],
+        maxAge: 600,
+      });
+    },
+  });
+
+  app.post("/sessions", {
+    schema: {
+      summary: "Create a verification session",
+      description: "Veriff-compatible. X-HMAC-SIGNATURE over the raw body is optional here; if sent it must be right.",
+      tags: ["sessions"],
+      headers: authHeaders,
+      body: CreateSessionBody,
+      response: { 201: SessionEnvelope, ...errors },
+    },
+    config: { signed: { body: "optional" } },
+    schemaErrorFormatter: validationErrorFormatter(createSessionRules),
+    handler: async (request, reply) => {
+      const result = await sessions.createSession({ integration: request.integration!, body: request.body });
+      return reply.code(201).send(result);
+    },
+  });
+};
+
+export const sessionRoutes: FastifyPluginAsyncTypebox<{ sessions: SessionService }> = async (app, { sessions }) => {
+  app.get("/sessions/:id", {
+    schema: {
+      summary: "Read a session's current state",
+      description: "EarthID extension. X-HMAC-SIGNATURE is the HMAC of the session id.",
+      tags: ["sessions"],
+      headers: authHeaders,
+      params: SessionIdParams,
+      response: { 200: SessionEnvelope, ...errors },
+    },
+    config: { signed: { param: "id", label: "session id" } },
+    handler: async (request) => sessions.getSession({ integration: request.integration!, id: request.params.id }),
+  });
+};

@@ -1,0 +1,64 @@
+import { Type, type Static, type TSchema } from "typebox";
+
+/** Optional fields may also be sent as null, as many generated clients do. */
+const nullable = <T extends TSchema>(schema: T) => Type.Unsafe<Static<T> | null>({ ...schema, type: [(schema as unknown as { type: string }).type, "null"] });
+const text = (maxLength: number) => nullable(Type.String({ maxLength }));
+const ISO_DATE = "^\\d{4}-\\d{2}-\\d{2}$";
+
+export const DOCUMENT_TYPES = ["PASSPORT", "ID_CARD", "DRIVERS_LICENSE", "RESIDENCE_PERMIT"] as const;
+
+export const PersonInput = Type.Object({
+  firstName: Type.Optional(text(255)),
+  lastName: Type.Optional(text(255)),
+  idNumber: Type.Optional(text(100)),
+  gender: Type.Optional(nullable(Type.String({ enum: ["M", "F", "MALE", "FEMALE"] }))),
+  dateOfBirth: Type.Optional(nullable(Type.String({ pattern: ISO_DATE }))),
+  email: Type.Optional(text(320)),
+  phoneNumber: Type.Optional(text(50)),
+});
+
+export const DocumentInput = Type.Object({
+  type: Type.Optional(nullable(Type.String({ enum: [...DOCUMENT_TYPES] }))),
+  country: Type.Optional(nullable(Type.String({ pattern: "^[A-Za-z]{2}$" }))),
+  number: Type.Optional(nullable(Type.String({ pattern: "^[A-Za-z0-9]+$", maxLength: 50 }))),
+  firstIssue: Type.Optional(nullable(Type.String({ pattern: ISO_DATE }))),
+});
+
+export const CreateSessionBody = Type.Object({
+  verification: Type.Object({
+    callback: Type.Optional(text(2048)),
+    person: Type.Optional(nullable(PersonInput)),
+    document: Type.Optional(nullable(DocumentInput)),
+    vendorData: Type.Optional(text(1000)),
+    endUserId: Type.Optional(nullable(Type.String({ format: "uuid" }))),
+    lang: Type.Optional(nullable(Type.String({ pattern: "^[A-Za-z]{2}([-_][A-Za-z]{2})?$" }))),
+    timestamp: Type.Optional(nullable(Type.String({ maxLength: 64 }))),
+    features: Type.Optional(nullable(Type.Array(Type.String(), { maxItems: 10 }))),
+  }),
+});
+export type CreateSessionBody = Static<typeof CreateSessionBody>;
+export type PersonInput = Static<typeof PersonInput>;
+export type DocumentInput = Static<typeof DocumentInput>;
+
+export const SESSION_STATUSES = ["created", "started", "submitted", "approved", "declined", "resubmission_requested", "review", "expired", "abandoned"] as const;
+
+export const SessionEnvelope = Type.Object({
+  status: Type.Literal("success"),
+  verification: Type.Object({
+    id: Type.String({ format: "uuid" }),
+    url: Type.String(),
+    vendorData: Type.Union([Type.String(), Type.Null()]),
+    host: Type.String(),
+    status: Type.String({ enum: [...SESSION_STATUSES] }),
+    sessionToken: Type.String(),
+  }),
+});
+export type SessionEnvelope = Static<typeof SessionEnvelope>;
+
+export const ErrorBody = Type.Object({
+  status: Type.Literal("fail"),
+  code: Type.String(),
+  message: Type.String(),
+});
+
+export const SessionIdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });

@@ -1,0 +1,89 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import SqliteDatabase from "better-sqlite3";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
+import pg from "pg";
+import type { Database } from "./schema.js";
+import { migrationNames, migrationProvider } from "./migrations.js";
+import { type ChangeSignal, postgresChangeSignal, sqliteChangeSignal } from "./change-signal.js";
+
+export type StoreKind = "sqlite" | "postgres";
+
+export interface Store {
+  kind: StoreKind;
+  db: Kysely<Database>;
+  /** Tells the integration-key cache when another process may have changed integrations. */
+  integrationChanges: ChangeSignal;
+  migrate(): Promise<void>;
+  /** Names of migrations not yet applied; empty when the schema is current. */
+  pendingMigrations(): Promise<string[]>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  sqliteSynchronous?: "NORMAL" | "FULL";
+  /** PostgreSQL pool size. */
+  poolSize?: number;
+}
+
+// bigint columns hold epoch milliseconds, far inside Number's exact range.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export function openStore(options: StoreOptions): Store {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openSqlite(options);
+}
+
+function openSqlite(options: StoreOptions): Store {
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const file = path.join(options.dataDir, "earthid.sqlite");
+  const sqlite = new SqliteDatabase(file);
+  sqlite.pragma("journal_mode = WAL");
+  // NORMAL keeps every commit through a process crash (the WAL is in the OS page cache);
+  // FULL also keeps it through a power loss, at one fsync per commit.
+  sqlite.pragma(`synchronous = ${options.sqliteSynchronous ?? "NORMAL"}`);
+  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma("foreign_keys = ON");
+  // Erased rows (destroyed data keys) are overwritten, not left in free pages.
+  sqlite.pragma("secure_delete = ON");
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return withMigrations("sqlite", db, sqliteChangeSignal(sqlite));
+}
+
+function openPostgres(url: string, poolSize: number): Store {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client that loses its connection must not crash the process; the next query reconnects.
+  pool.on("error", () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return withMigrations("postgres", db, postgresChangeSignal(url));
+}
+
+function withMigrations(kind: StoreKind, db: Kysely<Database>, integrationChanges: ChangeSignal): Store {
+  const migrator = new Migrator({ db, provider: migrationProvider, migrationTableName: "earthid_migrations", migrationLockTableName: "earthid_migrations_lock" });
+  return {
+    kind,
+    db,
+    integrationChanges,
+    async migrate() {
+      const { error, results } = await migrator.migrateToLatest();
+      if (error) {
+        const failed = results?.find((r) => r.status === "Error")?.migrationName;
+        throw new Error(`migration ${failed ?? "(unknown)"} failed: ${(error as Error).message}`);
+      }
+    },
+    async pendingMigrations() {
+      const known = await migrator.getMigrations();
+      const applied = new Set(known.filter((m) => m.executedAt).map((m) => m.name));
+      return migrationNames.filter((name) => !applied.has(name));
+    },
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await integrationChanges.close();
+      await db.destroy();
+    },
+  };
+}
