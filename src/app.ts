@@ -7,19 +7,16 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { Runtime } from "./runtime.js";
 import { installErrorHandling } from "./http/errors-plugin.js";
 import { acceptJsonKeepingRawBody } from "./http/json-body.js";
-import { integratorScope } from "./http/integrator-api.js";
+import { registerIntegratorApi } from "./api.js";
+import { backgroundTasks } from "./background.js";
 import { sessionRepo } from "./sessions/repo.js";
 import { sessionService } from "./sessions/service.js";
 import { sessionTokens } from "./sessions/token.js";
-import { createSessionRoute, sessionRoutes } from "./sessions/routes.js";
 import { createMetrics } from "./ops/metrics.js";
 import { opsRoutes } from "./ops/routes.js";
 
-
-/** The integrator API is served twice: under our own prefix and under Veriff's `/v1`. */
-export const API_PREFIXES = ["/earthid/api", "/v1"] as const;
-
-export async function buildApp({ config, store, masterKey, tokenSecret, integrations }: Runtime): Promise<FastifyInstance> {
+export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
+  const { config, store, masterKey, tokenSecret } = runtime;
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -60,15 +57,10 @@ export async function buildApp({ config, store, masterKey, tokenSecret, integrat
   await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
   await app.register(opsRoutes, { store, metrics });
 
-  for (const prefix of API_PREFIXES) {
-    await app.register(
-      async (api) => {
-        integratorScope(api, integrations);
-        await api.register(createSessionRoute, { sessions });
-        await api.register(sessionRoutes, { sessions });
-      },
-      { prefix },
-    );
-  }
+  await registerIntegratorApi(app, { runtime, sessions });
+
+  const tasks = backgroundTasks(runtime, app.log);
+  app.addHook("onReady", async () => tasks.forEach((task) => task.start()));
+  app.addHook("preClose", async () => void (await Promise.all(tasks.map((task) => task.stop()))));
   return app;
 }

@@ -13,6 +13,12 @@ export interface Config {
   sqliteSynchronous: "NORMAL" | "FULL";
   /** Largest JSON body accepted by API routes other than media upload, in bytes. */
   bodyLimit: number;
+  /** Unfinished sessions older than this are expired (never started) or abandoned (started). */
+  unfinishedAfterSeconds: number;
+  /** How often the sweepers (expiry, retention) run. */
+  sweepIntervalSeconds: number;
+  /** Deliver webhooks to private, loopback and link-local addresses (tests, closed networks). */
+  webhookAllowPrivate: boolean;
 }
 
 export class ConfigError extends Error {
@@ -30,6 +36,13 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return Number(raw);
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = (env[name] ?? "").toLowerCase();
+  if (raw === "" || raw === "0" || raw === "false") return false;
+  if (raw === "1" || raw === "true") return true;
+  throw new ConfigError(name, `must be 1/true or 0/false, got "${env[name]}"`);
 }
 
 function publicUrl(raw: string): string {
@@ -75,5 +88,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     sqliteSynchronous: sync,
     bodyLimit: integer(env, "EARTHID_BODY_LIMIT", 1_048_576, 1024, 64 * 1_048_576),
+    unfinishedAfterSeconds: integer(env, "EARTHID_UNFINISHED_AFTER_SECONDS", 604_800, 1, 31_536_000),
+    sweepIntervalSeconds: integer(env, "EARTHID_SWEEP_INTERVAL_SECONDS", 60, 1, 86_400),
+    webhookAllowPrivate: flag(env, "EARTHID_WEBHOOK_ALLOW_PRIVATE"),
   };
 }

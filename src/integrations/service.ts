@@ -13,6 +13,8 @@ export interface Integration {
   eventWebhookUrl: string | null;
   isTest: boolean;
   active: boolean;
+  /** Days after a decision when the session's media and personal data are erased; null keeps them. */
+  retentionDays: number | null;
   createdAt: string;
 }
 
@@ -27,6 +29,7 @@ export interface CreateIntegrationOptions {
   decisionWebhookUrl?: string | undefined;
   eventWebhookUrl?: string | undefined;
   isTest?: boolean | undefined;
+  retentionDays?: number | undefined;
 }
 
 export interface IntegrationServiceDeps {
@@ -49,6 +52,7 @@ function toIntegration(row: IntegrationRow): Integration {
     eventWebhookUrl: row.event_webhook_url,
     isTest: row.is_test === 1,
     active: row.active === 1,
+    retentionDays: row.retention_days,
     createdAt: new Date(row.created_at).toISOString(),
   };
 }
@@ -83,6 +87,7 @@ export function integrationService({ repo, masterKey, changes, now = Date.now }:
         event_webhook_url: options.eventWebhookUrl ?? null,
         is_test: options.isTest ? 1 : 0,
         active: 1,
+        retention_days: options.retentionDays ?? null,
         created_at: at,
         updated_at: at,
       };

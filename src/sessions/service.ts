@@ -59,6 +59,12 @@ export function sessionService({ repo, tokens, masterKey, publicUrl, now = Date.
         token_iat: Math.floor(at / 1000),
         created_at: at,
         updated_at: at,
+        current_attempt_id: null,
+        started_at: null,
+        submitted_at: null,
+        decided_at: null,
+        deleted_at: null,
+        erased_at: null,
       };
       await repo.insert({ session, key: { session_id: id, key_sealed: seal(masterKey, dataKey, sessionKeyAad(id)) } });
       onCreated?.(integration);

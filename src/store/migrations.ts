@@ -52,6 +52,107 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0002_lifecycle_media_webhooks": {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable("integrations").addColumn("retention_days", "integer").execute();
+      await db.schema.alterTable("sessions").addColumn("current_attempt_id", "text").execute();
+      await db.schema.alterTable("sessions").addColumn("started_at", "bigint").execute();
+      await db.schema.alterTable("sessions").addColumn("submitted_at", "bigint").execute();
+      await db.schema.alterTable("sessions").addColumn("decided_at", "bigint").execute();
+      await db.schema.alterTable("sessions").addColumn("deleted_at", "bigint").execute();
+      await db.schema.alterTable("sessions").addColumn("erased_at", "bigint").execute();
+      await db.schema.createIndex("sessions_status_updated").on("sessions").columns(["status", "updated_at"]).execute();
+      await db.schema.createIndex("sessions_decided").on("sessions").columns(["decided_at"]).execute();
+
+      await db.schema
+        .createTable("attempts")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("session_id", "text", (c) => c.notNull().references("sessions.id"))
+        .addColumn("number", "integer", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("submitted_at", "bigint")
+        .addColumn("decided_at", "bigint")
+        .addUniqueConstraint("attempts_session_number", ["session_id", "number"])
+        .execute();
+
+      await db.schema
+        .createTable("decisions")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("session_id", "text", (c) => c.notNull().references("sessions.id"))
+        .addColumn("attempt_id", "text")
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("code", "integer", (c) => c.notNull())
+        .addColumn("reason", "text")
+        .addColumn("reason_code", "integer")
+        .addColumn("decided_by", "text", (c) => c.notNull())
+        .addColumn("decided_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("decisions_session").on("decisions").columns(["session_id", "decided_at"]).execute();
+
+      await db.schema
+        .createTable("media")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("session_id", "text", (c) => c.notNull().references("sessions.id"))
+        .addColumn("attempt_id", "text", (c) => c.notNull())
+        .addColumn("context", "text", (c) => c.notNull())
+        .addColumn("mimetype", "text", (c) => c.notNull())
+        .addColumn("size", "integer", (c) => c.notNull())
+        .addColumn("width", "integer")
+        .addColumn("height", "integer")
+        .addColumn("sha256", "text", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("media_attempt").on("media").columns(["attempt_id", "created_at"]).execute();
+      await db.schema.createIndex("media_session").on("media").columns(["session_id"]).execute();
+
+      await db.schema
+        .createTable("audit_events")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("integration_id", "text", (c) => c.notNull())
+        .addColumn("session_id", "text")
+        .addColumn("type", "text", (c) => c.notNull())
+        .addColumn("actor", "text", (c) => c.notNull())
+        .addColumn("data", "text", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("audit_session").on("audit_events").columns(["session_id", "created_at"]).execute();
+      await db.schema.createIndex("audit_integration_type").on("audit_events").columns(["integration_id", "type", "created_at"]).execute();
+
+      await db.schema
+        .createTable("webhook_deliveries")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("integration_id", "text", (c) => c.notNull())
+        .addColumn("session_id", "text", (c) => c.notNull())
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("code", "integer", (c) => c.notNull())
+        .addColumn("url", "text", (c) => c.notNull())
+        .addColumn("payload_sealed", "text")
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("attempts", "integer", (c) => c.notNull())
+        .addColumn("next_attempt_at", "bigint", (c) => c.notNull())
+        .addColumn("claimed_until", "bigint")
+        .addColumn("last_attempt_at", "bigint")
+        .addColumn("last_status_code", "integer")
+        .addColumn("last_error", "text")
+        .addColumn("delivered_at", "bigint")
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("webhook_deliveries_due").on("webhook_deliveries").columns(["status", "next_attempt_at"]).execute();
+      await db.schema.createIndex("webhook_deliveries_session").on("webhook_deliveries").columns(["integration_id", "session_id", "created_at"]).execute();
+
+      await db.schema
+        .createTable("webhook_attempts")
+        .addColumn("delivery_id", "text", (c) => c.notNull())
+        .addColumn("number", "integer", (c) => c.notNull())
+        .addColumn("attempted_at", "bigint", (c) => c.notNull())
+        .addColumn("status_code", "integer")
+        .addColumn("error", "text")
+        .addColumn("duration_ms", "integer", (c) => c.notNull())
+        .addPrimaryKeyConstraint("webhook_attempts_pk", ["delivery_id", "number"])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

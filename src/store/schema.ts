@@ -1,5 +1,3 @@
-import type { Generated } from "kysely";
-
 /** Row types of every table. Times are epoch milliseconds; booleans are 0/1 on both backends. */
 export interface IntegrationsTable {
   id: string;
@@ -11,6 +9,8 @@ export interface IntegrationsTable {
   event_webhook_url: string | null;
   is_test: number;
   active: number;
+  /** Days after a decision when media and personal data are erased; null keeps them. */
+  retention_days: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -28,6 +28,95 @@ export interface SessionsTable {
   token_iat: number;
   created_at: number;
   updated_at: number;
+  current_attempt_id: string | null;
+  started_at: number | null;
+  submitted_at: number | null;
+  decided_at: number | null;
+  /** Set by DELETE: the row stays as a tombstone, invisible to the API. */
+  deleted_at: number | null;
+  /** Set when the data key was destroyed (DELETE or retention). */
+  erased_at: number | null;
+}
+
+export interface AttemptsTable {
+  id: string;
+  session_id: string;
+  number: number;
+  status: string;
+  created_at: number;
+  submitted_at: number | null;
+  decided_at: number | null;
+}
+
+export interface DecisionsTable {
+  id: string;
+  session_id: string;
+  /** Null for a session that expired before any attempt. */
+  attempt_id: string | null;
+  status: string;
+  code: number;
+  reason: string | null;
+  reason_code: number | null;
+  /** "test-mode", "operator", "engine", "reviewer", "sweeper", "integrator". */
+  decided_by: string;
+  decided_at: number;
+}
+
+export interface MediaTable {
+  id: string;
+  session_id: string;
+  attempt_id: string;
+  context: string;
+  mimetype: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  /** Of the plaintext bytes, for replaying decisions. */
+  sha256: string;
+  created_at: number;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  integration_id: string;
+  session_id: string | null;
+  type: string;
+  actor: string;
+  /** JSON; never personal data. */
+  data: string;
+  created_at: number;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  integration_id: string;
+  session_id: string;
+  /** "event" or "decision". */
+  kind: string;
+  code: number;
+  url: string;
+  /** The exact body, sealed under the master key; null once the session's data was erased. */
+  payload_sealed: string | null;
+  /** "pending", "delivered", "failed". */
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  /** A dispatcher's lease on the row while it delivers. */
+  claimed_until: number | null;
+  last_attempt_at: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: number | null;
+  created_at: number;
+}
+
+export interface WebhookAttemptsTable {
+  delivery_id: string;
+  number: number;
+  attempted_at: number;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
 }
 
 /** One row per session: deleting it makes the session's sealed data unreadable, backups included. */
@@ -36,12 +125,14 @@ export interface SessionKeysTable {
   key_sealed: string;
 }
 
-export interface SchemaChangesTable {
-  id: Generated<number>;
-}
-
 export interface Database {
   integrations: IntegrationsTable;
   sessions: SessionsTable;
   session_keys: SessionKeysTable;
+  attempts: AttemptsTable;
+  decisions: DecisionsTable;
+  media: MediaTable;
+  audit_events: AuditEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }

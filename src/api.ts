@@ -1,0 +1,29 @@
+import type { FastifyInstance } from "fastify";
+import type { Runtime } from "./runtime.js";
+import { integratorScope } from "./http/integrator-api.js";
+import type { SessionService } from "./sessions/service.js";
+import { createSessionRoute, sessionRoutes } from "./sessions/routes.js";
+
+export interface ApiServices {
+  runtime: Runtime;
+  sessions: SessionService;
+}
+
+/**
+ * The integrator API: every capability's routes, inside one authenticated, response-signing scope.
+ * Served twice, under our own prefix and under Veriff's `/v1`.
+ */
+export const API_PREFIXES = ["/earthid/api", "/v1"] as const;
+
+export async function registerIntegratorApi(app: FastifyInstance, services: ApiServices): Promise<void> {
+  for (const prefix of API_PREFIXES) {
+    await app.register(
+      async (api) => {
+        integratorScope(api, services.runtime.integrations);
+        await api.register(createSessionRoute, { sessions: services.sessions });
+        await api.register(sessionRoutes, { sessions: services.sessions });
+      },
+      { prefix },
+    );
+  }
+}

@@ -1,0 +1,41 @@
+import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { Database } from "../store/schema.js";
+import type { Actor, AuditEvent, AuditEventType } from "./events.js";
+
+export interface AuditRecord {
+  integrationId: string;
+  sessionId: string | null;
+  actor: Actor;
+  at: number;
+  event: AuditEvent;
+}
+
+/** The audit trail. `record` takes the caller's transaction: the event commits with the change. */
+export function auditRepo(db: Kysely<Database>) {
+  return {
+    async record(trx: Kysely<Database>, { integrationId, sessionId, actor, at, event }: AuditRecord): Promise<void> {
+      await trx
+        .insertInto("audit_events")
+        .values({ id: randomUUID(), integration_id: integrationId, session_id: sessionId, type: event.type, actor, data: JSON.stringify(event.data), created_at: at })
+        .execute();
+    },
+
+    async listForSession(sessionId: string) {
+      return db.selectFrom("audit_events").selectAll().where("session_id", "=", sessionId).orderBy("created_at").orderBy("id").execute();
+    },
+
+    async countSince(integrationId: string, type: AuditEventType, since: number): Promise<number> {
+      const row = await db
+        .selectFrom("audit_events")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("integration_id", "=", integrationId)
+        .where("type", "=", type)
+        .where("created_at", ">=", since)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+  };
+}
+
+export type AuditRepo = ReturnType<typeof auditRepo>;

@@ -1,0 +1,212 @@
+import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import { apiError } from "../errors.js";
+import type { Actor } from "../audit/events.js";
+import type { AuditRepo } from "../audit/repo.js";
+import { integrationRepo } from "../integrations/repo.js";
+import type { StoreKind } from "../store/db.js";
+import type { Database, DecisionsTable, IntegrationsTable, SessionsTable } from "../store/schema.js";
+import type { OutboxItem, WebhookOutbox } from "../webhooks/outbox.js";
+import { decisionPayload, eventPayload } from "../webhooks/payloads.js";
+import { type InitData, openInitData, openSessionKey } from "./init-data.js";
+import { lifecycleRepo } from "./lifecycle-repo.js";
+import {
+  DECIDABLE_FROM,
+  DECISION_CODES,
+  type DecisionStatus,
+  EVENT_CODES,
+  MAX_RESUBMISSIONS,
+  REASONS,
+  RESUBMISSION_LIMIT_REASON_CODE,
+  SUBMITTABLE_FROM,
+  type SessionStatus,
+  type Verdict,
+  forcedTestVerdict,
+  reasonCodeFits,
+} from "./lifecycle-fns.js";
+
+export interface LifecycleDeps {
+  db: Kysely<Database>;
+  kind: StoreKind;
+  masterKey: Buffer;
+  audit: Pick<AuditRepo, "record">;
+  outbox: Pick<WebhookOutbox, "enqueue" | "wake">;
+  now?: () => number;
+}
+
+/** Everything a transition needs, read under the session's lock. */
+export interface Locked {
+  trx: Kysely<Database>;
+  session: SessionsTable;
+  integration: IntegrationsTable;
+  at: number;
+  actor: Actor;
+}
+
+export interface DecideOptions {
+  sessionId: string;
+  /** When an integrator acts, its own sessions only. */
+  integrationId?: string;
+  verdict: Verdict;
+  reasonCode?: number | null;
+  reason?: string | null;
+  actor: Actor;
+}
+
+/**
+ * The session state machine of DESIGN.md. Each verb is one transaction: new state, audit event and
+ * outbox rows commit together; the dispatcher is woken after the commit.
+ */
+export function sessionLifecycle({ db, kind, masterKey, audit, outbox, now = Date.now }: LifecycleDeps) {
+  const repo = lifecycleRepo(db, kind);
+
+  const initData = async (trx: Kysely<Database>, session: SessionsTable): Promise<InitData> => {
+    if (!session.init_data_sealed) return {};
+    const key = await repo.sessionKey(trx, session.id);
+    return key ? openInitData(openSessionKey(masterKey, key), session) : {};
+  };
+
+  const webhook = (integration: IntegrationsTable, session: SessionsTable, kind: "event" | "decision", code: number, payload: unknown): OutboxItem => ({
+    integrationId: integration.id,
+    url: kind === "event" ? integration.event_webhook_url : integration.decision_webhook_url,
+    sessionId: session.id,
+    kind,
+    code,
+    payload,
+  });
+
+  /** Runs `fn` on the locked live session; a missing, deleted or foreign session is a 404. */
+  async function inLockedSession<T>(opts: { sessionId: string; integrationId?: string | undefined; actor: Actor }, fn: (locked: Locked) => Promise<T>): Promise<T> {
+    const result = await db.transaction().execute(async (trx) => {
+      const session = await repo.lock(trx, opts.sessionId, opts.integrationId);
+      if (!session) throw apiError("NOT_FOUND", { what: "Session" });
+      const integration = await integrationRepo(trx, kind).findById(session.integration_id);
+      if (!integration) throw apiError("NOT_FOUND", { what: "Session" });
+      return fn({ trx, session, integration, at: now(), actor: opts.actor });
+    });
+    outbox.wake();
+    return result;
+  }
+
+  /** created / resubmission_requested → started, with a new attempt; a started session keeps its attempt. */
+  async function openAttempt(locked: Locked): Promise<string> {
+    const { trx, session, integration, at, actor } = locked;
+    if (session.status === "started" && session.current_attempt_id) return session.current_attempt_id;
+    if (session.status !== "created" && session.status !== "resubmission_requested") {
+      throw apiError("CONFLICT", { detail: `Session is ${session.status}; no attempt can be started` });
+    }
+    const number = (await repo.lastAttemptNumber(trx, session.id)) + 1;
+    const attemptId = randomUUID();
+    await repo.insertAttempt(trx, { id: attemptId, session_id: session.id, number, status: "started", created_at: at, submitted_at: null, decided_at: null });
+    await repo.updateSession(trx, session.id, { status: "started", current_attempt_id: attemptId, started_at: session.started_at ?? at, updated_at: at });
+    await audit.record(trx, { integrationId: integration.id, sessionId: session.id, actor, at, event: { type: "session.started", data: { attemptId, attemptNumber: number } } });
+    await outbox.enqueue(trx, [webhook(integration, session, "event", EVENT_CODES.started, eventPayload(session, attemptId, 7001))]);
+    Object.assign(session, { status: "started", current_attempt_id: attemptId, updated_at: at });
+    return attemptId;
+  }
+
+  async function recordDecision(locked: Locked, status: DecisionStatus, reasonCode: number | null, reason: string | null): Promise<DecisionsTable> {
+    const { trx, session, integration, at, actor } = locked;
+    const decision: DecisionsTable = {
+      id: randomUUID(),
+      session_id: session.id,
+      attempt_id: session.current_attempt_id,
+      status,
+      code: DECISION_CODES[status],
+      reason: reason ?? (reasonCode !== null ? REASONS[reasonCode] ?? null : null),
+      reason_code: reasonCode,
+      decided_by: actor,
+      decided_at: at,
+    };
+    await repo.insertDecision(trx, decision);
+    await repo.updateSession(trx, session.id, { status, decided_at: at, updated_at: at });
+    if (session.current_attempt_id) await repo.updateAttempt(trx, session.current_attempt_id, { status, decided_at: at });
+    await audit.record(trx, {
+      integrationId: integration.id,
+      sessionId: session.id,
+      actor,
+      at,
+      event: { type: "session.decided", data: { attemptId: session.current_attempt_id, status, code: decision.code, reasonCode, decisionId: decision.id } },
+    });
+    const payload = decisionPayload(session, decision, await initData(trx, session));
+    await outbox.enqueue(trx, [webhook(integration, session, "decision", decision.code, payload)]);
+    Object.assign(session, { status, decided_at: at, updated_at: at });
+    return decision;
+  }
+
+  /** A verdict on a submitted (or in-review) attempt; the 10th resubmission request declines (539). */
+  async function decideLocked(locked: Locked, verdict: Verdict, reasonCode: number | null, reason: string | null): Promise<DecisionsTable> {
+    const status = locked.session.status as SessionStatus;
+    if (!DECIDABLE_FROM.includes(status) || (status === "review" && verdict === "review")) {
+      throw apiError("TRANSITION_NOT_ALLOWED", { status: verdict });
+    }
+    if (reasonCode !== null && !reasonCodeFits(verdict, reasonCode)) {
+      throw apiError("INVALID_PARAMETER", { field: "reasonCode", detail: `${reasonCode} is not a ${verdict} reason code` });
+    }
+    if (verdict === "resubmission_requested") {
+      const attempt = locked.session.current_attempt_id ? await repo.findAttempt(locked.trx, locked.session.current_attempt_id) : undefined;
+      if ((attempt?.number ?? 0) > MAX_RESUBMISSIONS) return recordDecision(locked, "declined", RESUBMISSION_LIMIT_REASON_CODE, null);
+    }
+    return recordDecision(locked, verdict, reasonCode, reason);
+  }
+
+  /**
+   * created → expired, started / resubmission_requested → abandoned (9104), for the sweeper and for
+   * DELETE. Returns the status set, or undefined when the session was already past that point.
+   */
+  async function endUnfinished(locked: Locked): Promise<"expired" | "abandoned" | undefined> {
+    const status = locked.session.status;
+    if (status !== "created" && status !== "started" && status !== "resubmission_requested") return undefined;
+    const ended = status === "created" ? "expired" : "abandoned";
+    await recordDecision(locked, ended, null, null);
+    return ended;
+  }
+
+  return {
+    inLockedSession,
+    openAttempt,
+    endUnfinished,
+
+    /** PATCH status=submitted: only from created or started (1304 otherwise). */
+    async submit(opts: { sessionId: string; integrationId?: string; actor: Actor }): Promise<SessionsTable> {
+      return inLockedSession(opts, async (locked) => {
+        const { trx, session, integration, at, actor } = locked;
+        if (!SUBMITTABLE_FROM.includes(session.status as SessionStatus)) throw apiError("TRANSITION_NOT_ALLOWED", { status: "submitted" });
+        const attemptId = await openAttempt(locked);
+        await repo.updateAttempt(trx, attemptId, { status: "submitted", submitted_at: at });
+        await repo.updateSession(trx, session.id, { status: "submitted", submitted_at: at, updated_at: at });
+        await audit.record(trx, { integrationId: integration.id, sessionId: session.id, actor, at, event: { type: "session.submitted", data: { attemptId } } });
+        await outbox.enqueue(trx, [webhook(integration, session, "event", EVENT_CODES.submitted, eventPayload(session, attemptId, 7002))]);
+        Object.assign(session, { status: "submitted", submitted_at: at, updated_at: at });
+        // Until the engine decides, a test integration's forced outcome applies at once and every
+        // other submission waits for a person.
+        const forced = integration.is_test === 1 ? forcedTestVerdict((await initData(trx, session)).person?.firstName) : undefined;
+        if (forced) await decideLocked({ ...locked, actor: "test-mode" }, forced, null, `Forced by test integration (person.firstName)`);
+        else await decideLocked({ ...locked, actor: "system" }, "review", null, null);
+        return session;
+      });
+    },
+
+    /** The one decide function the engine, the back-office and the operator CLI call. */
+    async decide(opts: DecideOptions): Promise<DecisionsTable> {
+      return inLockedSession(opts, (locked) => decideLocked(locked, opts.verdict, opts.reasonCode ?? null, opts.reason ?? null));
+    },
+
+    /** Expires or abandons every unfinished session created more than `maxAgeMs` ago. */
+    async sweepUnfinished(maxAgeMs: number, batch = 200): Promise<number> {
+      let ended = 0;
+      const stale = await repo.unfinishedBefore(now() - maxAgeMs, batch);
+      for (const { id } of stale) {
+        const result = await inLockedSession({ sessionId: id, actor: "sweeper" }, endUnfinished);
+        if (result) ended++;
+      }
+      return ended;
+    },
+
+    latestDecision: repo.latestDecision,
+    attempts: repo.attempts,
+    initData,
+  };
+}
+
+export type SessionLifecycle = ReturnType<typeof sessionLifecycle>;

@@ -1,0 +1,67 @@
+import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import { seal } from "../crypto/sealing.js";
+import type { Database } from "../store/schema.js";
+
+export type WebhookKind = "event" | "decision";
+
+export interface OutboxItem {
+  integrationId: string;
+  /** The integration's URL for this kind; no URL, no delivery. */
+  url: string | null;
+  sessionId: string;
+  kind: WebhookKind;
+  code: number;
+  payload: unknown;
+}
+
+export const payloadAad = (deliveryId: string) => `webhook-payload:${deliveryId}`;
+
+/**
+ * The outbox: deliveries are written in the transaction that changes the state, so a committed
+ * change always has its webhooks and a rolled-back one never does. The body is fixed here, once, as
+ * `JSON.stringify(payload)`: every retry sends the same bytes.
+ */
+export function webhookOutbox({ masterKey, now = Date.now }: { masterKey: Buffer; now?: () => number }) {
+  const listeners = new Set<() => void>();
+  return {
+    async enqueue(trx: Kysely<Database>, items: OutboxItem[]): Promise<string[]> {
+      const at = now();
+      const rows = items
+        .filter((item): item is OutboxItem & { url: string } => item.url !== null)
+        .map((item) => {
+          const id = randomUUID();
+          return {
+            id,
+            integration_id: item.integrationId,
+            session_id: item.sessionId,
+            kind: item.kind,
+            code: item.code,
+            url: item.url,
+            payload_sealed: seal(masterKey, JSON.stringify(item.payload), payloadAad(id)),
+            status: "pending",
+            attempts: 0,
+            next_attempt_at: at,
+            claimed_until: null,
+            last_attempt_at: null,
+            last_status_code: null,
+            last_error: null,
+            delivered_at: null,
+            created_at: at,
+          };
+        });
+      if (rows.length > 0) await trx.insertInto("webhook_deliveries").values(rows).execute();
+      return rows.map((r) => r.id);
+    },
+    /** Called after the enqueuing transaction committed: a dispatcher in this process starts at once. */
+    wake(): void {
+      for (const listener of listeners) listener();
+    },
+    onWake(listener: () => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+export type WebhookOutbox = ReturnType<typeof webhookOutbox>;
