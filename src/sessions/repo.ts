@@ -24,7 +24,7 @@ export function sessionRepo(db: Kysely<Database>) {
 
     /** A session of one integration; another integration's session is as absent as a missing one. */
     async findForIntegration(integrationId: string, id: string): Promise<SessionRow | undefined> {
-      return db.selectFrom("sessions").selectAll().where("id", "=", id).where("integration_id", "=", integrationId).executeTakeFirst();
+      return db.selectFrom("sessions").selectAll().where("id", "=", id).where("integration_id", "=", integrationId).where("deleted_at", "is", null).executeTakeFirst();
     },
 
     async findKey(sessionId: string): Promise<SessionKeysTable | undefined> {
