@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Runtime } from "./runtime.js";
+import { webhookDispatcherTask } from "./webhooks/task.js";
 
 /** Work the service does on its own, off the request path: sweepers, the webhook dispatcher. */
 export interface BackgroundTask {
@@ -10,9 +11,10 @@ export interface BackgroundTask {
 }
 
 /** Every instance runs these; on PostgreSQL they share the work with other instances safely. */
-export function backgroundTasks({ config, lifecycle }: Runtime, log: FastifyBaseLogger): BackgroundTask[] {
+export function backgroundTasks(runtime: Runtime, log: FastifyBaseLogger): BackgroundTask[] {
+  const { config, lifecycle } = runtime;
   const every = config.sweepIntervalSeconds * 1000;
-  return [intervalTask("expiry-sweeper", every, () => lifecycle.sweepUnfinished(config.unfinishedAfterSeconds * 1000), log)];
+  return [intervalTask("expiry-sweeper", every, () => lifecycle.sweepUnfinished(config.unfinishedAfterSeconds * 1000), log), webhookDispatcherTask(runtime, log)];
 }
 
 /** A task that runs `work` every `intervalMs` (never two at once), logging failures instead of dying. */

@@ -19,6 +19,15 @@ export interface Config {
   sweepIntervalSeconds: number;
   /** Deliver webhooks to private, loopback and link-local addresses (tests, closed networks). */
   webhookAllowPrivate: boolean;
+  /** One webhook attempt, connect to response; a claimed row's lease is three times this. */
+  webhookTimeoutSeconds: number;
+  /** Delays after the 1st, 2nd, … failed attempt (the last repeats), for webhookRetryForSeconds after creation. */
+  webhookRetryDelaysSeconds: number[];
+  webhookRetryForSeconds: number;
+  /** How often each instance looks for due retries and for webhooks other instances enqueued. */
+  webhookPollMs: number;
+  /** Webhook requests in flight at once, per instance. */
+  webhookConcurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -43,6 +52,17 @@ function flag(env: NodeJS.ProcessEnv, name: string): boolean {
   if (raw === "" || raw === "0" || raw === "false") return false;
   if (raw === "1" || raw === "true") return true;
   throw new ConfigError(name, `must be 1/true or 0/false, got "${env[name]}"`);
+}
+
+/** A comma-separated list of durations in seconds, fractions allowed: "10,60,300". */
+function seconds(env: NodeJS.ProcessEnv, name: string, fallback: readonly number[]): number[] {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return [...fallback];
+  const values = raw.split(",").map((part) => part.trim());
+  if (!values.every((value) => /^\d+(\.\d+)?$/.test(value) && Number(value) <= 86_400)) {
+    throw new ConfigError(name, `must be a comma-separated list of seconds (0 to 86400), got "${raw}"`);
+  }
+  return values.map(Number);
 }
 
 function publicUrl(raw: string): string {
@@ -91,5 +111,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     unfinishedAfterSeconds: integer(env, "EARTHID_UNFINISHED_AFTER_SECONDS", 604_800, 1, 31_536_000),
     sweepIntervalSeconds: integer(env, "EARTHID_SWEEP_INTERVAL_SECONDS", 60, 1, 86_400),
     webhookAllowPrivate: flag(env, "EARTHID_WEBHOOK_ALLOW_PRIVATE"),
+    webhookTimeoutSeconds: integer(env, "EARTHID_WEBHOOK_TIMEOUT_SECONDS", 10, 1, 60),
+    webhookRetryDelaysSeconds: seconds(env, "EARTHID_WEBHOOK_RETRY_DELAYS", [10, 60, 300, 1800, 3600]),
+    webhookRetryForSeconds: integer(env, "EARTHID_WEBHOOK_RETRY_FOR_SECONDS", 604_800, 0, 31_536_000),
+    webhookPollMs: integer(env, "EARTHID_WEBHOOK_POLL_MS", 1000, 10, 60_000),
+    webhookConcurrency: integer(env, "EARTHID_WEBHOOK_CONCURRENCY", 16, 1, 256),
   };
 }

@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterFailure } from "../../src/webhooks/retry.js";
+import { type TestServer, startTestServer, storeKind } from "../support/server.js";
+import { type Receiver, allSigned, closedPort, signatureChecks, startReceiver } from "./receiver.js";
+
+const MIN = 60_000;
+const policy = { delaysMs: [10_000, MIN, 5 * MIN, 30 * MIN, 60 * MIN], giveUpAfterMs: 7 * 24 * 60 * MIN };
+
+describe("the retry schedule", () => {
+  it("grows from 10 s to hourly, then stays hourly", () => {
+    const created = 1_000_000;
+    const next = (attempts: number, at: number) => afterFailure(policy, { createdAt: created, attempts }, at);
+    expect(next(1, created)).toEqual({ status: "pending", nextAttemptAt: created + 10_000 });
+    expect(next(2, created)).toEqual({ status: "pending", nextAttemptAt: created + MIN });
+    expect(next(4, created)).toEqual({ status: "pending", nextAttemptAt: created + 30 * MIN });
+    expect(next(5, created)).toEqual({ status: "pending", nextAttemptAt: created + 60 * MIN });
+    expect(next(90, created)).toEqual({ status: "pending", nextAttemptAt: created + 60 * MIN });
+  });
+
+  it("makes a last attempt at the 7-day mark and fails after it", () => {
+    const created = 0;
+    const deadline = policy.giveUpAfterMs;
+    expect(afterFailure(policy, { createdAt: created, attempts: 170 }, deadline - 10 * MIN)).toEqual({ status: "pending", nextAttemptAt: deadline });
+    expect(afterFailure(policy, { createdAt: created, attempts: 171 }, deadline)).toEqual({ status: "failed" });
+  });
+});
+
+describe(`a receiver that is down, then failing, then back, on ${storeKind}`, () => {
+  let server: TestServer;
+  let receiver: Receiver | undefined;
+  beforeAll(async () => {
+    server = await startTestServer({ EARTHID_WEBHOOK_ALLOW_PRIVATE: "1", EARTHID_WEBHOOK_RETRY_DELAYS: "0.1,0.2,0.4", EARTHID_WEBHOOK_POLL_MS: "50" });
+  });
+  afterAll(async () => {
+    await server.close();
+    await receiver?.close();
+  });
+
+  it("receives every webhook once it answers 2xx again, signed the same way", async () => {
+    const port = await closedPort();
+    const shop = await server.integration({ isTest: true, decisionWebhookUrl: `http://127.0.0.1:${port}/d`, eventWebhookUrl: `http://127.0.0.1:${port}/e` });
+    const sessions: string[] = [];
+    for (const firstName of ["Approve", "Decline", "Resubmit", "Someone"]) {
+      const created = await shop.api.createSession({ person: { firstName } });
+      sessions.push(created.body.verification.id);
+      await server.runtime.lifecycle.submit({ sessionId: created.body.verification.id, actor: "integrator" });
+    }
+    const db = server.runtime.store.db;
+    const ids = (await db.selectFrom("webhook_deliveries").select("id").where("session_id", "in", sessions).execute()).map((r) => r.id);
+    expect(ids).toHaveLength(12);
+
+    // Connection refused: attempts pile up, each recorded with its error.
+    await expect.poll(async () => Number((await db.selectFrom("webhook_attempts").select((eb) => eb.fn.countAll().as("n")).where("delivery_id", "in", ids).executeTakeFirstOrThrow()).n), { timeout: 5000 }).toBeGreaterThanOrEqual(24);
+    const refused = await db.selectFrom("webhook_attempts").selectAll().where("delivery_id", "in", ids).execute();
+    expect(refused.every((a) => a.status_code === null && /ECONNREFUSED/.test(a.error ?? ""))).toBe(true);
+
+    // Back up on the same port, answering 500 to the first 20 requests.
+    receiver = await startReceiver({ port, answer: (_, index) => ({ status: index < 20 ? 500 : 200 }) });
+    const all = await receiver.waitFor((received) => ids.every((id) => received.some((r, i) => i >= 20 && r.headers["x-earthid-delivery-id"] === id)), 15_000);
+    for (const request of all) expect(signatureChecks(shop.sharedSecret, request)).toEqual(allSigned);
+    await expect.poll(async () => (await db.selectFrom("webhook_deliveries").select("status").where("id", "in", ids).execute()).every((r) => r.status === "delivered"), { timeout: 5000 }).toBe(true);
+
+    const rows = await db.selectFrom("webhook_deliveries").selectAll().where("id", "in", ids).execute();
+    for (const row of rows) {
+      expect(row.last_status_code).toBe(200);
+      expect(row.last_error).toBeNull();
+      const attempts = await db.selectFrom("webhook_attempts").selectAll().where("delivery_id", "=", row.id).orderBy("number").execute();
+      expect(attempts.map((a) => a.number)).toEqual(attempts.map((_, i) => i + 1));
+      expect(attempts.length).toBe(row.attempts);
+      expect(attempts.at(-1)!.status_code).toBe(200);
+      // The attempt number sent is the one recorded.
+      const last = all.filter((r) => r.headers["x-earthid-delivery-id"] === row.id).at(-1)!;
+      expect(last.headers["x-earthid-attempt"]).toBe(String(row.attempts));
+    }
+    expect(all.filter((r) => r.headers["x-earthid-attempt"] !== "1").length).toBeGreaterThan(0);
+    const failedWith500 = await db.selectFrom("webhook_attempts").select("error").where("delivery_id", "in", ids).where("status_code", "=", 500).execute();
+    expect(failedWith500.length).toBeGreaterThan(0);
+    expect(failedWith500.every((a) => a.error === "HTTP 500")).toBe(true);
+  });
+});
+
+describe(`giving up, and timeouts, on ${storeKind}`, () => {
+  let server: TestServer;
+  let receiver: Receiver;
+  beforeAll(async () => {
+    receiver = await startReceiver({ answer: (r) => (r.path === "/slow" ? { status: 200, delayMs: 3000 } : { status: 503 }) });
+    server = await startTestServer({
+      EARTHID_WEBHOOK_ALLOW_PRIVATE: "1",
+      EARTHID_WEBHOOK_RETRY_DELAYS: "0.2",
+      EARTHID_WEBHOOK_RETRY_FOR_SECONDS: "1",
+      EARTHID_WEBHOOK_TIMEOUT_SECONDS: "1",
+      EARTHID_WEBHOOK_POLL_MS: "50",
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+    await receiver.close();
+  });
+
+  const deliveriesOf = async (url: string) => {
+    const shop = await server.integration({ isTest: true, decisionWebhookUrl: url });
+    const created = await shop.api.createSession({ person: { firstName: "Decline" } });
+    await server.runtime.lifecycle.submit({ sessionId: created.body.verification.id, actor: "integrator" });
+    return () => server.runtime.store.db.selectFrom("webhook_deliveries").selectAll().where("session_id", "=", created.body.verification.id).executeTakeFirstOrThrow();
+  };
+
+  it("marks a delivery failed once its retry window has passed", async () => {
+    const row = await deliveriesOf(`${receiver.url}/always-503`);
+    await expect.poll(async () => (await row()).status, { timeout: 5000 }).toBe("failed");
+    const final = await row();
+    expect(final.attempts).toBeGreaterThanOrEqual(3);
+    expect(final.last_status_code).toBe(503);
+    expect(final.last_error).toBe("HTTP 503");
+    expect(final.claimed_until).toBeNull();
+    // The last attempt was made at the deadline, not skipped.
+    expect(final.last_attempt_at!).toBeGreaterThanOrEqual(final.created_at + 1000);
+  });
+
+  it("counts a receiver that does not answer within the timeout as a failed attempt", async () => {
+    const row = await deliveriesOf(`${receiver.url}/slow`);
+    await expect.poll(async () => (await row()).attempts > 0 && (await row()).claimed_until === null, { timeout: 5000 }).toBe(true);
+    const first = await server.runtime.store.db.selectFrom("webhook_attempts").selectAll().where("delivery_id", "=", (await row()).id).where("number", "=", 1).executeTakeFirstOrThrow();
+    expect(first.status_code).toBeNull();
+    expect(first.error).toBe("timeout: no complete response within 1000 ms");
+    expect(first.duration_ms).toBeGreaterThanOrEqual(990);
+    expect(first.duration_ms).toBeLessThan(2000);
+  });
+});
