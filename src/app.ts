@@ -5,7 +5,7 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { Runtime } from "./runtime.js";
-import { installErrorHandling } from "./http/errors-plugin.js";
+import { answerRouterError, installErrorHandling } from "./http/errors-plugin.js";
 import { acceptJsonKeepingRawBody } from "./http/json-body.js";
 import { registerIntegratorApi } from "./api.js";
 import { backgroundTasks } from "./background.js";
@@ -27,6 +27,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     trustProxy: true,
     // Values are validated as sent: "123" is not a number and 123 is not a string (vendorData → 1501).
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    frameworkErrors: answerRouterError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const metrics = createMetrics();

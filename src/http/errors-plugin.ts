@@ -29,7 +29,37 @@ function sendError(reply: FastifyReply, error: ApiError) {
   return reply
     .code(error.statusCode)
     .header("content-type", "application/json; charset=utf-8")
+    .header("cache-control", "no-store")
     .send(JSON.stringify({ status: "fail", code: error.code, message: error.message }));
+}
+
+/**
+ * The router's own failures are answered before any hook runs, helmet's included, so the
+ * headers helmet would give a JSON error are restated here.
+ */
+const ROUTER_ERROR_HEADERS = {
+  "content-security-policy": "default-src 'none';frame-ancestors 'none'",
+  "cross-origin-opener-policy": "same-origin",
+  "cross-origin-resource-policy": "same-origin",
+  "referrer-policy": "no-referrer",
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "SAMEORIGIN",
+};
+
+/**
+ * Fastify's `frameworkErrors`: a path that is not valid percent-encoding, or a path parameter
+ * longer than any id we issue, gets a Veriff-style body instead of Fastify's own.
+ */
+export function answerRouterError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const mapped =
+    error.code === "FST_ERR_BAD_URL"
+      ? apiError("INVALID_PARAMETER", { field: "url", detail: "is not valid percent-encoding" })
+      : error.code === "FST_ERR_MAX_PARAM_LENGTH"
+        ? apiError("NOT_FOUND", { what: "Resource" })
+        : apiError("INTERNAL", { requestId: request.id });
+  if (mapped.statusCode >= 500) request.log.error({ err: error }, "request failed");
+  reply.headers({ ...ROUTER_ERROR_HEADERS, "x-request-id": request.id });
+  return sendError(reply, mapped);
 }
 
 /** The one place that writes error bodies: `{"status":"fail","code","message"}` plus x-request-id. */

@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import type { FastifyInstance } from "fastify";
 import secureJson from "secure-json-parse";
 import { apiError } from "../errors.js";
@@ -13,6 +14,8 @@ export function acceptJsonKeepingRawBody(app: FastifyInstance): void {
     const raw = body as Buffer;
     request.rawBody = raw;
     if (raw.length === 0) return done(apiError("MALFORMED_JSON", { detail: "the body is empty" }), undefined);
+    // JSON is UTF-8 (RFC 8259); decoding bad bytes to U+FFFD would store and echo text nobody sent.
+    if (!isUtf8(raw)) return done(apiError("MALFORMED_JSON", { detail: "the body is not valid UTF-8" }), undefined);
     try {
       done(null, secureJson.parse(raw.toString("utf8"), undefined, { protoAction: "remove", constructorAction: "remove" }));
     } catch (error) {

@@ -42,26 +42,48 @@ const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 /**
  * The callback rule: https always; http only to a loopback host or for a test integration, so that
  * local development works without certificates while a live integration can never send its users
- * to a clear-text page. Anything else (other schemes, relative URLs) is refused with 1302.
+ * to a clear-text page. Anything else (other schemes, relative URLs) is refused. Returns what is
+ * wrong with the URL, or undefined when it is acceptable.
  */
-export function checkCallback(value: string, isTestIntegration: boolean): void {
+export function callbackProblem(value: string, isTestIntegration: boolean): string | undefined {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw apiError("CALLBACK_NOT_HTTPS", { field: "verification.callback", detail: "must be an absolute URL" });
+    return "must be an absolute URL";
   }
-  if (url.protocol === "https:") return;
-  if (url.protocol === "http:" && (isTestIntegration || LOOPBACK_HOSTS.has(url.hostname))) return;
-  throw apiError("CALLBACK_NOT_HTTPS", {
-    field: "verification.callback",
-    detail: url.protocol === "http:" ? "(http is accepted only for localhost and test integrations)" : `(scheme ${url.protocol} is not allowed)`,
-  });
+  if (url.protocol === "https:") return undefined;
+  if (url.protocol === "http:" && (isTestIntegration || LOOPBACK_HOSTS.has(url.hostname))) return undefined;
+  return url.protocol === "http:" ? "http is accepted only for localhost and test integrations" : `scheme ${url.protocol} is not allowed`;
+}
+
+export function checkCallback(value: string, isTestIntegration: boolean): void {
+  const problem = callbackProblem(value, isTestIntegration);
+  if (problem) throw apiError("CALLBACK_NOT_HTTPS", { field: "verification.callback", detail: problem.startsWith("must") ? problem : `(${problem})` });
+}
+
+// With the u flag a surrogate range matches only surrogates that are not part of a pair.
+const NUL_OR_LONE_SURROGATE = /[\u0000\uD800-\uDFFF]/u;
+
+/**
+ * Text is stored and echoed as sent, so it must be well-formed Unicode without NUL: PostgreSQL
+ * refuses NUL in text, and a lone surrogate would come back from the store as U+FFFD. Walks the
+ * known fields only (the route drops the others), so the depth is bounded.
+ */
+function checkText(value: unknown, field: string): void {
+  if (typeof value === "string") {
+    if (NUL_OR_LONE_SURROGATE.test(value)) {
+      throw apiError("INVALID_PARAMETER", { field, detail: "must be well-formed text without NUL characters" });
+    }
+  } else if (value !== null && typeof value === "object") {
+    for (const [key, inner] of Object.entries(value)) checkText(inner, `${field}.${key}`);
+  }
 }
 
 /** Checks the schema cannot express: real dates, real countries, freshness, the callback rule. */
 export function checkCreateSession(body: CreateSessionBody, isTestIntegration: boolean, now: number): void {
   const v = body.verification;
+  checkText(v, "verification");
   if (v.callback) checkCallback(v.callback, isTestIntegration);
   const dob = v.person?.dateOfBirth;
   if (dob && (!isCalendarDate(dob) || Date.parse(dob) > now || dob < "1900-01-01")) {
@@ -73,7 +95,7 @@ export function checkCreateSession(body: CreateSessionBody, isTestIntegration: b
   if (country && !isCountryCode(country.toUpperCase())) throw apiError("COUNTRY_UNSUPPORTED", { field: "verification.document.country" });
   if (v.timestamp) {
     const at = Date.parse(v.timestamp);
-    if (!ISO_DATE_TIME.test(v.timestamp) || Number.isNaN(at)) throw apiError("TIMESTAMP_FORMAT", { field: "verification.timestamp" });
+    if (!ISO_DATE_TIME.test(v.timestamp) || Number.isNaN(at) || !isCalendarDate(v.timestamp.slice(0, 10))) throw apiError("TIMESTAMP_FORMAT", { field: "verification.timestamp" });
     if (at < now - 3_600_000) throw apiError("TIMESTAMP_TOO_OLD", { field: "verification.timestamp" });
   }
   if (v.features && v.features.some((f) => f !== "selfid")) throw apiError("FEATURES_UNSUPPORTED", { field: "verification.features" });

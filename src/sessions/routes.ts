@@ -1,7 +1,7 @@
 import cors from "@fastify/cors";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { validationErrorFormatter } from "../http/validation-errors.js";
-import { CreateSessionBody, ErrorBody, SessionEnvelope, SessionIdParams } from "./schemas.js";
+import { CreateSessionBody, ErrorBody, SessionEnvelope, SessionIdParams, knownCreateFields } from "./schemas.js";
 import type { SessionService } from "./service.js";
 import { createSessionRules } from "./create-checks.js";
 
@@ -42,7 +42,7 @@ export const createSessionRoute: FastifyPluginAsyncTypebox<{ sessions: SessionSe
     config: { signed: { body: "optional" } },
     schemaErrorFormatter: validationErrorFormatter(createSessionRules),
     handler: async (request, reply) => {
-      const result = await sessions.createSession({ integration: request.integration!, body: request.body });
+      const result = await sessions.createSession({ integration: request.integration!, body: knownCreateFields(request.body) });
       return reply.code(201).send(result);
     },
   });

@@ -1,7 +1,10 @@
 import { Type, type Static, type TSchema } from "typebox";
 
-/** Optional fields may also be sent as null, as many generated clients do. */
-const nullable = <T extends TSchema>(schema: T) => Type.Unsafe<Static<T> | null>({ ...schema, type: [(schema as unknown as { type: string }).type, "null"] });
+/** Optional fields may also be sent as null, as many generated clients do (an enum must list null too). */
+const nullable = <T extends TSchema>(schema: T) => {
+  const { type, enum: values } = schema as unknown as { type: string; enum?: unknown[] };
+  return Type.Unsafe<Static<T> | null>({ ...schema, type: [type, "null"], ...(values ? { enum: [...values, null] } : {}) });
+};
 const text = (maxLength: number) => nullable(Type.String({ maxLength }));
 const ISO_DATE = "^\\d{4}-\\d{2}-\\d{2}$";
 
@@ -39,6 +42,30 @@ export const CreateSessionBody = Type.Object({
 export type CreateSessionBody = Static<typeof CreateSessionBody>;
 export type PersonInput = Static<typeof PersonInput>;
 export type DocumentInput = Static<typeof DocumentInput>;
+
+function pick<T extends object>(value: T | null | undefined, keys: readonly (keyof T)[]): T | null | undefined {
+  if (value === null || value === undefined) return value;
+  const picked: Partial<T> = {};
+  for (const key of keys) if (value[key] !== undefined) picked[key] = value[key];
+  return picked as T;
+}
+
+const PERSON_FIELDS = Object.keys(PersonInput.properties) as (keyof PersonInput)[];
+const DOCUMENT_FIELDS = Object.keys(DocumentInput.properties) as (keyof DocumentInput)[];
+
+/**
+ * The body with only the fields the schema knows. Unknown fields are accepted and ignored: they
+ * must not reach the store (person and document are kept whole, sealed), where an unknown, deeply
+ * nested value would also be re-serialised.
+ */
+export function knownCreateFields(body: CreateSessionBody): CreateSessionBody {
+  const { callback, person, document, vendorData, endUserId, lang, timestamp, features } = body.verification;
+  const verification: CreateSessionBody["verification"] = { callback, vendorData, endUserId, lang, timestamp, features };
+  if (person !== undefined) verification.person = pick(person, PERSON_FIELDS);
+  if (document !== undefined) verification.document = pick(document, DOCUMENT_FIELDS);
+  for (const key of Object.keys(verification) as (keyof typeof verification)[]) if (verification[key] === undefined) delete verification[key];
+  return { verification };
+}
 
 export const SESSION_STATUSES = ["created", "started", "submitted", "approved", "declined", "resubmission_requested", "review", "expired", "abandoned"] as const;
 

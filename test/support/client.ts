@@ -1,4 +1,6 @@
 import { createHmac } from "node:crypto";
+import http from "node:http";
+import { expect } from "vitest";
 
 export const sign = (secret: string, data: string | Buffer) => createHmac("sha256", secret).update(data).digest("hex");
 
@@ -11,33 +13,39 @@ export interface ApiResponse {
 }
 
 export interface RequestOptions {
-  /** Raw body text; objects are JSON.stringify'd. */
+  /** Raw body: a string or a Buffer is sent as is; anything else is JSON.stringify'd. */
   body?: unknown;
   headers?: Record<string, string>;
   /** What to sign: "body" (default for POST/PATCH), a string (an id), or false for no signature. */
   signOver?: "body" | string | false;
   apiKey?: string | null;
+  /** Content-Type sent with a body; null sends none. Default application/json. */
+  contentType?: string | null;
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** An integrator's view of the API: requests carry its key and, unless told otherwise, the signature. */
 export function apiClient(baseUrl: string, apiKey: string, secret: string) {
   const request = async (method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> => {
-    const payload = options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+    const payload =
+      options.body === undefined ? undefined : typeof options.body === "string" || Buffer.isBuffer(options.body) ? options.body : JSON.stringify(options.body);
     const headers: Record<string, string> = {};
-    if (payload !== undefined) headers["content-type"] = "application/json";
+    const contentType = options.contentType === undefined ? "application/json" : options.contentType;
+    if (payload !== undefined && contentType !== null) headers["content-type"] = contentType;
     const key = options.apiKey === undefined ? apiKey : options.apiKey;
     if (key !== null) headers["x-auth-client"] = key;
     const signOver = options.signOver ?? (payload !== undefined ? "body" : false);
     if (signOver !== false) headers["x-hmac-signature"] = sign(secret, signOver === "body" ? payload ?? "" : signOver);
     const response = await fetch(`${baseUrl}${path}`, { method, headers: { ...headers, ...options.headers }, body: payload });
     const text = await response.text();
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
-    return { status: response.status, headers: response.headers, text, body };
+    return { status: response.status, headers: response.headers, text, body: parse(text) };
   };
   return {
     request,
@@ -48,3 +56,44 @@ export function apiClient(baseUrl: string, apiKey: string, secret: string) {
 }
 
 export type ApiClient = ReturnType<typeof apiClient>;
+
+/**
+ * A request exactly as given, through node:http: the path is not normalised (`..` stays), header
+ * names keep their case, and nothing is added but Host and Content-Length.
+ */
+export function rawRequest(baseUrl: string, options: { method: string; path: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<ApiResponse> {
+  const url = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: url.hostname, port: url.port, method: options.method, path: options.path, headers: options.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => {
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+        }
+        const text = Buffer.concat(chunks).toString("utf8");
+        resolve({ status: res.statusCode ?? 0, headers, text, body: parse(text) });
+      });
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(options.body);
+  });
+}
+
+/**
+ * A Veriff-style failure: the status, exactly `{"status":"fail","code","message"}` with the given
+ * code, a message naming what was wrong, and no caching.
+ */
+export function expectFail(response: ApiResponse, status: number, code: string, messagePart: string | RegExp): void {
+  const context = `${response.status} ${response.text.slice(0, 300)}`;
+  expect(response.status, context).toBe(status);
+  expect(response.headers.get("content-type"), context).toMatch(/^application\/json/);
+  expect(Object.keys(response.body ?? {}).sort(), context).toEqual(["code", "message", "status"]);
+  expect(response.body.status, context).toBe("fail");
+  expect(response.body.code, context).toBe(code);
+  if (typeof messagePart === "string") expect(response.body.message, context).toContain(messagePart);
+  else expect(response.body.message, context).toMatch(messagePart);
+  expect(response.headers.get("cache-control"), context).toBe("no-store");
+}
