@@ -3,6 +3,9 @@ import type { Runtime } from "./runtime.js";
 import { integratorScope } from "./http/integrator-api.js";
 import type { SessionService } from "./sessions/service.js";
 import { createSessionRoute, sessionRoutes } from "./sessions/routes.js";
+import { webhookRoutes } from "./webhooks/routes.js";
+import { deliveryRepo } from "./webhooks/repo.js";
+import { webhookService } from "./webhooks/service.js";
 
 export interface ApiServices {
   runtime: Runtime;
@@ -16,12 +19,15 @@ export interface ApiServices {
 export const API_PREFIXES = ["/earthid/api", "/v1"] as const;
 
 export async function registerIntegratorApi(app: FastifyInstance, services: ApiServices): Promise<void> {
+  const { store, outbox, audit } = services.runtime;
+  const webhooks = webhookService({ repo: deliveryRepo(store.db, store.kind), audit, wake: outbox.wake });
   for (const prefix of API_PREFIXES) {
     await app.register(
       async (api) => {
         integratorScope(api, services.runtime.integrations);
         await api.register(createSessionRoute, { sessions: services.sessions });
         await api.register(sessionRoutes, { sessions: services.sessions });
+        await api.register(webhookRoutes, { webhooks });
       },
       { prefix },
     );

@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from "../config.js";
 import { openRuntime } from "../runtime.js";
 import { startServer } from "../server.js";
 import { integrationCommands } from "./integrations.js";
+import { webhookCommands } from "./webhooks.js";
 
 const USAGE = `Usage: earthid <command>
 
@@ -12,6 +13,8 @@ const USAGE = `Usage: earthid <command>
   integrations list [--json]
   integrations rotate-secret ID [--json]
   integrations deactivate ID [--json]
+  webhooks list [--session ID] [--limit N] [--json]
+  webhooks resend DELIVERY_ID [--json]  send a webhook again, with the body first sent
 
 The CLI uses the same EARTHID_DATA_DIR / DATABASE_URL as the server.`;
 
@@ -50,6 +53,15 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         try {
           await runtime.store.migrate();
           return await integrationCommands(runtime.integrations, rest, io);
+        } finally {
+          await runtime.store.close();
+        }
+      }
+      case "webhooks": {
+        const runtime = openRuntime(config);
+        try {
+          await runtime.store.migrate();
+          return await webhookCommands(runtime, rest, io);
         } finally {
           await runtime.store.close();
         }

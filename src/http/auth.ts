@@ -6,9 +6,10 @@ import { isUuid } from "../sessions/service.js";
 
 /**
  * What a route's X-HMAC-SIGNATURE covers (reference §1.3): the raw body, optionally (session
- * creation: browsers cannot hold the secret), or one path parameter such as the session id.
+ * creation: browsers cannot hold the secret), or one path parameter such as the session id, or (our
+ * list endpoints) the query string exactly as sent: the bytes after the first "?", "" if none.
  */
-export type SignedOver = { body: "required" | "optional" } | { param: string; label: string };
+export type SignedOver = { body: "required" | "optional" } | { param: string; label: string } | { query: "raw" };
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -43,6 +44,12 @@ export function integrationAuthenticator(integrations: Pick<IntegrationService, 
     if (!signature || !isHexSha256(signature)) throw apiError("SIGNATURE_MALFORMED");
     if ("body" in signed) {
       if (!hmacMatches(integration.secret, request.rawBody ?? Buffer.alloc(0), signature)) throw apiError("SIGNATURE_BODY_MISMATCH");
+      return;
+    }
+    if ("query" in signed) {
+      const at = request.raw.url?.indexOf("?") ?? -1;
+      const query = at < 0 ? "" : request.raw.url!.slice(at + 1);
+      if (!hmacMatches(integration.secret, query, signature)) throw apiError("SIGNATURE_ID_MISMATCH", { field: "query string" });
       return;
     }
     const value = (request.params as Record<string, string | undefined>)[signed.param] ?? "";

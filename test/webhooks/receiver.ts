@@ -107,3 +107,12 @@ export async function closedPort(): Promise<number> {
   await probe.close();
   return probe.port;
 }
+
+/** Polls `check` until it returns true (hooks cannot use expect.poll). */
+export async function until(check: () => Promise<boolean> | boolean, timeoutMs = 10_000, what = "condition"): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

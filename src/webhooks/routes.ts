@@ -1,0 +1,82 @@
+import { type TSchema, Type } from "typebox";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { ErrorBody } from "../sessions/schemas.js";
+import { MAX_LIST, type WebhookService } from "./service.js";
+
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const DeliveryView = Type.Object({
+  id: Type.String({ format: "uuid" }),
+  sessionId: Type.String({ format: "uuid" }),
+  kind: Type.String({ enum: ["event", "decision"] }),
+  code: Type.Integer(),
+  url: Type.String(),
+  status: Type.String({ enum: ["pending", "delivered", "failed"] }),
+  attempts: Type.Integer(),
+  lastStatusCode: Nullable(Type.Integer()),
+  lastError: Nullable(Type.String()),
+  lastAttemptAt: Nullable(Type.String({ format: "date-time" })),
+  nextAttemptAt: Nullable(Type.String({ format: "date-time" })),
+  deliveredAt: Nullable(Type.String({ format: "date-time" })),
+  createdAt: Type.String({ format: "date-time" }),
+});
+
+export const ListDeliveriesQuery = Type.Object({
+  sessionId: Type.Optional(Type.String({ format: "uuid" })),
+  limit: Type.Optional(Type.String({ pattern: `^([1-9]\\d{0,2})$`, description: `default 100; at most ${MAX_LIST} are returned` })),
+});
+
+export const DeliveryList = Type.Object({ status: Type.Literal("success"), deliveries: Type.Array(DeliveryView) });
+export const DeliveryEnvelope = Type.Object({ status: Type.Literal("success"), delivery: DeliveryView });
+
+const authHeaders = {
+  type: "object",
+  properties: {
+    "x-auth-client": { type: "string", description: "Integration API key (UUID)" },
+    "x-hmac-signature": { type: "string", description: "Hex HMAC-SHA256 with the shared secret" },
+  },
+} as const;
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 415: ErrorBody };
+
+/** The integration's webhook deliveries: what was sent, how it went, and a way to send one again. */
+export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService }> = async (app, { webhooks }) => {
+  app.get("/webhooks/deliveries", {
+    schema: {
+      summary: "List webhook deliveries",
+      description:
+        "EarthID extension. The integration's deliveries, newest first, optionally of one session. X-HMAC-SIGNATURE is the HMAC of the query string exactly as sent (the bytes after \"?\", percent-encoding untouched; the empty string when there is none).",
+      tags: ["webhooks"],
+      headers: authHeaders,
+      querystring: ListDeliveriesQuery,
+      response: { 200: DeliveryList, ...errors },
+    },
+    config: { signed: { query: "raw" } },
+    handler: async (request) => {
+      const { sessionId, limit } = request.query;
+      const deliveries = await webhooks.listDeliveries({
+        integrationId: request.integration!.id,
+        ...(sessionId !== undefined ? { sessionId: sessionId.toLowerCase() } : {}),
+        ...(limit !== undefined ? { limit: Number(limit) } : {}),
+      });
+      return { status: "success" as const, deliveries };
+    },
+  });
+
+  app.post("/webhooks/deliveries/:id/resend", {
+    schema: {
+      summary: "Re-send a webhook delivery",
+      description:
+        "EarthID extension. Makes the delivery due now with its original body, even if it was delivered or failed; answers 202 and the delivery. X-HMAC-SIGNATURE is the HMAC of the raw body (`{}` or empty). 409 when the body was erased with the session's data.",
+      tags: ["webhooks"],
+      headers: authHeaders,
+      params: Type.Object({ id: Type.String({ maxLength: 100 }) }),
+      response: { 202: DeliveryEnvelope, ...errors },
+    },
+    config: { signed: { body: "required" } },
+    handler: async (request, reply) => {
+      const delivery = await webhooks.resend({ id: request.params.id, integrationId: request.integration!.id, actor: "integrator" });
+      return reply.code(202).send({ status: "success" as const, delivery });
+    },
+  });
+};
