@@ -57,6 +57,23 @@ function externalReferences(text: string): string[] {
   return refs.filter((ref) => /^([a-z][a-z0-9+.-]*:)?\/\//i.test(ref) && !ref.startsWith("data:"));
 }
 
+/**
+ * A page a browser opens: it and the stylesheets and scripts it names all load from this server, and
+ * none of them points the browser elsewhere (fonts, CDNs, validators). Returns the assets it fetched.
+ */
+async function expectSelfContainedPage(page: Response): Promise<string[]> {
+  const html = await page.text();
+  expect(externalReferences(html), page.url).toEqual([]);
+  const assets = [...html.matchAll(/(?:src|href)\s*=\s*["']([^"'#]+)["']/g)].map((m) => new URL(m[1]!, page.url).href);
+  for (const asset of assets) {
+    const res = await fetch(asset);
+    expect(res.status, asset).toBe(200);
+    const text = await res.text();
+    if (/\.(css|html?)(\?|$)/.test(asset)) expect(externalReferences(text), asset).toEqual([]);
+  }
+  return assets;
+}
+
 describe(`no network at run time (${storeKind})`, () => {
   let server: ChildServer | undefined;
   let cleanup: (() => Promise<void>) | undefined;
@@ -157,8 +174,10 @@ describe(`no network at run time (${storeKind})`, () => {
     expect((await shop.createSession({}, { apiKey: "00000000-0000-4000-8000-000000000000" })).status).toBe(401);
     const preflight = await get("/earthid/api/sessions", { method: "OPTIONS", headers: { origin: "https://shop.example", "access-control-request-method": "POST" } });
     expect(preflight.status).toBeLessThan(300);
-    // The end user's link: whatever the hosted flow serves there must not need the network either.
-    expect((await get(created[0]!.body.verification.url)).status).toBeLessThan(500);
+    // The end user's link: the hosted flow, once it exists, loads everything from this server.
+    const flow = await get(created[0]!.body.verification.url);
+    expect(flow.status).toBeLessThan(500);
+    if (flow.ok && flow.headers.get("content-type")?.includes("text/html")) await expectSelfContainedPage(flow);
 
     // Operations.
     expect((await get("/health")).status).toBe(200);
@@ -175,17 +194,10 @@ describe(`no network at run time (${storeKind})`, () => {
     // The API browser and every asset it loads, each of them same-origin.
     const docs = await get("/docs");
     expect(docs.status).toBe(200);
-    const page = await docs.text();
-    const assets = [...page.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => new URL(m[1]!, docs.url).href);
-    expect(assets.length).toBeGreaterThan(3);
-    expect(externalReferences(page)).toEqual([]);
-    for (const asset of [...assets, new URL("json", `${docs.url.replace(/\/?$/, "/")}`).href]) {
-      const res = await get(asset);
-      expect(res.status, asset).toBe(200);
-      const text = await res.text();
-      if (asset.endsWith(".css") || asset.endsWith(".html")) expect(externalReferences(text), asset).toEqual([]);
-      if (asset.endsWith("swagger-initializer.js")) expect(text).toMatch(/validatorUrl"?\s*:\s*null/);
-    }
+    const docAssets = await expectSelfContainedPage(docs);
+    expect(docAssets.length).toBeGreaterThan(3);
+    expect(await (await get(docAssets.find((a) => a.endsWith("swagger-initializer.js"))!)).text()).toMatch(/validatorUrl"?\s*:\s*null/);
+    expect((await get(new URL("json", docs.url.replace(/\/?$/, "/")).href)).status).toBe(200);
 
     expect(await server.stop()).toEqual({ code: 0, signal: null });
 
