@@ -3,6 +3,8 @@ import type { Runtime } from "./runtime.js";
 import { integratorScope } from "./http/integrator-api.js";
 import type { SessionService } from "./sessions/service.js";
 import { createSessionRoute, sessionRoutes } from "./sessions/routes.js";
+import { mediaRoutes } from "./media/routes.js";
+import { mediaServiceFor } from "./media/service.js";
 import { webhookRoutes } from "./webhooks/routes.js";
 import { deliveryRepo } from "./webhooks/repo.js";
 import { webhookService } from "./webhooks/service.js";
@@ -19,6 +21,7 @@ export interface ApiServices {
 export const API_PREFIXES = ["/earthid/api", "/v1"] as const;
 
 export async function registerIntegratorApi(app: FastifyInstance, services: ApiServices): Promise<void> {
+  const media = mediaServiceFor(services.runtime);
   const { store, outbox, audit } = services.runtime;
   const webhooks = webhookService({ repo: deliveryRepo(store.db, store.kind), audit, wake: outbox.wake });
   for (const prefix of API_PREFIXES) {
@@ -27,6 +30,7 @@ export async function registerIntegratorApi(app: FastifyInstance, services: ApiS
         integratorScope(api, services.runtime.integrations);
         await api.register(createSessionRoute, { sessions: services.sessions });
         await api.register(sessionRoutes, { sessions: services.sessions });
+        await api.register(mediaRoutes, { media });
         await api.register(webhookRoutes, { webhooks });
       },
       { prefix },

@@ -1,0 +1,91 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
+import { validationErrorFormatter } from "../http/validation-errors.js";
+import { ErrorBody } from "../sessions/schemas.js";
+import { MAX_BASE64_CHARS } from "./content.js";
+import { IdParams, MediaList, UploadBody, UploadResponse, uploadRules } from "./schemas.js";
+import type { MediaService } from "./service.js";
+
+/**
+ * Room for the JSON around the largest content, and for clients that escape "/" as "\/" or wrap
+ * base64 in lines: past this the body is refused (413) before it is read.
+ */
+export const UPLOAD_BODY_LIMIT = MAX_BASE64_CHARS + 2 * 1024 * 1024;
+
+const authHeaders = {
+  type: "object",
+  properties: {
+    "x-auth-client": { type: "string", description: "Integration API key (UUID)" },
+    "x-hmac-signature": { type: "string", description: "Hex HMAC-SHA256 with the shared secret" },
+  },
+} as const;
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody };
+
+/** Veriff's media endpoints (reference §4.3, §4.4): upload, the two lists, and the bytes. */
+export const mediaRoutes: FastifyPluginAsyncTypebox<{ media: MediaService }> = async (app, { media }) => {
+  const apiPrefix = app.prefix;
+
+  app.post("/sessions/:id/media", {
+    schema: {
+      summary: "Upload one image to the session's current attempt",
+      description:
+        "Veriff-compatible. X-HMAC-SIGNATURE over the raw body. `content` is base64 or a data URI of a JPEG, PNG, WebP or HEIC image " +
+        `(at most ${MAX_BASE64_CHARS} base64 characters); the type is read from the bytes. The first upload of an attempt starts the session.`,
+      tags: ["media"],
+      headers: authHeaders,
+      params: IdParams,
+      body: UploadBody,
+      response: { 201: UploadResponse, ...errors, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody },
+    },
+    bodyLimit: UPLOAD_BODY_LIMIT,
+    config: { signed: { body: "required" } },
+    schemaErrorFormatter: validationErrorFormatter(uploadRules),
+    handler: async (request, reply) => {
+      const result = await media.upload({ integration: request.integration!, apiPrefix, sessionId: request.params.id, image: request.body.image });
+      return reply.code(201).send(result);
+    },
+  });
+
+  app.get("/sessions/:id/media", {
+    schema: {
+      summary: "Media of the session's latest attempt",
+      description: "Veriff-compatible. X-HMAC-SIGNATURE is the HMAC of the session id.",
+      tags: ["media"],
+      headers: authHeaders,
+      params: IdParams,
+      response: { 200: MediaList, ...errors },
+    },
+    config: { signed: { param: "id", label: "session id" } },
+    handler: async (request) => media.listForSession({ integration: request.integration!, apiPrefix, sessionId: request.params.id }),
+  });
+
+  app.get("/attempts/:id/media", {
+    schema: {
+      summary: "Media of one attempt",
+      description: "Veriff-compatible. X-HMAC-SIGNATURE is the HMAC of the attempt id.",
+      tags: ["media"],
+      headers: authHeaders,
+      params: IdParams,
+      response: { 200: MediaList, ...errors },
+    },
+    config: { signed: { param: "id", label: "attempt id" } },
+    handler: async (request) => media.listForAttempt({ integration: request.integration!, apiPrefix, attemptId: request.params.id }),
+  });
+
+  app.get("/media/:id", {
+    schema: {
+      summary: "The bytes of one image, with their content type",
+      description: "Veriff-compatible. X-HMAC-SIGNATURE is the HMAC of the media id; the response's signature covers the bytes.",
+      tags: ["media"],
+      headers: authHeaders,
+      params: IdParams,
+      response: { 200: Type.Unsafe<Buffer>({ type: "string", format: "binary", description: "image/jpeg, image/png, image/webp, image/heic or image/avif" }), ...errors },
+    },
+    config: { signed: { param: "id", label: "media id" } },
+    handler: async (request, reply) => {
+      const { mimetype, bytes } = await media.download({ integration: request.integration!, mediaId: request.params.id });
+      return reply.header("content-type", mimetype).send(bytes);
+    },
+  });
+};

@@ -1,0 +1,175 @@
+import { createHash, randomUUID } from "node:crypto";
+import { apiError } from "../errors.js";
+import type { AuditRepo } from "../audit/repo.js";
+import type { IntegrationAuth } from "../integrations/service.js";
+import type { Runtime } from "../runtime.js";
+import { openSessionKey } from "../sessions/init-data.js";
+import type { SessionLifecycle } from "../sessions/lifecycle.js";
+import { OPEN_FOR_MEDIA, type SessionStatus } from "../sessions/lifecycle-fns.js";
+import { type SessionRepo, type SessionRow, sessionRepo } from "../sessions/repo.js";
+import { isUuid } from "../sessions/service.js";
+import { decodeContent } from "./content.js";
+import { checkImage } from "./image-check.js";
+import { type MediaRepo, type MediaRow, mediaRepo } from "./repo.js";
+import type { MediaItem, MediaList, UploadBody, UploadResponse } from "./schemas.js";
+import { type MediaFiles, mediaFiles } from "./storage.js";
+
+export interface MediaServiceDeps {
+  repo: MediaRepo;
+  files: MediaFiles;
+  sessions: Pick<SessionRepo, "findForIntegration">;
+  /** The session's data key; undefined once it was destroyed. */
+  dataKey: (sessionId: string) => Promise<Buffer | undefined>;
+  lifecycle: Pick<SessionLifecycle, "inLockedSession" | "openAttempt">;
+  audit: Pick<AuditRepo, "record">;
+  publicUrl: string;
+}
+
+/** Where the URLs we hand out point: the API prefix the request came in on ("/v1" or "/earthid/api"). */
+export interface Caller {
+  integration: IntegrationAuth;
+  apiPrefix: string;
+}
+
+const notFound = (what: string) => apiError("NOT_FOUND", { what });
+const ourId = (id: string) => (isUuid(id) ? id.toLowerCase() : undefined);
+
+export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit, publicUrl }: MediaServiceDeps) {
+  const item = (row: MediaRow, apiPrefix: string): MediaItem => ({
+    id: row.id,
+    name: row.context,
+    context: row.context,
+    timestamp: null,
+    size: row.size,
+    mimetype: row.mimetype,
+    url: `${publicUrl}${apiPrefix}/media/${row.id}`,
+    sessionId: row.session_id,
+    attemptId: row.attempt_id,
+  });
+
+  const list = (rows: MediaRow[], apiPrefix: string): MediaList => ({ status: "success", images: rows.map((row) => item(row, apiPrefix)), videos: [] });
+
+  const ownSession = async (integration: IntegrationAuth, id: string | undefined): Promise<SessionRow> => {
+    const session = id ? await sessions.findForIntegration(integration.id, id) : undefined;
+    if (!session) throw notFound("Session");
+    return session;
+  };
+
+  const closed = (status: string) => apiError("CONFLICT", { detail: `Session is ${status}: media can be uploaded only until it is submitted` });
+
+  return {
+    /**
+     * One image into the session's current attempt; the first upload of an attempt opens it (the
+     * session becomes started, 7001). The file is written before the row commits and removed if
+     * the transaction fails, so a row never points at nothing.
+     */
+    async upload({ integration, apiPrefix, sessionId, image }: Caller & { sessionId: string; image: UploadBody["image"] }): Promise<UploadResponse> {
+      const bytes = decodeContent(image.content);
+      const session = await ownSession(integration, ourId(sessionId));
+      // Before the costly decode; checked again under the session's lock.
+      if (!OPEN_FOR_MEDIA.includes(session.status as SessionStatus)) throw closed(session.status);
+      const checked = await checkImage(bytes);
+      const key = await dataKey(session.id);
+      if (!key) throw notFound("Session");
+
+      const mediaId = randomUUID();
+      const sha256 = createHash("sha256").update(bytes).digest("hex");
+      await files.write(session.id, mediaId, key, bytes);
+      try {
+        const row = await lifecycle.inLockedSession({ sessionId: session.id, integrationId: integration.id, actor: "integrator" }, async (locked) => {
+          if (!OPEN_FOR_MEDIA.includes(locked.session.status as SessionStatus)) throw closed(locked.session.status);
+          const attemptId = await lifecycle.openAttempt(locked);
+          const row: MediaRow = {
+            id: mediaId,
+            session_id: session.id,
+            attempt_id: attemptId,
+            context: image.context,
+            mimetype: checked.mimetype,
+            size: bytes.length,
+            width: checked.width,
+            height: checked.height,
+            sha256,
+            created_at: locked.at,
+          };
+          await repo.insert(locked.trx, row);
+          await audit.record(locked.trx, {
+            integrationId: integration.id,
+            sessionId: session.id,
+            actor: locked.actor,
+            at: locked.at,
+            event: { type: "media.uploaded", data: { attemptId, mediaId, context: row.context, mimetype: row.mimetype, size: row.size } },
+          });
+          return row;
+        });
+        return { status: "success", image: item(row, apiPrefix) };
+      } catch (error) {
+        // Sealed under the session's key either way; a file left behind is unreadable clutter, not a leak.
+        await files.remove(session.id, mediaId).catch(() => undefined);
+        throw error;
+      }
+    },
+
+    /** The latest attempt's media (reference §4.4); older attempts through listForAttempt. */
+    async listForSession({ integration, apiPrefix, sessionId }: Caller & { sessionId: string }): Promise<MediaList> {
+      const session = await ownSession(integration, ourId(sessionId));
+      if (!session.current_attempt_id || session.erased_at !== null) return list([], apiPrefix);
+      return list(await repo.listForAttempt(session.current_attempt_id), apiPrefix);
+    },
+
+    async listForAttempt({ integration, apiPrefix, attemptId }: Caller & { attemptId: string }): Promise<MediaList> {
+      const id = ourId(attemptId);
+      const attempt = id ? await repo.attemptSession(id) : undefined;
+      const session = attempt ? await sessions.findForIntegration(integration.id, attempt.session_id) : undefined;
+      if (!attempt || !session) throw notFound("Attempt");
+      return list(session.erased_at !== null ? [] : await repo.listForAttempt(attempt.id), apiPrefix);
+    },
+
+    /** The image as uploaded. Another integration's media, an erased one and a missing one all read as absent. */
+    async download({ integration, mediaId }: { integration: IntegrationAuth; mediaId: string }): Promise<{ mimetype: string; bytes: Buffer }> {
+      const id = ourId(mediaId);
+      const row = id ? await repo.find(id) : undefined;
+      const session = row ? await sessions.findForIntegration(integration.id, row.session_id) : undefined;
+      if (!row || !session || session.erased_at !== null) throw notFound("Media");
+      const key = await dataKey(session.id);
+      const bytes = key ? await files.read(session.id, row.id, key) : undefined;
+      if (!bytes) throw notFound("Media");
+      return { mimetype: row.mimetype, bytes };
+    },
+
+    /**
+     * For DELETE and retention: removes the session's media files and returns how many there were.
+     * The rows stay, as metadata (context, type, size, sha256) that decisions and the audit trail
+     * refer to; once the session is erased (erased_at) the API shows none of them. Touches no
+     * database, so it may be called anywhere; call it after the data key's destruction committed.
+     */
+    async eraseSessionMedia(sessionId: string): Promise<number> {
+      const id = ourId(sessionId);
+      return id ? files.eraseSession(id) : 0;
+    },
+  };
+}
+
+export type MediaService = ReturnType<typeof mediaService>;
+
+/** The media service over one runtime's store, keys and data directory. */
+export function mediaServiceFor(runtime: Runtime): MediaService {
+  const db = runtime.store.db;
+  const sessions = sessionRepo(db);
+  return mediaService({
+    repo: mediaRepo(db),
+    files: mediaFiles(runtime.config.dataDir),
+    sessions,
+    dataKey: async (sessionId) => {
+      const sealed = await sessions.findKey(sessionId);
+      return sealed ? openSessionKey(runtime.masterKey, sealed) : undefined;
+    },
+    lifecycle: runtime.lifecycle,
+    audit: runtime.audit,
+    publicUrl: runtime.config.publicUrl,
+  });
+}
+
+/** The same erasure without a service at hand: the files of one session under `dataDir`. */
+export function eraseSessionMedia(runtime: Pick<Runtime, "config">, sessionId: string): Promise<number> {
+  return isUuid(sessionId) ? mediaFiles(runtime.config.dataDir).eraseSession(sessionId) : Promise.resolve(0);
+}
