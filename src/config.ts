@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import path from "node:path";
 
 /** Everything the service reads from its environment, validated once at boot. */
@@ -17,6 +18,9 @@ export interface Config {
   unfinishedAfterSeconds: number;
   /** How often the sweepers (expiry, retention) run. */
   sweepIntervalSeconds: number;
+  /** DELETE /sessions/{id} per integration, counted in the store (Veriff: 5 an hour, 10 a day); 0 = no limit. */
+  deleteLimitPerHour: number;
+  deleteLimitPerDay: number;
   /** Deliver webhooks to private, loopback and link-local addresses (tests, closed networks). */
   webhookAllowPrivate: boolean;
   /** One webhook attempt, connect to response; a claimed row's lease is three times this. */
@@ -37,6 +41,9 @@ export class ConfigError extends Error {
 }
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+// 32 bytes as hex, base64 or base64url; Node's base64 decoder skips stray characters, so the text is checked.
+const MASTER_KEY_FORMS = [/^[0-9a-fA-F]{64}$/, /^[A-Za-z0-9+/]{43}=$/, /^[A-Za-z0-9_-]{43}$/];
+const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -79,18 +86,23 @@ function publicUrl(raw: string): string {
   return raw.replace(/\/+$/, "");
 }
 
+function listenHost(raw: string): string {
+  if (isIP(raw) === 0 && !HOST_NAME.test(raw)) throw new ConfigError("HOST", `must be an IP address or a host name, got "${raw}"`);
+  return raw;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = integer(env, "PORT", 8080, 0, 65535);
   const databaseUrl = env.DATABASE_URL || undefined;
-  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new ConfigError("DATABASE_URL", "must start with postgres:// or postgresql:// (leave it unset for the embedded SQLite store)");
+  if (databaseUrl && (!/^postgres(ql)?:\/\//.test(databaseUrl) || !URL.canParse(databaseUrl))) {
+    throw new ConfigError("DATABASE_URL", "must be a postgres:// or postgresql:// URL (leave it unset for the embedded SQLite store)");
   }
   const tokenSecret = env.EARTHID_TOKEN_SECRET || undefined;
   if (tokenSecret !== undefined && Buffer.byteLength(tokenSecret) < 32) {
     throw new ConfigError("EARTHID_TOKEN_SECRET", "must be at least 32 bytes long");
   }
   const masterKey = env.EARTHID_MASTER_KEY || undefined;
-  if (masterKey !== undefined && !/^[0-9a-fA-F]{64}$/.test(masterKey) && Buffer.from(masterKey, "base64").length !== 32) {
+  if (masterKey !== undefined && !MASTER_KEY_FORMS.some((form) => form.test(masterKey))) {
     throw new ConfigError("EARTHID_MASTER_KEY", "must be 32 bytes as 64 hex digits or base64");
   }
   const logLevel = env.LOG_LEVEL || "info";
@@ -99,7 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (sync !== "NORMAL" && sync !== "FULL") throw new ConfigError("EARTHID_SQLITE_SYNCHRONOUS", "must be NORMAL or FULL");
   return {
     port,
-    host: env.HOST || "0.0.0.0",
+    host: listenHost(env.HOST || "0.0.0.0"),
     publicUrl: publicUrl(env.PUBLIC_URL || `http://localhost:${port}`),
     dataDir: path.resolve(env.EARTHID_DATA_DIR || "./data"),
     databaseUrl,
@@ -110,6 +122,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: integer(env, "EARTHID_BODY_LIMIT", 1_048_576, 1024, 64 * 1_048_576),
     unfinishedAfterSeconds: integer(env, "EARTHID_UNFINISHED_AFTER_SECONDS", 604_800, 1, 31_536_000),
     sweepIntervalSeconds: integer(env, "EARTHID_SWEEP_INTERVAL_SECONDS", 60, 1, 86_400),
+    deleteLimitPerHour: integer(env, "EARTHID_DELETE_LIMIT_PER_HOUR", 5, 0, 1_000_000),
+    deleteLimitPerDay: integer(env, "EARTHID_DELETE_LIMIT_PER_DAY", 10, 0, 1_000_000),
     webhookAllowPrivate: flag(env, "EARTHID_WEBHOOK_ALLOW_PRIVATE"),
     webhookTimeoutSeconds: integer(env, "EARTHID_WEBHOOK_TIMEOUT_SECONDS", 10, 1, 60),
     webhookRetryDelaysSeconds: seconds(env, "EARTHID_WEBHOOK_RETRY_DELAYS", [10, 60, 300, 1800, 3600]),

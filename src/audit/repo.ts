@@ -25,6 +25,20 @@ export function auditRepo(db: Kysely<Database>) {
       return db.selectFrom("audit_events").selectAll().where("session_id", "=", sessionId).orderBy("created_at").orderBy("id").execute();
     },
 
+    /** When the integration's `type` events since `since` happened, newest first, in the caller's transaction. */
+    async recentTimes(trx: Kysely<Database>, integrationId: string, type: AuditEventType, since: number, limit: number): Promise<number[]> {
+      const rows = await trx
+        .selectFrom("audit_events")
+        .select("created_at")
+        .where("integration_id", "=", integrationId)
+        .where("type", "=", type)
+        .where("created_at", ">", since)
+        .orderBy("created_at", "desc")
+        .limit(limit)
+        .execute();
+      return rows.map((row) => Number(row.created_at));
+    },
+
     async countSince(integrationId: string, type: AuditEventType, since: number): Promise<number> {
       const row = await db
         .selectFrom("audit_events")

@@ -34,7 +34,14 @@ export const DECIDABLE_FROM: readonly SessionStatus[] = ["submitted", "review"];
 /** Statuses from which media may be uploaded (the first upload of an attempt starts it). */
 export const OPEN_FOR_MEDIA: readonly SessionStatus[] = ["created", "started", "resubmission_requested"];
 
-export const SUBMITTABLE_FROM: readonly SessionStatus[] = ["created", "started"];
+/**
+ * PATCH status=submitted. Veriff names created and started; after resubmission_requested the submit
+ * itself opens the new attempt (as a media upload would), passing through started.
+ */
+export const SUBMITTABLE_FROM: readonly SessionStatus[] = ["created", "started", "resubmission_requested"];
+
+/** Statuses whose current attempt is still open: a decision closes it with its own status. */
+export const ATTEMPT_OPEN: readonly SessionStatus[] = ["started", "submitted", "review"];
 
 /** Final: nothing more happens to the session. */
 export const FINAL: readonly SessionStatus[] = ["approved", "declined", "expired", "abandoned"];

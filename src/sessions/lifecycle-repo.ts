@@ -1,4 +1,4 @@
-import type { Kysely, Updateable } from "kysely";
+import { type Kysely, type Updateable, sql } from "kysely";
 import type { StoreKind } from "../store/db.js";
 import type { AttemptsTable, Database, DecisionsTable, SessionsTable } from "../store/schema.js";
 
@@ -45,6 +45,35 @@ export function lifecycleRepo(db: Kysely<Database>, kind: StoreKind) {
       return trx.selectFrom("session_keys").selectAll().where("session_id", "=", sessionId).executeTakeFirst();
     },
 
+    /** Destroys the session's data key: what was sealed under it can never be opened again. */
+    async destroySessionKey(trx: Kysely<Database>, sessionId: string): Promise<void> {
+      await trx.deleteFrom("session_keys").where("session_id", "=", sessionId).execute();
+    },
+
+    /**
+     * Serialises the integration's deletions until the transaction ends, so that two instances
+     * cannot both pass the deletion rate limit (PostgreSQL; SQLite has one writer anyway).
+     */
+    async serialiseDeletions(trx: Kysely<Database>, integrationId: string): Promise<void> {
+      if (kind === "postgres") await sql`select pg_advisory_xact_lock(hashtext(${`earthid:delete:${integrationId}`}))`.execute(trx);
+    },
+
+    /** Final sessions of one integration decided before `cutoff` whose data is still there: retention's work list. */
+    async erasableBefore(integrationId: string, statuses: readonly string[], cutoff: number, limit: number): Promise<string[]> {
+      const rows = await db
+        .selectFrom("sessions")
+        .select("id")
+        .where("integration_id", "=", integrationId)
+        .where("status", "in", [...statuses])
+        .where("decided_at", "<", cutoff)
+        .where("erased_at", "is", null)
+        .where("deleted_at", "is", null)
+        .orderBy("decided_at")
+        .limit(limit)
+        .execute();
+      return rows.map((row) => row.id);
+    },
+
     /** Unfinished sessions created before `cutoff`, oldest first: the expiry sweeper's work list. */
     async unfinishedBefore(cutoff: number, limit: number): Promise<Pick<SessionsTable, "id" | "status">[]> {
       return db
@@ -56,6 +85,15 @@ export function lifecycleRepo(db: Kysely<Database>, kind: StoreKind) {
         .orderBy("created_at")
         .limit(limit)
         .execute();
+    },
+
+    /** Any session, deleted ones included: the operator's view. */
+    async findAny(sessionId: string): Promise<SessionsTable | undefined> {
+      return db.selectFrom("sessions").selectAll().where("id", "=", sessionId).executeTakeFirst();
+    },
+
+    async decisions(sessionId: string): Promise<DecisionsTable[]> {
+      return db.selectFrom("decisions").selectAll().where("session_id", "=", sessionId).orderBy("decided_at").orderBy("id").execute();
     },
 
     async latestDecision(sessionId: string): Promise<DecisionsTable | undefined> {

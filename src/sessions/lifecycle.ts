@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
-import { apiError } from "../errors.js";
+import { ApiError, apiError } from "../errors.js";
 import type { Actor } from "../audit/events.js";
 import type { AuditRepo } from "../audit/repo.js";
 import { integrationRepo } from "../integrations/repo.js";
@@ -11,6 +11,7 @@ import { decisionPayload, eventPayload } from "../webhooks/payloads.js";
 import { type InitData, openInitData, openSessionKey } from "./init-data.js";
 import { lifecycleRepo } from "./lifecycle-repo.js";
 import {
+  ATTEMPT_OPEN,
   DECIDABLE_FROM,
   DECISION_CODES,
   type DecisionStatus,
@@ -106,7 +107,10 @@ export function sessionLifecycle({ db, kind, masterKey, audit, outbox, now = Dat
   }
 
   async function recordDecision(locked: Locked, status: DecisionStatus, reasonCode: number | null, reason: string | null): Promise<DecisionsTable> {
-    const { trx, session, integration, at, actor } = locked;
+    const { trx, session, integration, actor } = locked;
+    // Strictly after the session's previous decision, so that "latest decision" is never a tie.
+    const at = Math.max(locked.at, (session.decided_at ?? 0) + 1);
+    const attemptOpen = ATTEMPT_OPEN.includes(session.status as SessionStatus);
     const decision: DecisionsTable = {
       id: randomUUID(),
       session_id: session.id,
@@ -120,7 +124,8 @@ export function sessionLifecycle({ db, kind, masterKey, audit, outbox, now = Dat
     };
     await repo.insertDecision(trx, decision);
     await repo.updateSession(trx, session.id, { status, decided_at: at, updated_at: at });
-    if (session.current_attempt_id) await repo.updateAttempt(trx, session.current_attempt_id, { status, decided_at: at });
+    // An attempt already closed by a resubmission request keeps its status when the session is abandoned.
+    if (session.current_attempt_id && attemptOpen) await repo.updateAttempt(trx, session.current_attempt_id, { status, decided_at: at });
     await audit.record(trx, {
       integrationId: integration.id,
       sessionId: session.id,
@@ -197,14 +202,21 @@ export function sessionLifecycle({ db, kind, masterKey, audit, outbox, now = Dat
       let ended = 0;
       const stale = await repo.unfinishedBefore(now() - maxAgeMs, batch);
       for (const { id } of stale) {
-        const result = await inLockedSession({ sessionId: id, actor: "sweeper" }, endUnfinished);
-        if (result) ended++;
+        try {
+          if (await inLockedSession({ sessionId: id, actor: "sweeper" }, endUnfinished)) ended++;
+        } catch (error) {
+          // Deleted since the list was read: nothing left to end. Anything else is a real failure.
+          if (!(error instanceof ApiError && error.errorName === "NOT_FOUND")) throw error;
+        }
       }
       return ended;
     },
 
     latestDecision: repo.latestDecision,
     attempts: repo.attempts,
+    /** The operator's view: any session by id, deleted ones included, and every decision it had. */
+    findAny: repo.findAny,
+    decisions: repo.decisions,
     initData,
   };
 }
