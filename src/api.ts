@@ -5,6 +5,7 @@ import type { SessionService } from "./sessions/service.js";
 import { createSessionRoute, sessionRoutes } from "./sessions/routes.js";
 import { mediaRoutes } from "./media/routes.js";
 import { mediaServiceFor } from "./media/service.js";
+import { sessionLifecycleApi } from "./sessions/lifecycle-routes.js";
 import { webhookRoutes } from "./webhooks/routes.js";
 import { deliveryRepo } from "./webhooks/repo.js";
 import { webhookService } from "./webhooks/service.js";
@@ -31,6 +32,7 @@ export async function registerIntegratorApi(app: FastifyInstance, services: ApiS
         await api.register(createSessionRoute, { sessions: services.sessions });
         await api.register(sessionRoutes, { sessions: services.sessions });
         await api.register(mediaRoutes, { media });
+        await api.register(sessionLifecycleApi, services);
         await api.register(webhookRoutes, { webhooks });
       },
       { prefix },

@@ -1,0 +1,133 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { apiError } from "../errors.js";
+import { validationErrorFormatter } from "../http/validation-errors.js";
+import type { Runtime } from "../runtime.js";
+import { DeletionRateLimited, type SessionErasure, runtimeErasure } from "./erasure.js";
+import type { SessionLifecycle } from "./lifecycle.js";
+import { type LifecycleReads, lifecycleReads } from "./lifecycle-reads.js";
+import { sessionListRepo } from "./list-repo.js";
+import { sessionListRoutes } from "./list-routes.js";
+import { sessionList } from "./list-service.js";
+import { sessionRepo } from "./repo.js";
+import { sessionTokens } from "./token.js";
+import { AttemptsResponse, DecisionResponse, DeletedResponse, PersonResponse, SubmitBody, submitRules } from "./lifecycle-schemas.js";
+import { ErrorBody, SessionEnvelope, SessionIdParams } from "./schemas.js";
+import { type SessionService, isUuid } from "./service.js";
+
+export interface LifecycleRouteDeps {
+  sessions: Pick<SessionService, "getSession">;
+  lifecycle: Pick<SessionLifecycle, "submit">;
+  reads: LifecycleReads;
+  erasure: Pick<SessionErasure, "deleteSession">;
+}
+
+const authHeaders = {
+  type: "object",
+  properties: {
+    "x-auth-client": { type: "string", description: "Integration API key (UUID)" },
+    "x-hmac-signature": { type: "string", description: "Hex HMAC-SHA256 with the shared secret" },
+  },
+} as const;
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody };
+const signedOverId = { signed: { param: "id", label: "session id" } } as const;
+
+/** PATCH (submit), DELETE, and the decision / person / attempts reads of one session. */
+export const lifecycleRoutes: FastifyPluginAsyncTypebox<LifecycleRouteDeps> = async (app, { sessions, lifecycle, reads, erasure }) => {
+  app.patch("/sessions/:id", {
+    schema: {
+      summary: "Submit the session",
+      description:
+        "Veriff-compatible. Body `{\"verification\":{\"status\":\"submitted\"}}`; X-HMAC-SIGNATURE over the raw body. Allowed from created and started " +
+        "(and from resubmission_requested, where it opens the new attempt); 1304 otherwise. Answers the session as GET does, in the status it reached.",
+      tags: ["sessions"],
+      headers: authHeaders,
+      params: SessionIdParams,
+      body: SubmitBody,
+      response: { 200: SessionEnvelope, ...errors, 413: ErrorBody, 415: ErrorBody },
+    },
+    config: { signed: { body: "required" } },
+    schemaErrorFormatter: validationErrorFormatter(submitRules),
+    handler: async (request) => {
+      const integration = request.integration!;
+      const { id } = request.params;
+      if (!isUuid(id)) throw apiError("NOT_FOUND", { what: "Session" });
+      const { status } = request.body.verification;
+      if (status !== "submitted") throw apiError("INVALID_STATUS", { detail: `${JSON.stringify(status)}; the only status that can be set is "submitted"` });
+      await lifecycle.submit({ sessionId: id.toLowerCase(), integrationId: integration.id, actor: "integrator" });
+      return sessions.getSession({ integration, id });
+    },
+  });
+
+  app.delete("/sessions/:id", {
+    schema: {
+      summary: "Delete the session and erase its data",
+      description:
+        "Veriff-compatible; X-HMAC-SIGNATURE over the session id. Allowed in created, started, approved, declined, resubmission_requested, " +
+        "expired and abandoned (1306 while submitted, 1305 in review). Media and personal data are erased at once; an unfinished session " +
+        "first gets its expired (created) or abandoned decision webhook. Rate-limited per integration (default 5 an hour, 10 a day: 429).",
+      tags: ["sessions"],
+      headers: authHeaders,
+      params: SessionIdParams,
+      response: { 200: DeletedResponse, ...errors, 429: ErrorBody },
+    },
+    config: signedOverId,
+    handler: async (request, reply) => {
+      try {
+        return await erasure.deleteSession({ integrationId: request.integration!.id, sessionId: request.params.id });
+      } catch (error) {
+        if (error instanceof DeletionRateLimited) reply.header("retry-after", String(error.retryAfterSeconds));
+        throw error;
+      }
+    },
+  });
+
+  app.get("/sessions/:id/decision", {
+    schema: {
+      summary: "The session's latest decision",
+      description: "Veriff-compatible; signed over the session id. `verification` is null until there is a decision; then the decision webhook's body.",
+      tags: ["sessions"],
+      headers: authHeaders,
+      params: SessionIdParams,
+      response: { 200: DecisionResponse, ...errors },
+    },
+    config: signedOverId,
+    handler: async (request) => reads.decision(request.integration!.id, request.params.id),
+  });
+
+  app.get("/sessions/:id/person", {
+    schema: {
+      summary: "The session's person",
+      description: "Veriff-compatible; signed over the session id. The person data sent at creation; pepSanctionMatches is always empty.",
+      tags: ["sessions"],
+      headers: authHeaders,
+      params: SessionIdParams,
+      response: { 200: PersonResponse, ...errors },
+    },
+    config: signedOverId,
+    handler: async (request) => reads.person(request.integration!.id, request.params.id),
+  });
+
+  app.get("/sessions/:id/attempts", {
+    schema: {
+      summary: "The session's attempts",
+      description: "Veriff-compatible; signed over the session id. Oldest first; a resubmission opens a new attempt.",
+      tags: ["sessions"],
+      headers: authHeaders,
+      params: SessionIdParams,
+      response: { 200: AttemptsResponse, ...errors },
+    },
+    config: signedOverId,
+    handler: async (request) => reads.attempts(request.integration!.id, request.params.id),
+  });
+};
+
+/** Everything above and the session list, wired over the runtime: what api.ts registers. */
+export const sessionLifecycleApi: FastifyPluginAsyncTypebox<{ runtime: Runtime; sessions: SessionService }> = async (app, { runtime, sessions }) => {
+  const { store, lifecycle, config, tokenSecret } = runtime;
+  const erasure = runtimeErasure(runtime, (error, sessionId) => app.log.warn({ err: error, sessionId }, "media files of an erased session were not all removed"));
+  const reads = lifecycleReads({ db: store.db, repo: sessionRepo(store.db), lifecycle });
+  const list = sessionList({ repo: sessionListRepo(store.db), tokens: sessionTokens(tokenSecret), publicUrl: config.publicUrl });
+  await app.register(lifecycleRoutes, { sessions, lifecycle, reads, erasure });
+  await app.register(sessionListRoutes, { list });
+};

@@ -1,0 +1,52 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
+import { LIST_MAX_LIMIT, type SessionList } from "./list-service.js";
+import { ErrorBody, SESSION_STATUSES, SessionEnvelope } from "./schemas.js";
+
+const ListQuerystring = Type.Object(
+  {
+    vendorData: Type.Optional(Type.String({ maxLength: 1000, description: "Exact match" })),
+    status: Type.Optional(Type.String({ enum: [...SESSION_STATUSES] })),
+    limit: Type.Optional(Type.String({ pattern: "^[0-9]{1,3}$", description: `1 to ${LIST_MAX_LIMIT}, default 20` })),
+    cursor: Type.Optional(Type.String({ maxLength: 200, pattern: "^[A-Za-z0-9_-]+$", description: "nextCursor of the previous page" })),
+  },
+  { additionalProperties: false },
+);
+
+const ListItem = Type.Object({
+  ...SessionEnvelope.properties.verification.properties,
+  createdAt: Type.String({ description: "ISO 8601" }),
+  updatedAt: Type.String({ description: "ISO 8601" }),
+});
+
+const ListResponse = Type.Object({
+  status: Type.Literal("success"),
+  verifications: Type.Array(ListItem),
+  nextCursor: Type.Union([Type.String(), Type.Null()], { description: "Pass as cursor for the next page; null on the last page" }),
+});
+
+const authHeaders = {
+  type: "object",
+  properties: {
+    "x-auth-client": { type: "string", description: "Integration API key (UUID)" },
+    "x-hmac-signature": { type: "string", description: "Hex HMAC-SHA256 of the query string exactly as sent (the bytes after \"?\"; \"\" when there is none)" },
+  },
+} as const;
+
+export const sessionListRoutes: FastifyPluginAsyncTypebox<{ list: SessionList }> = async (app, { list }) => {
+  app.get("/sessions", {
+    schema: {
+      summary: "List the integration's sessions",
+      description:
+        "EarthID extension (Veriff has none). Newest first; deleted sessions are not listed. X-HMAC-SIGNATURE is the HMAC-SHA256 of the raw " +
+        "query string as sent on the request line: everything after the first \"?\", percent-encoding and parameter order untouched; the " +
+        "empty string when the URL has no query. Unknown parameters are refused (1104). Page with `cursor` = the previous page's nextCursor.",
+      tags: ["sessions"],
+      headers: authHeaders,
+      querystring: ListQuerystring,
+      response: { 200: ListResponse, 400: ErrorBody, 401: ErrorBody },
+    },
+    config: { signed: { query: "raw" } },
+    handler: async (request) => list.list(request.integration!.id, request.query),
+  });
+};
