@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Runtime } from "./runtime.js";
 import { webhookDispatcherTask } from "./webhooks/task.js";
+import { runtimeRetention } from "./sessions/retention.js";
 
 /** Work the service does on its own, off the request path: sweepers, the webhook dispatcher. */
 export interface BackgroundTask {
@@ -14,7 +15,12 @@ export interface BackgroundTask {
 export function backgroundTasks(runtime: Runtime, log: FastifyBaseLogger): BackgroundTask[] {
   const { config, lifecycle } = runtime;
   const every = config.sweepIntervalSeconds * 1000;
-  return [intervalTask("expiry-sweeper", every, () => lifecycle.sweepUnfinished(config.unfinishedAfterSeconds * 1000), log), webhookDispatcherTask(runtime, log)];
+  const retention = runtimeRetention(runtime, log);
+  return [
+    intervalTask("expiry-sweeper", every, () => lifecycle.sweepUnfinished(config.unfinishedAfterSeconds * 1000), log),
+    intervalTask("retention-sweeper", every, () => retention.sweep(), log),
+    webhookDispatcherTask(runtime, log),
+  ];
 }
 
 /** A task that runs `work` every `intervalMs` (never two at once), logging failures instead of dying. */

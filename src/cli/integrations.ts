@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import type { Integration, IntegrationService } from "../integrations/service.js";
 import type { Io } from "./main.js";
+import { callbackProblem } from "../sessions/create-checks.js";
 
 function describe(integration: Integration & { sharedSecret?: string }): string {
   const lines = [
@@ -12,6 +13,7 @@ function describe(integration: Integration & { sharedSecret?: string }): string 
   if (integration.callbackUrl) lines.push(`callback:         ${integration.callbackUrl}`);
   if (integration.decisionWebhookUrl) lines.push(`decision webhook: ${integration.decisionWebhookUrl}`);
   if (integration.eventWebhookUrl) lines.push(`event webhook:    ${integration.eventWebhookUrl}`);
+  if (integration.retentionDays !== null) lines.push(`retention:        ${integration.retentionDays} days after a final decision`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -27,6 +29,7 @@ export async function integrationCommands(service: IntegrationService, argv: str
       "event-webhook": { type: "string" },
       test: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
+      "retention-days": { type: "string" },
     },
   });
   const print = (value: unknown, text: string) => io.out(values.json ? `${JSON.stringify(value, null, 2)}\n` : text);
@@ -34,12 +37,16 @@ export async function integrationCommands(service: IntegrationService, argv: str
   switch (sub) {
     case "create": {
       if (!values.name) throw new TypeError("integrations create needs --name");
+      // The integration's callback is every session's default one: the same rule as a session's own.
+      const problem = values.callback === undefined ? undefined : callbackProblem(values.callback, values.test);
+      if (problem) throw new TypeError(`--callback ${JSON.stringify(values.callback)} is refused: ${problem}`);
       const created = await service.createIntegration({
         name: values.name,
         callbackUrl: values.callback,
         decisionWebhookUrl: values["decision-webhook"],
         eventWebhookUrl: values["event-webhook"],
         isTest: values.test,
+        retentionDays: values["retention-days"] === undefined ? undefined : retentionDays(values["retention-days"]),
       });
       print(created, describe(created));
       return 0;
@@ -63,9 +70,22 @@ export async function integrationCommands(service: IntegrationService, argv: str
       }
       return 0;
     }
+    case "set-retention": {
+      const [id, days] = positionals;
+      if (!id || !days) throw new TypeError("integrations set-retention needs an integration id and DAYS or none");
+      const updated = await service.setRetention(id, days === "none" ? null : retentionDays(days));
+      if (!updated) return notFound(io, id);
+      print(updated, updated.retentionDays === null ? `integration ${id} keeps session data (no retention period).\n` : `integration ${id}: session media and personal data are erased ${updated.retentionDays} days after a final decision.\n`);
+      return 0;
+    }
     default:
-      throw new TypeError(`unknown integrations command "${sub ?? ""}" (create, list, rotate-secret, deactivate)`);
+      throw new TypeError(`unknown integrations command "${sub ?? ""}" (create, list, rotate-secret, deactivate, set-retention)`);
   }
+}
+
+function retentionDays(raw: string): number {
+  if (!/^\d{1,6}$/.test(raw)) throw new TypeError(`retention must be a whole number of days or "none", got "${raw}"`);
+  return Number(raw);
 }
 
 function notFound(io: Io, id: string): number {

@@ -40,6 +40,8 @@ export interface IntegrationServiceDeps {
 }
 
 const CACHE_LIMIT = 10_000;
+export const MAX_RETENTION_DAYS = 36_500;
+export const isRetentionDays = (days: number) => Number.isInteger(days) && days >= 1 && days <= MAX_RETENTION_DAYS;
 const secretAad = (id: string) => `integration-secret:${id}`;
 
 function toIntegration(row: IntegrationRow): Integration {
@@ -73,6 +75,9 @@ export function integrationService({ repo, masterKey, changes, now = Date.now }:
       if (!name) throw new TypeError("name must not be empty");
       for (const [field, url] of [["callback", options.callbackUrl], ["decision-webhook", options.decisionWebhookUrl], ["event-webhook", options.eventWebhookUrl]] as const) {
         if (url !== undefined) checkIntegrationUrl(field, url);
+      }
+      if (options.retentionDays !== undefined && !isRetentionDays(options.retentionDays)) {
+        throw new TypeError(`retention must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}, got ${options.retentionDays}`);
       }
       const id = randomUUID();
       const sharedSecret = randomUUID();
@@ -121,6 +126,15 @@ export function integrationService({ repo, masterKey, changes, now = Date.now }:
       const updated = await repo.update(id, { active: 0 }, now());
       cache.clear();
       return updated;
+    },
+
+    /** Days after a final decision when sessions' media and personal data are erased; null keeps them. */
+    async setRetention(id: string, days: number | null): Promise<Integration | undefined> {
+      if (days !== null && !isRetentionDays(days)) throw new TypeError(`retention must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}, got ${days}`);
+      if (!(await repo.update(id, { retention_days: days }, now()))) return undefined;
+      cache.clear();
+      const row = await repo.findById(id);
+      return row && toIntegration(row);
     },
 
     /** Looks an API key up, through the cache. Returns null for a key no integration has. */

@@ -1,0 +1,155 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lifecycleRepo } from "../../src/sessions/lifecycle-repo.js";
+import { runtimeErasure } from "../../src/sessions/erasure.js";
+import { sessionRetention } from "../../src/sessions/retention.js";
+import { builtCli } from "../support/built-cli.js";
+import { runCli } from "../support/child-server.js";
+import { type TestIntegration, type TestServer, startTestServer } from "../support/server.js";
+import { makeJpeg, upload } from "../media/images.js";
+import { createSession, lifecycle, storedSession, waitUntil } from "./helpers.js";
+
+const DAY = 86_400_000;
+
+describe("retention: media and personal data erased N days after a final decision", () => {
+  let server: TestServer;
+  let kept: TestIntegration;
+  let month: TestIntegration;
+  const mediaDir = (id: string) => path.join(String(server.env.EARTHID_DATA_DIR), "media", id);
+  /** The sweeper as the server builds it, but living `days` from now. */
+  const sweepAt = (days: number) => {
+    const { runtime } = server;
+    return sessionRetention({
+      integrations: runtime.integrations,
+      lifecycle: runtime.lifecycle,
+      repo: lifecycleRepo(runtime.store.db, runtime.store.kind),
+      erasure: runtimeErasure(runtime),
+      now: () => Date.now() + days * DAY,
+    }).sweep();
+  };
+
+  async function approvedWithMedia(owner: TestIntegration): Promise<string> {
+    const id = await createSession(owner, { person: { firstName: "Approve", lastName: "Saar", idNumber: "49403136515" }, vendorData: "kept-ref" });
+    expect((await upload(owner, id, await makeJpeg())).status).toBe(201);
+    expect((await lifecycle(owner).submit(id)).body.verification.status).toBe("approved");
+    return id;
+  }
+
+  beforeAll(async () => {
+    // The CLI is compiled once, before the clock of any test starts.
+    await builtCli();
+    // A sweep interval far away: these tests run the sweeper themselves, at chosen times.
+    server = await startTestServer({ EARTHID_SWEEP_INTERVAL_SECONDS: "86400" });
+    kept = await server.integration({ name: "kept", isTest: true });
+    month = await server.integration({ name: "month", isTest: true, retentionDays: 30 });
+  });
+  afterAll(() => server.close());
+
+  it("erases a final session's data once its period has passed, and nothing before", async () => {
+    const id = await approvedWithMedia(month);
+    expect(await sweepAt(29)).toBe(0);
+    expect((await storedSession(server, id)).key).toBeDefined();
+
+    expect(await sweepAt(31)).toBeGreaterThanOrEqual(1);
+    const stored = await storedSession(server, id);
+    expect(stored.key).toBeUndefined();
+    expect(stored.session!.init_data_sealed).toBeNull();
+    expect(stored.session!.erased_at).toEqual(expect.any(Number));
+    expect(stored.session!.deleted_at).toBeNull();
+    expect(existsSync(mediaDir(id))).toBe(false);
+    const erased = stored.audit.filter((e) => e.type === "session.erased");
+    expect(erased.map((e) => [e.actor, JSON.parse(e.data)])).toEqual([["sweeper", { reason: "retention", mediaFiles: 1 }]]);
+    expect(stored.audit.map((e) => e.type)).not.toContain("session.deleted");
+
+    // Still there for the integrator, without the person.
+    const read = await month.api.getSession(id);
+    expect(read.status).toBe(200);
+    expect(read.body.verification).toMatchObject({ status: "approved", vendorData: "kept-ref" });
+    const decision = (await lifecycle(month).decision(id)).body.verification;
+    expect(decision).toMatchObject({ status: "approved", code: 9001 });
+    expect(decision.person).toMatchObject({ firstName: null, lastName: null, idNumber: null });
+    expect((await lifecycle(month).person(id)).body.person).toMatchObject({ firstName: null, idCode: null });
+    const media = await month.api.request("GET", `/earthid/api/sessions/${id}/media`, { signOver: id });
+    expect(media.body.images).toEqual([]);
+
+    // Erased once: the next sweep finds nothing more to do for it.
+    await sweepAt(31);
+    expect((await storedSession(server, id)).audit.filter((e) => e.type === "session.erased")).toHaveLength(1);
+  });
+
+  it("keeps unfinished sessions, sessions in review, and integrations without a period", async () => {
+    const inReview = await createSession(month, { person: { firstName: "Someone" } });
+    await lifecycle(month).submit(inReview);
+    const unfinished = await createSession(month, { person: { firstName: "Someone" } });
+    const elsewhere = await approvedWithMedia(kept);
+    await sweepAt(3650);
+    for (const id of [inReview, unfinished, elsewhere]) {
+      const stored = await storedSession(server, id);
+      expect(stored.key, id).toBeDefined();
+      expect(stored.session!.erased_at).toBeNull();
+    }
+    expect(existsSync(mediaDir(elsewhere))).toBe(true);
+  });
+
+  it("counts from the final decision, not from creation", async () => {
+    const id = await createSession(month, { person: { firstName: "Someone" } });
+    await lifecycle(month).submit(id);
+    // Decided by a reviewer 20 days later: 31 days after creation is 11 days after the decision.
+    const repo = lifecycleRepo(server.runtime.store.db, server.runtime.store.kind);
+    await repo.updateSession(server.runtime.store.db, id, { created_at: Date.now() - 20 * DAY });
+    await server.runtime.lifecycle.decide({ sessionId: id, verdict: "declined", actor: "reviewer" });
+    await sweepAt(11);
+    expect((await storedSession(server, id)).key).toBeDefined();
+    await sweepAt(31);
+    expect((await storedSession(server, id)).key).toBeUndefined();
+  });
+
+  it("is set and cleared from the CLI: create --retention-days, set-retention DAYS|none", async () => {
+    const created = await runCli(["integrations", "create", "--name", "cli-retention", "--retention-days", "14", "--json"], server.env);
+    expect(created.code, created.stderr).toBe(0);
+    const integration = JSON.parse(created.stdout);
+    expect(integration.retentionDays).toBe(14);
+
+    const set = await runCli(["integrations", "set-retention", integration.id, "90"], server.env);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toContain("90 days after a final decision");
+    expect((await server.runtime.integrations.getIntegration(integration.id))?.retentionDays).toBe(90);
+
+    const cleared = await runCli(["integrations", "set-retention", integration.id, "none", "--json"], server.env);
+    expect(cleared.code, cleared.stderr).toBe(0);
+    expect(JSON.parse(cleared.stdout).retentionDays).toBeNull();
+    expect((await server.runtime.integrations.getIntegration(integration.id))?.retentionDays).toBeNull();
+
+    for (const bad of ["0", "3d", "1.5", "forever", "36501"]) {
+      const refused = await runCli(["integrations", "set-retention", integration.id, bad], server.env);
+      expect(refused.code, `${bad}: ${refused.stdout}`).toBe(2);
+      expect(refused.stderr).toMatch(/retention/);
+    }
+    const missing = await runCli(["integrations", "set-retention", crypto.randomUUID(), "7"], server.env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("no integration");
+  }, 180_000);
+});
+
+describe("retention: the background sweeper of a running server", () => {
+  let server: TestServer;
+  let shop: TestIntegration;
+  beforeAll(async () => {
+    server = await startTestServer({ EARTHID_SWEEP_INTERVAL_SECONDS: "1" });
+    shop = await server.integration({ name: "shop", isTest: true, retentionDays: 1 });
+  });
+  afterAll(() => server.close());
+
+  it("erases a session decided longer ago than the period on its next tick", async () => {
+    const old = await createSession(shop, { person: { firstName: "Approve" } });
+    await lifecycle(shop).submit(old);
+    const recent = await createSession(shop, { person: { firstName: "Approve" } });
+    await lifecycle(shop).submit(recent);
+    // Its decision two days in the past, as if the server had been running since.
+    await server.runtime.store.db.updateTable("sessions").set({ decided_at: Date.now() - 2 * DAY }).where("id", "=", old).execute();
+    await waitUntil("the retention sweeper", async () => (await storedSession(server, old)).session!.erased_at !== null);
+    expect((await storedSession(server, old)).key).toBeUndefined();
+    expect((await storedSession(server, recent)).key).toBeDefined();
+  });
+});
