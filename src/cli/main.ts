@@ -1,18 +1,22 @@
 import { ConfigError, loadConfig } from "../config.js";
-import { openRuntime } from "../runtime.js";
-import { startServer } from "../server.js";
 import { integrationCommands } from "./integrations.js";
 import { webhookCommands } from "./webhooks.js";
+import { sessionCommands } from "./sessions.js";
 
 const USAGE = `Usage: earthid <command>
 
   serve                                 start the HTTP service (PORT, PUBLIC_URL, EARTHID_DATA_DIR, DATABASE_URL)
   migrate                               apply database migrations and exit
   integrations create --name N [--callback URL] [--decision-webhook URL]
-                      [--event-webhook URL] [--test] [--json]
+                      [--event-webhook URL] [--test] [--retention-days N] [--json]
   integrations list [--json]
   integrations rotate-secret ID [--json]
   integrations deactivate ID [--json]
+  integrations set-retention ID DAYS|none [--json]
+                                        erase media and personal data DAYS after a final decision
+  sessions decide ID --status approved|declined|resubmission_requested
+                  [--reason-code N] [--reason TEXT] [--json]
+  sessions show ID [--json]
   webhooks list [--session ID] [--limit N] [--json]
   webhooks resend DELIVERY_ID [--json]  send a webhook again, with the body first sent
 
@@ -28,8 +32,15 @@ const processIo: Io = { out: (t) => process.stdout.write(t), err: (t) => process
 /** Runs one CLI command; resolves to the process exit code (the server keeps running after 0). */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+    // Help needs no configuration: it must work even where the environment is wrong.
+    io.out(`${USAGE}\n`);
+    return command === undefined ? 2 : 0;
+  }
   try {
     const config = loadConfig();
+    // Loaded only once the configuration is known to be good: a refused setting answers at once.
+    const { openMigratedRuntime, startServer } = await import("../server.js");
     switch (command) {
       case "serve": {
         const server = await startServer(config, io.out);
@@ -39,9 +50,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return 0;
       }
       case "migrate": {
-        const runtime = openRuntime(config);
+        const runtime = await openMigratedRuntime(config);
         try {
-          await runtime.store.migrate();
           io.out(`migrations applied (${runtime.store.kind})\n`);
         } finally {
           await runtime.store.close();
@@ -49,29 +59,29 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return 0;
       }
       case "integrations": {
-        const runtime = openRuntime(config);
+        const runtime = await openMigratedRuntime(config);
         try {
-          await runtime.store.migrate();
           return await integrationCommands(runtime.integrations, rest, io);
         } finally {
           await runtime.store.close();
         }
       }
-      case "webhooks": {
-        const runtime = openRuntime(config);
+      case "sessions": {
+        const runtime = await openMigratedRuntime(config);
         try {
-          await runtime.store.migrate();
+          return await sessionCommands(runtime, rest, io);
+        } finally {
+          await runtime.store.close();
+        }
+      }
+      case "webhooks": {
+        const runtime = await openMigratedRuntime(config);
+        try {
           return await webhookCommands(runtime, rest, io);
         } finally {
           await runtime.store.close();
         }
       }
-      case undefined:
-      case "help":
-      case "--help":
-      case "-h":
-        io.out(`${USAGE}\n`);
-        return command === undefined ? 2 : 0;
       default:
         io.err(`earthid: unknown command "${command}"\n${USAGE}\n`);
         return 2;
