@@ -5,8 +5,11 @@ import { sniffFormat } from "./sniff.js";
 /** Past this many pixels an image is refused before it is decoded (a decompression bomb). */
 export const MAX_PIXELS = 50_000_000;
 
+/** What GET /media/{id} may answer with: the type found in the bytes at upload. */
+export const MEDIA_TYPES = ["image/jpeg", "image/png", "image/webp", "image/heic", "image/avif"] as const;
+
 export interface CheckedImage {
-  mimetype: "image/jpeg" | "image/png" | "image/webp" | "image/heic" | "image/avif";
+  mimetype: (typeof MEDIA_TYPES)[number];
   /** As displayed, EXIF orientation applied. */
   width: number;
   height: number;

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "typebox";
 import { validationErrorFormatter } from "../http/validation-errors.js";
 import { ErrorBody } from "../sessions/schemas.js";
 import { MAX_BASE64_CHARS } from "./content.js";
+import { MEDIA_TYPES } from "./image-check.js";
 import { IdParams, MediaList, UploadBody, UploadResponse, uploadRules } from "./schemas.js";
 import type { MediaService } from "./service.js";
 
@@ -21,6 +21,8 @@ const authHeaders = {
 } as const;
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody };
+
+const binaryContent = Object.fromEntries(MEDIA_TYPES.map((type) => [type, { schema: { type: "string", format: "binary" } }]));
 
 /** Veriff's media endpoints (reference §4.3, §4.4): upload, the two lists, and the bytes. */
 export const mediaRoutes: FastifyPluginAsyncTypebox<{ media: MediaService }> = async (app, { media }) => {
@@ -80,7 +82,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<{ media: MediaService }> = a
       tags: ["media"],
       headers: authHeaders,
       params: IdParams,
-      response: { 200: Type.Unsafe<Buffer>({ type: "string", format: "binary", description: "image/jpeg, image/png, image/webp, image/heic or image/avif" }), ...errors },
+      response: { 200: { description: "The image as uploaded", content: binaryContent }, ...errors },
     },
     config: { signed: { param: "id", label: "media id" } },
     handler: async (request, reply) => {
