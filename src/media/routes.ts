@@ -44,7 +44,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<{ media: MediaService }> = a
     config: { signed: { body: "required" } },
     schemaErrorFormatter: validationErrorFormatter(uploadRules),
     handler: async (request, reply) => {
-      const result = await media.upload({ integration: request.integration!, apiPrefix, sessionId: request.params.id, image: request.body.image });
+      const result = await media.upload({ integrationId: request.integration!.id, apiPrefix, sessionId: request.params.id, image: request.body.image });
       return reply.code(201).send(result);
     },
   });
@@ -59,7 +59,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<{ media: MediaService }> = a
       response: { 200: MediaList, ...errors },
     },
     config: { signed: { param: "id", label: "session id" } },
-    handler: async (request) => media.listForSession({ integration: request.integration!, apiPrefix, sessionId: request.params.id }),
+    handler: async (request) => media.listForSession({ integrationId: request.integration!.id, apiPrefix, sessionId: request.params.id }),
   });
 
   app.get("/attempts/:id/media", {
@@ -72,7 +72,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<{ media: MediaService }> = a
       response: { 200: MediaList, ...errors },
     },
     config: { signed: { param: "id", label: "attempt id" } },
-    handler: async (request) => media.listForAttempt({ integration: request.integration!, apiPrefix, attemptId: request.params.id }),
+    handler: async (request) => media.listForAttempt({ integrationId: request.integration!.id, apiPrefix, attemptId: request.params.id }),
   });
 
   app.get("/media/:id", {
@@ -86,7 +86,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<{ media: MediaService }> = a
     },
     config: { signed: { param: "id", label: "media id" } },
     handler: async (request, reply) => {
-      const { mimetype, bytes } = await media.download({ integration: request.integration!, mediaId: request.params.id });
+      const { mimetype, bytes } = await media.download({ integrationId: request.integration!.id, mediaId: request.params.id });
       return reply.header("content-type", mimetype).send(bytes);
     },
   });

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { apiError } from "../errors.js";
+import type { Actor } from "../audit/events.js";
 import type { AuditRepo } from "../audit/repo.js";
-import type { IntegrationAuth } from "../integrations/service.js";
 import type { Runtime } from "../runtime.js";
 import { openSessionKey } from "../sessions/init-data.js";
 import type { SessionLifecycle } from "../sessions/lifecycle.js";
@@ -25,9 +25,12 @@ export interface MediaServiceDeps {
   publicUrl: string;
 }
 
-/** Where the URLs we hand out point: the API prefix the request came in on ("/v1" or "/earthid/api"). */
+/**
+ * Who asks: an integration sees its own sessions only. `apiPrefix` is where the URLs we hand out
+ * point: the prefix the request came in on ("/v1" or "/earthid/api").
+ */
 export interface Caller {
-  integration: IntegrationAuth;
+  integrationId: string;
   apiPrefix: string;
 }
 
@@ -49,8 +52,8 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
 
   const list = (rows: MediaRow[], apiPrefix: string): MediaList => ({ status: "success", images: rows.map((row) => item(row, apiPrefix)), videos: [] });
 
-  const ownSession = async (integration: IntegrationAuth, id: string | undefined): Promise<SessionRow> => {
-    const session = id ? await sessions.findForIntegration(integration.id, id) : undefined;
+  const ownSession = async (integrationId: string, id: string | undefined): Promise<SessionRow> => {
+    const session = id ? await sessions.findForIntegration(integrationId, id) : undefined;
     if (!session) throw notFound("Session");
     return session;
   };
@@ -63,9 +66,9 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
      * session becomes started, 7001). The file is written before the row commits and removed if
      * the transaction fails, so a row never points at nothing.
      */
-    async upload({ integration, apiPrefix, sessionId, image }: Caller & { sessionId: string; image: UploadBody["image"] }): Promise<UploadResponse> {
+    async upload({ integrationId, apiPrefix, sessionId, image, actor = "integrator" }: Caller & { sessionId: string; image: UploadBody["image"]; actor?: Actor }): Promise<UploadResponse> {
       const bytes = decodeContent(image.content);
-      const session = await ownSession(integration, ourId(sessionId));
+      const session = await ownSession(integrationId, ourId(sessionId));
       // Before the costly decode; checked again under the session's lock.
       if (!OPEN_FOR_MEDIA.includes(session.status as SessionStatus)) throw closed(session.status);
       const checked = await checkImage(bytes);
@@ -76,7 +79,7 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
       const sha256 = createHash("sha256").update(bytes).digest("hex");
       await files.write(session.id, mediaId, key, bytes);
       try {
-        const row = await lifecycle.inLockedSession({ sessionId: session.id, integrationId: integration.id, actor: "integrator" }, async (locked) => {
+        const row = await lifecycle.inLockedSession({ sessionId: session.id, integrationId, actor }, async (locked) => {
           if (!OPEN_FOR_MEDIA.includes(locked.session.status as SessionStatus)) throw closed(locked.session.status);
           const attemptId = await lifecycle.openAttempt(locked);
           const row: MediaRow = {
@@ -93,7 +96,7 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
           };
           await repo.insert(locked.trx, row);
           await audit.record(locked.trx, {
-            integrationId: integration.id,
+            integrationId,
             sessionId: session.id,
             actor: locked.actor,
             at: locked.at,
@@ -110,25 +113,25 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
     },
 
     /** The latest attempt's media (reference §4.4); older attempts through listForAttempt. */
-    async listForSession({ integration, apiPrefix, sessionId }: Caller & { sessionId: string }): Promise<MediaList> {
-      const session = await ownSession(integration, ourId(sessionId));
+    async listForSession({ integrationId, apiPrefix, sessionId }: Caller & { sessionId: string }): Promise<MediaList> {
+      const session = await ownSession(integrationId, ourId(sessionId));
       if (!session.current_attempt_id || session.erased_at !== null) return list([], apiPrefix);
       return list(await repo.listForAttempt(session.current_attempt_id), apiPrefix);
     },
 
-    async listForAttempt({ integration, apiPrefix, attemptId }: Caller & { attemptId: string }): Promise<MediaList> {
+    async listForAttempt({ integrationId, apiPrefix, attemptId }: Caller & { attemptId: string }): Promise<MediaList> {
       const id = ourId(attemptId);
       const attempt = id ? await repo.attemptSession(id) : undefined;
-      const session = attempt ? await sessions.findForIntegration(integration.id, attempt.session_id) : undefined;
+      const session = attempt ? await sessions.findForIntegration(integrationId, attempt.session_id) : undefined;
       if (!attempt || !session) throw notFound("Attempt");
       return list(session.erased_at !== null ? [] : await repo.listForAttempt(attempt.id), apiPrefix);
     },
 
     /** The image as uploaded. Another integration's media, an erased one and a missing one all read as absent. */
-    async download({ integration, mediaId }: { integration: IntegrationAuth; mediaId: string }): Promise<{ mimetype: string; bytes: Buffer }> {
+    async download({ integrationId, mediaId }: { integrationId: string; mediaId: string }): Promise<{ mimetype: string; bytes: Buffer }> {
       const id = ourId(mediaId);
       const row = id ? await repo.find(id) : undefined;
-      const session = row ? await sessions.findForIntegration(integration.id, row.session_id) : undefined;
+      const session = row ? await sessions.findForIntegration(integrationId, row.session_id) : undefined;
       if (!row || !session || session.erased_at !== null) throw notFound("Media");
       const key = await dataKey(session.id);
       const bytes = key ? await files.read(session.id, row.id, key) : undefined;
