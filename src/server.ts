@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.js";
 import type { Config } from "./config.js";
-import { openRuntime } from "./runtime.js";
+import { type Runtime, openRuntime } from "./runtime.js";
 import type { IntegrationService } from "./integrations/service.js";
 
 function shellQuote(value: string): string {
@@ -43,10 +43,38 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, out: (text: string) => void = (t) => process.stdout.write(t)): Promise<RunningServer> {
-  const runtime = openRuntime(config);
+/** The setting that chose the store, for error messages; a password in the URL is masked. */
+function storeSetting(config: Config): string {
+  if (!config.databaseUrl) return `EARTHID_DATA_DIR=${config.dataDir}`;
   try {
+    const url = new URL(config.databaseUrl);
+    if (url.password) url.password = "***";
+    return `DATABASE_URL=${url.toString()}`;
+  } catch {
+    return "DATABASE_URL";
+  }
+}
+
+/**
+ * The runtime over a store brought up to the latest migration: what `serve`, `migrate` and the
+ * integration commands start from. A store that cannot be opened is reported with the setting
+ * that points at it, so the operator knows what to fix.
+ */
+export async function openMigratedRuntime(config: Config): Promise<Runtime> {
+  let runtime: Runtime | undefined;
+  try {
+    runtime = openRuntime(config);
     await runtime.store.migrate();
+    return runtime;
+  } catch (error) {
+    await runtime?.store.close().catch(() => {});
+    throw new Error(`cannot open the store (${storeSetting(config)}): ${(error as Error).message}`, { cause: error });
+  }
+}
+
+export async function startServer(config: Config, out: (text: string) => void = (t) => process.stdout.write(t)): Promise<RunningServer> {
+  const runtime = await openMigratedRuntime(config);
+  try {
     await ensureDemoIntegration(runtime.integrations, config, out);
   } catch (error) {
     await runtime.store.close();
