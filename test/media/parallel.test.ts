@@ -1,7 +1,11 @@
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eraseSessionMedia, mediaServiceFor } from "../../src/media/service.js";
+import { mediaRepo } from "../../src/media/repo.js";
+import { eraseSessionMedia, mediaService, mediaServiceFor } from "../../src/media/service.js";
+import { mediaFiles } from "../../src/media/storage.js";
+import { openSessionKey } from "../../src/sessions/init-data.js";
+import { sessionRepo } from "../../src/sessions/repo.js";
 import { type TestIntegration, type TestServer, startTestServer } from "../support/server.js";
 import { download, makeJpeg, makePng, newSession, upload } from "./images.js";
 
@@ -54,6 +58,31 @@ describe("media: concurrent uploads and erasure", () => {
     expect(rows).toHaveLength(1 + results.filter((r) => r.status === 201).length);
     for (const row of rows) expect(Number(row.created_at)).toBeLessThanOrEqual(Number(submitted.submitted_at));
     expect(readdirSync(path.join(server.env.EARTHID_DATA_DIR!, "media", sessionId))).toHaveLength(rows.length);
+  });
+
+  it("a submit that lands between the checks and the commit: 409, and the file already written is removed", async () => {
+    const sessionId = await newSession(shop);
+    const { runtime } = server;
+    // The real service, with the lifecycle's lock preceded by a submit: the race, made certain.
+    const media = mediaService({
+      repo: mediaRepo(runtime.store.db),
+      files: mediaFiles(runtime.config.dataDir),
+      sessions: sessionRepo(runtime.store.db),
+      dataKey: async (id) => openSessionKey(runtime.masterKey, (await sessionRepo(runtime.store.db).findKey(id))!),
+      lifecycle: {
+        openAttempt: runtime.lifecycle.openAttempt,
+        inLockedSession: async (opts, fn) => {
+          await runtime.lifecycle.submit({ sessionId, integrationId: shop.id, actor: "integrator" });
+          return runtime.lifecycle.inLockedSession(opts, fn);
+        },
+      },
+      audit: runtime.audit,
+      publicUrl: runtime.config.publicUrl,
+    });
+    const image = { context: "face" as const, content: (await makeJpeg()).toString("base64") };
+    await expect(media.upload({ integrationId: shop.id, apiPrefix: "/v1", sessionId, image })).rejects.toMatchObject({ statusCode: 409, code: "1905" });
+    expect(readdirSync(path.join(runtime.config.dataDir, "media", sessionId))).toEqual([]);
+    expect(await runtime.store.db.selectFrom("media").select("id").where("session_id", "=", sessionId).execute()).toEqual([]);
   });
 
   it("a resubmission opens a new attempt: the session list shows only it, the old attempt keeps its own", async () => {
