@@ -55,7 +55,17 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
       components: { securitySchemes: { apiKey: { type: "apiKey", in: "header", name: "X-AUTH-CLIENT" }, signature: { type: "apiKey", in: "header", name: "X-HMAC-SIGNATURE" } } },
     },
   });
-  await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
+  await app.register(swaggerUi, {
+    routePrefix: "/docs",
+    staticCSP: true,
+    // No outside calls: Swagger UI's validator badge would send the spec's URL to validator.swagger.io.
+    uiConfig: { validatorUrl: null },
+    // Over plain http (a LAN install) upgrade-insecure-requests would turn the assets into https fetches that fail.
+    transformStaticCSP: (header) => {
+      const csp = header.replace(/ validator\.swagger\.io/g, "");
+      return config.publicUrl.startsWith("https://") ? csp : csp.replace(/\s*upgrade-insecure-requests;?/, "");
+    },
+  });
   await app.register(opsRoutes, { store, metrics });
 
   await registerIntegratorApi(app, { runtime, sessions });

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from "fastify";
+import type {} from "@fastify/swagger";
 import type { Store } from "../store/db.js";
 import type { Metrics } from "./metrics.js";
 
@@ -8,7 +9,7 @@ const ReadyBody = {
   properties: { status: { type: "string" }, store: { type: "string" }, pendingMigrations: { type: "array", items: { type: "string" } }, message: { type: "string" } },
 } as const;
 
-/** Liveness, readiness and Prometheus metrics, for load balancers and monitoring. */
+/** Liveness, readiness, Prometheus metrics and the OpenAPI document, for load balancers, monitoring and tooling. */
 export const opsRoutes: FastifyPluginAsync<{ store: Store; metrics: Metrics }> = async (app, { store, metrics }) => {
   app.get("/health", { schema: { tags: ["operations"], summary: "Liveness", response: { 200: HealthBody } } }, async () => ({ status: "ok" }));
 
@@ -22,6 +23,9 @@ export const opsRoutes: FastifyPluginAsync<{ store: Store; metrics: Metrics }> =
       return reply.code(503).send({ status: "not_ready", store: store.kind, message: `store unreachable: ${(error as Error).message}` });
     }
   });
+
+  // The same document /docs/json serves, at the path API tooling looks for first.
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   app.get("/metrics", { schema: { tags: ["operations"], summary: "Prometheus metrics" } }, async (_request, reply) => {
     reply.header("content-type", metrics.registry.contentType);
