@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
+import { CompiledQuery, type Driver, Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema.js";
 import { migrationNames, migrationProvider } from "./migrations.js";
@@ -48,8 +48,21 @@ function openSqlite(options: StoreOptions): Store {
   sqlite.pragma("foreign_keys = ON");
   // Erased rows (destroyed data keys) are overwritten, not left in free pages.
   sqlite.pragma("secure_delete = ON");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   return withMigrations("sqlite", db, sqliteChangeSignal(sqlite));
+}
+
+/**
+ * Transactions take SQLite's write lock when they begin. A deferred one that reads and then writes
+ * fails at once (SQLITE_BUSY_SNAPSHOT, no busy wait) if another process (the CLI, a second instance)
+ * committed in between; an immediate one waits for its turn instead.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection) => void (await connection.executeQuery(CompiledQuery.raw("begin immediate")));
+    return driver;
+  }
 }
 
 function openPostgres(url: string, poolSize: number): Store {
