@@ -208,6 +208,42 @@ describe("POST /earthid/api/sessions under hostile input", () => {
     });
   });
 
+  it("answers 500 bodies of random shapes at the known fields with 201 or a Veriff-style 4xx, never a 500", async () => {
+    const random = seeded(20_261_127);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const leaves = [null, true, false, 0, -1, 1e308, 3.5, "", " ", "PASSPORT", "EE", "1990-01-01", "selfid", "https://shop.example/x", "\u202e", "😀", "x".repeat(1001), "a\u0000", "\ud800", "__proto__", [], {}];
+    const value = (depth: number): unknown => {
+      const roll = random();
+      if (depth > 3 || roll < 0.6) return pick(leaves);
+      if (roll < 0.8) return Array.from({ length: Math.floor(random() * 3) }, () => value(depth + 1));
+      return Object.fromEntries(Array.from({ length: Math.floor(random() * 3) }, () => [pick(["firstName", "type", "country", "number", "x", "__proto__"]), value(depth + 1)]));
+    };
+    const fields = ["callback", "vendorData", "endUserId", "lang", "timestamp", "features", "person", "document", "unknown"];
+    const personFields = ["firstName", "lastName", "idNumber", "gender", "dateOfBirth", "email", "phoneNumber"];
+    const documentFields = ["type", "country", "number", "firstIssue"];
+    const outcomes = new Map<string, number>();
+    for (let i = 0; i < 500; i++) {
+      const verification: Record<string, unknown> = {};
+      for (const field of fields) if (random() < 0.3) verification[field] = value(0);
+      if (random() < 0.4) verification.person = Object.fromEntries(personFields.filter(() => random() < 0.4).map((f) => [f, value(1)]));
+      if (random() < 0.4) verification.document = Object.fromEntries(documentFields.filter(() => random() < 0.4).map((f) => [f, value(1)]));
+      const res = await json(verification);
+      const context = `${JSON.stringify(verification).slice(0, 300)} -> ${res.status} ${res.text.slice(0, 200)}`;
+      if (res.status === 201) {
+        expect(res.body.status, context).toBe("success");
+      } else {
+        expect(res.status, context).toBeGreaterThanOrEqual(400);
+        expect(res.status, context).toBeLessThan(500);
+        expect(res.body, context).toEqual({ status: "fail", code: expect.stringMatching(/^\d{4}$/), message: expect.stringMatching(/verification/) });
+      }
+      const key = `${res.status} ${res.body?.code ?? ""}`;
+      outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+    }
+    // The generator reaches both outcomes and several distinct refusals, or it proves nothing.
+    expect(outcomes.get("201 ")).toBeGreaterThan(10);
+    expect([...outcomes.keys()].filter((k) => k.startsWith("400")).length).toBeGreaterThanOrEqual(6);
+  });
+
   it("leaves the sessions created before all this readable and unchanged", async () => {
     for (const { id, vendorData } of earlier) {
       const res: ApiResponse = await shop.api.getSession(id);
@@ -224,4 +260,15 @@ async function storedInitData(server: TestServer, id: string): Promise<unknown> 
   const session = await db.selectFrom("sessions").select(["id", "init_data_sealed"]).where("id", "=", id).executeTakeFirstOrThrow();
   const key = await db.selectFrom("session_keys").selectAll().where("session_id", "=", id).executeTakeFirstOrThrow();
   return openInitData(openSessionKey(server.runtime.masterKey, key), session);
+}
+
+/** A small deterministic PRNG (mulberry32), so a failure replays. */
+function seeded(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
 }
