@@ -1,5 +1,4 @@
 import type { FastifyInstance } from "fastify";
-import { buildApp } from "./app.js";
 import type { Config } from "./config.js";
 import { type Runtime, openRuntime } from "./runtime.js";
 import type { IntegrationService } from "./integrations/service.js";
@@ -80,6 +79,9 @@ export async function startServer(config: Config, out: (text: string) => void = 
     await runtime.store.close();
     throw error;
   }
+  // The HTTP app (Fastify, its plugins, every route) is loaded only here: the CLI's store commands
+  // import this module for openMigratedRuntime and start faster without it.
+  const { buildApp } = await import("./app.js");
   const app = await buildApp(runtime);
   app.addHook("onClose", async () => runtime.store.close());
   const url = await app.listen({ port: config.port, host: config.host });
