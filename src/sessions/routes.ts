@@ -26,6 +26,8 @@ export const createSessionRoute: FastifyPluginAsyncTypebox<{ sessions: SessionSe
         allowedHeaders: ["content-type", "x-auth-client", "x-hmac-signature", "x-origin", "vrf-integration-id"],
         exposedHeaders: ["x-auth-client", "x-hmac-signature", "vrf-auth-client", "vrf-hmac-signature", "x-request-id"],
         maxAge: 600,
+        // An OPTIONS without Origin (a probe, not a browser) gets the same 204 instead of a bare-text 400.
+        strictPreflight: false,
       });
     },
   });

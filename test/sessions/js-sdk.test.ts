@@ -72,6 +72,12 @@ describe("@veriff/js-sdk 2.0.0 creating a session from a browser on any origin",
     expectPreflightAllows(await preflight(server, "https://shop.example", "/earthid/api/sessions"), "https://shop.example");
   });
 
+  it("answers an OPTIONS that is not a browser preflight (no Origin) with an empty 204, not an error", async () => {
+    const res = await rawRequest(server.url, { method: "OPTIONS", path: "/v1/sessions" });
+    expect(res.status).toBe(204);
+    expect(res.text).toBe("");
+  });
+
   it("gets 201 for the SDK's exact request, readable by the page", async () => {
     const origin = "https://shop.example";
     const body = sdkBody({ callback: "https://shop.example/thanks", person: { givenName: "Mari", lastName: "Maasikas" } });
