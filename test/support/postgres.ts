@@ -1,12 +1,13 @@
 import { createHash, randomBytes } from "node:crypto";
 import pg from "pg";
-import { migrationNames } from "../../src/store/migrations.js";
+import { readFileSync } from "node:fs";
 
 /** The server tests create their databases on: CI's PostgreSQL (trust auth, database `test`). */
 export const adminUrl = process.env.EARTHID_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
-/** The template carries the migrated schema; its name changes whenever the migrations do. */
-export const templateName = `earthid_tpl_${createHash("sha256").update(migrationNames.join("\n")).digest("hex").slice(0, 12)}`;
+/** The template carries the migrated schema; its name changes whenever the migrations' text does. */
+const migrationsText = readFileSync(new URL("../../src/store/migrations.ts", import.meta.url));
+export const templateName = `earthid_tpl_${createHash("sha256").update(migrationsText).digest("hex").slice(0, 12)}`;
 
 export function urlFor(database: string): string {
   const url = new URL(adminUrl);
