@@ -191,7 +191,7 @@ describe("POST /earthid/api/sessions: what it refuses, and how it says so", () =
     });
 
     it("answers the same errors under /v1", async () => {
-      const res = await shop.api.request("POST", "/v1/sessions", { body: { verification: { vendorData: 1 } } , signOver: false });
+      const res = await shop.api.request("POST", "/v1/sessions", { body: { verification: { vendorData: 1 } }, signOver: false });
       expectFail(res, 400, "1501", "verification.vendorData");
     });
   });

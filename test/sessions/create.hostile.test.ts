@@ -196,8 +196,8 @@ describe("POST /earthid/api/sessions under hostile input", () => {
   describe("headers", () => {
     it("refuses duplicate or padded API keys as not a UUID", async () => {
       const raw = (headers: Record<string, string | string[]>) =>
-        rawRequest(server.url, { method: "POST", path: "/earthid/api/sessions", headers: { "content-type": "application/json", ...headers } as Record<string, string>, body: "{\"verification\":{}}" });
-      expectFail(await raw({ "x-auth-client": [shop.apiKey, shop.apiKey] as unknown as string }), 401, "1802", "X-AUTH-CLIENT");
+        rawRequest(server.url, { method: "POST", path: "/earthid/api/sessions", headers: { "content-type": "application/json", ...headers }, body: '{"verification":{}}' });
+      expectFail(await raw({ "x-auth-client": [shop.apiKey, shop.apiKey] }), 401, "1802", "X-AUTH-CLIENT");
       expectFail(await raw({ "x-auth-client": `${shop.apiKey}x` }), 401, "1802", "X-AUTH-CLIENT");
       expectFail(await raw({ "x-auth-client": "' OR 1=1 --" }), 401, "1802", "X-AUTH-CLIENT");
     });

@@ -59,9 +59,10 @@ export type ApiClient = ReturnType<typeof apiClient>;
 
 /**
  * A request exactly as given, through node:http: the path is not normalised (`..` stays), header
- * names keep their case, and nothing is added but Host and Content-Length.
+ * names keep their case (an array sends the header once per value), and nothing is added but Host
+ * and the body's framing.
  */
-export function rawRequest(baseUrl: string, options: { method: string; path: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<ApiResponse> {
+export function rawRequest(baseUrl: string, options: { method: string; path: string; headers?: Record<string, string | string[]>; body?: string | Buffer }): Promise<ApiResponse> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const req = http.request({ host: url.hostname, port: url.port, method: options.method, path: options.path, headers: options.headers }, (res) => {
