@@ -32,7 +32,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
 
   const metrics = createMetrics();
   const sessions = sessionService({
-    repo: sessionRepo(store.db),
+    repo: sessionRepo(store.db, store.kind),
     tokens: sessionTokens(tokenSecret),
     masterKey,
     publicUrl: config.publicUrl,

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { CompiledQuery, type Driver, Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
+import { CompiledQuery, type Driver, Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase, sql } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema.js";
 import { migrationNames, migrationProvider } from "./migrations.js";
@@ -48,8 +48,35 @@ function openSqlite(options: StoreOptions): Store {
   sqlite.pragma("foreign_keys = ON");
   // Erased rows (destroyed data keys) are overwritten, not left in free pages.
   sqlite.pragma("secure_delete = ON");
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  // The pages that inserts touch (random UUID keys land all over their indexes) stay in memory;
+  // SQLite's default is 2 MB.
+  sqlite.pragma("cache_size = -65536");
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   return withMigrations("sqlite", db, sqliteChangeSignal(sqlite));
+}
+
+const STATEMENT_CACHE_LIMIT = 500;
+
+/**
+ * Kysely prepares every query it runs; parsing and planning the same SQL again each time is most of
+ * a small query's cost. Statements are kept per SQL text and reused: safe because Kysely runs one
+ * query at a time on the single SQLite connection, and SQLite re-prepares a statement by itself
+ * when the schema changes under it.
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectDatabase {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    prepare(text) {
+      let statement = statements.get(text);
+      if (statement === undefined) {
+        statement = sqlite.prepare(text);
+        if (statements.size >= STATEMENT_CACHE_LIMIT) statements.clear();
+        statements.set(text, statement);
+      }
+      return statement;
+    },
+    close: () => sqlite.close(),
+  };
 }
 
 /**
