@@ -6,6 +6,7 @@ import pg from "pg";
 import type { Database } from "./schema.js";
 import { migrationNames, migrationProvider } from "./migrations.js";
 import { type ChangeSignal, postgresChangeSignal, sqliteChangeSignal } from "./change-signal.js";
+import { WRITER_AUTOCHECKPOINT_PAGES, startCheckpointer } from "./checkpointer.js";
 
 export type StoreKind = "sqlite" | "postgres";
 
@@ -51,8 +52,16 @@ function openSqlite(options: StoreOptions): Store {
   // The pages that inserts touch (random UUID keys land all over their indexes) stay in memory;
   // SQLite's default is 2 MB.
   sqlite.pragma("cache_size = -65536");
+  sqlite.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
+  const checkpointer = startCheckpointer(file, options.sqliteSynchronous ?? "NORMAL");
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
-  return withMigrations("sqlite", db, sqliteChangeSignal(sqlite));
+  const store = withMigrations("sqlite", db, sqliteChangeSignal(sqlite));
+  const close = store.close;
+  store.close = async () => {
+    await checkpointer.close();
+    await close();
+  };
+  return store;
 }
 
 const STATEMENT_CACHE_LIMIT = 500;
