@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv } from "node:crypto";
+import { randomBytesPooled } from "./random.js";
 
 /**
  * AES-256-GCM sealing for everything kept at rest: shared secrets, wrapped data keys, personal data.
@@ -8,7 +9,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 const VERSION = 1;
 
 export function seal(key: Buffer, plaintext: Buffer | string, aad: string): string {
-  const iv = randomBytes(12);
+  const iv = randomBytesPooled(12);
   const cipher = createCipheriv("aes-256-gcm", key, iv);
   cipher.setAAD(Buffer.from(aad));
   const body = cipher.update(plaintext);

@@ -1,6 +1,7 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { apiError } from "../errors.js";
 import { seal } from "../crypto/sealing.js";
+import { randomBytesPooled } from "../crypto/random.js";
 import type { IntegrationAuth } from "../integrations/service.js";
 import type { SessionRepo, SessionRow } from "./repo.js";
 import type { CreateSessionBody, SessionEnvelope } from "./schemas.js";
@@ -45,7 +46,7 @@ export function sessionService({ repo, tokens, masterKey, publicUrl, now = Date.
       checkCreateSession(body, integration.isTest, at);
       const v = body.verification;
       const id = randomUUID();
-      const dataKey = randomBytes(32);
+      const dataKey = randomBytesPooled(32);
       const init = initData(v);
       const session: SessionRow = {
         id,
