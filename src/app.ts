@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
-import helmet from "@fastify/helmet";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { Runtime } from "./runtime.js";
 import { answerRouterError, installErrorHandling } from "./http/errors-plugin.js";
 import { acceptJsonKeepingRawBody } from "./http/json-body.js";
+import { securityHeaders } from "./http/security-headers.js";
+import { OneLineRequestLog } from "./http/access-log.js";
 import { registerIntegratorApi } from "./api.js";
 import { backgroundTasks } from "./background.js";
 import { sessionRepo } from "./sessions/repo.js";
@@ -23,6 +24,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
       redact: ["req.headers.authorization", "req.headers.cookie", "req.headers[\"x-hmac-signature\"]", "req.headers[\"vrf-hmac-signature\"]"],
     },
     genReqId: () => randomUUID(),
+    logController: new OneLineRequestLog(),
     bodyLimit: config.bodyLimit,
     trustProxy: true,
     // Values are validated as sent: "123" is not a number and 123 is not a string (vendorData → 1501).
@@ -42,7 +44,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   installErrorHandling(app);
   acceptJsonKeepingRawBody(app);
   metrics.install(app);
-  await app.register(helmet, {
+  securityHeaders(app, {
     // The API answers JSON only; /docs (below) brings its own CSP for the Swagger UI assets.
     contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
     hsts: config.publicUrl.startsWith("https://") ? { maxAge: 31_536_000, includeSubDomains: true } : false,

@@ -11,15 +11,17 @@ import { integrationAuthenticator } from "./auth.js";
 export function integratorScope(app: FastifyInstance, integrations: Pick<IntegrationService, "findByApiKey">): void {
   app.decorateRequest("integration", null);
   app.addHook("preValidation", integrationAuthenticator(integrations));
-  app.addHook("onSend", async (request, reply, payload) => {
+  // A callback hook, not an async one: nothing here waits, so no promise per response.
+  app.addHook("onSend", (request, reply, payload, done) => {
     reply.header("cache-control", "no-store");
     const integration = request.integration;
-    if (!integration || (typeof payload !== "string" && !Buffer.isBuffer(payload))) return payload;
-    const signature = hmacHex(integration.secret, payload);
-    reply.header("x-auth-client", integration.apiKey);
-    reply.header("vrf-auth-client", integration.apiKey);
-    reply.header("x-hmac-signature", signature);
-    reply.header("vrf-hmac-signature", signature);
-    return payload;
+    if (integration && (typeof payload === "string" || Buffer.isBuffer(payload))) {
+      const signature = hmacHex(integration.secret, payload);
+      reply.header("x-auth-client", integration.apiKey);
+      reply.header("vrf-auth-client", integration.apiKey);
+      reply.header("x-hmac-signature", signature);
+      reply.header("vrf-hmac-signature", signature);
+    }
+    done(null, payload);
   });
 }

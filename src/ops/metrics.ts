@@ -24,7 +24,7 @@ export function createMetrics() {
       sessionsCreated.inc({ mode: isTest ? "test" : "live" });
     },
     install(app: FastifyInstance) {
-      app.addHook("onResponse", async (request, reply) => {
+      app.addHook("onResponse", (request, reply, done) => {
         const route = request.routeOptions.url ?? "unmatched";
         const key = `${request.method} ${route}`;
         let timer = latencyChildren.get(key);
@@ -34,6 +34,7 @@ export function createMetrics() {
         let counter = requestChildren.get(statusKey);
         if (!counter) requestChildren.set(statusKey, (counter = requests.labels(request.method, route, String(reply.statusCode))));
         counter.inc();
+        done();
       });
     },
   };
