@@ -1,3 +1,5 @@
+import { STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ApiError, apiError } from "../errors.js";
 import { validationErrorFormatter } from "./validation-errors.js";
@@ -60,6 +62,29 @@ export function answerRouterError(error: FastifyError, request: FastifyRequest, 
   if (mapped.statusCode >= 500) request.log.error({ err: error }, "request failed");
   reply.headers({ ...ROUTER_ERROR_HEADERS, "x-request-id": request.id });
   return sendError(reply, mapped);
+}
+
+/**
+ * Fastify's `clientErrorHandler`: a request Node's HTTP parser rejects (broken framing, a header
+ * name with a space, conflicting Content-Length and Transfer-Encoding, oversized headers) never
+ * becomes a request, so the answer is written to the socket here, as Node would, but Veriff-style.
+ */
+export function answerClientError(this: FastifyInstance, error: NodeJS.ErrnoException & { reason?: string }, socket: Duplex): void {
+  if (error.code === "ECONNRESET" || socket.destroyed) return;
+  const mapped =
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? apiError("HEADERS_TOO_LARGE")
+      : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? apiError("REQUEST_TIMEOUT")
+        : apiError("MALFORMED_HTTP", { detail: (error.reason ?? error.code ?? "unparseable").toString().toLowerCase() });
+  this.log.debug({ err: error }, "malformed request");
+  const body = JSON.stringify({ status: "fail", code: mapped.code, message: mapped.message });
+  const headers = { ...ROUTER_ERROR_HEADERS, "cache-control": "no-store", "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body), connection: "close" };
+  if (socket.writable) {
+    const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("");
+    socket.write(`HTTP/1.1 ${mapped.statusCode} ${STATUS_CODES[mapped.statusCode]}\r\n${lines}\r\n${body}`);
+  }
+  socket.destroy(error);
 }
 
 /** The one place that writes error bodies: `{"status":"fail","code","message"}` plus x-request-id. */

@@ -1,3 +1,4 @@
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestIntegration, type TestServer, startTestServer } from "../support/server.js";
 import { type ApiResponse, expectFail, rawRequest } from "../support/client.js";
@@ -202,6 +203,21 @@ describe("POST /earthid/api/sessions under hostile input", () => {
       expectFail(await raw({ "x-auth-client": "' OR 1=1 --" }), 401, "1802", "X-AUTH-CLIENT");
     });
 
+    it.each([
+      ["a header name with a space", (key: string) => `POST /v1/sessions HTTP/1.1\r\nHost: a\r\nX-Auth-Client: ${key}\r\nBad Header: x\r\nContent-Type: application/json\r\nContent-Length: 19\r\n\r\n{"verification":{}}`],
+      ["Content-Length and Transfer-Encoding together", (key: string) => `POST /v1/sessions HTTP/1.1\r\nHost: a\r\nX-Auth-Client: ${key}\r\nContent-Type: application/json\r\nContent-Length: 19\r\nTransfer-Encoding: chunked\r\n\r\n13\r\n{"verification":{}}\r\n0\r\n\r\n`],
+      ["a request line that is not HTTP", () => "HELLO THERE\r\n\r\n"],
+    ])("answers %s (refused by the HTTP parser) with a Veriff-style 400 1908", async (_label, request) => {
+      const res = await socketRequest(server.url, request(shop.apiKey));
+      expectFail(res, 400, "1908", "The request is not valid HTTP/1.1");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    });
+
+    it("answers headers over Node's limit with a Veriff-style 431 1909", async () => {
+      const res = await socketRequest(server.url, `POST /v1/sessions HTTP/1.1\r\nHost: a\r\nX-Padding: ${"p".repeat(20_000)}\r\nContent-Length: 0\r\n\r\n`);
+      expectFail(res, 431, "1909", "request headers are larger");
+    });
+
     it("refuses a huge signature header as malformed", async () => {
       const res = await shop.api.request("POST", "/earthid/api/sessions", { body: '{"verification":{}}', signOver: false, headers: { "x-hmac-signature": "a".repeat(8000) } });
       expectFail(res, 401, "1812", "X-HMAC-SIGNATURE");
@@ -271,4 +287,29 @@ function seeded(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
+}
+
+/** Bytes straight onto a socket, for requests no HTTP client would send; the answer parsed by hand. */
+function socketRequest(baseUrl: string, request: string): Promise<ApiResponse> {
+  const url = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(url.port), url.hostname, () => socket.write(request));
+    let raw = "";
+    socket.setEncoding("utf8").on("data", (chunk: string) => (raw += chunk));
+    socket.on("error", reject);
+    socket.on("close", () => {
+      const [head = "", ...rest] = raw.split("\r\n\r\n");
+      const [statusLine = "", ...headerLines] = head.split("\r\n");
+      const headers = new Headers();
+      for (const line of headerLines) headers.append(line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 1).trim());
+      const text = rest.join("\r\n\r\n");
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = undefined;
+      }
+      resolve({ status: Number(statusLine.split(" ")[1]), headers, text, body });
+    });
+  });
 }
