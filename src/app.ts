@@ -4,7 +4,7 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { Runtime } from "./runtime.js";
-import { answerRouterError, installErrorHandling } from "./http/errors-plugin.js";
+import { answerClientError, answerRouterError, installErrorHandling } from "./http/errors-plugin.js";
 import { acceptJsonKeepingRawBody } from "./http/json-body.js";
 import { securityHeaders } from "./http/security-headers.js";
 import { OneLineRequestLog } from "./http/access-log.js";
@@ -30,6 +30,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     // Values are validated as sent: "123" is not a number and 123 is not a string (vendorData → 1501).
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     frameworkErrors: answerRouterError,
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const metrics = createMetrics();
