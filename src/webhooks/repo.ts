@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from "kysely";
+import { type Kysely, type RawBuilder, type Selectable, sql } from "kysely";
 import type { StoreKind } from "../store/db.js";
 import type { Database, WebhookAttemptsTable, WebhookDeliveriesTable } from "../store/schema.js";
 
@@ -17,6 +17,12 @@ export interface AttemptResult {
   statusCode: number | null;
   error: string | null;
   durationMs: number;
+}
+
+export interface AttemptRecord {
+  claim: Claim;
+  attempt: AttemptResult;
+  state: DeliveryState;
 }
 
 export type DeliveryState =
@@ -72,35 +78,73 @@ export function deliveryRepo(db: Kysely<Database>, kind: StoreKind) {
     },
 
     /**
-     * Records an attempt and, if the lease is still ours, the delivery's new state. A lease that
-     * expired and was taken by another dispatcher leaves the row to that one.
+     * Records attempts and, for each whose lease is still its own, the delivery's new state, all in
+     * one transaction. A lease that expired and was taken by another dispatcher leaves the row to
+     * that one. Returns the ids whose lease was lost.
      */
-    async recordAttempt(claim: Claim, attempt: AttemptResult, state: DeliveryState): Promise<boolean> {
-      return db.transaction().execute(async (trx) => {
-        const row: WebhookAttemptsTable = {
-          delivery_id: claim.row.id,
-          number: attempt.number,
-          attempted_at: attempt.attemptedAt,
-          status_code: attempt.statusCode,
-          error: attempt.error,
-          duration_ms: attempt.durationMs,
-        };
-        await trx.insertInto("webhook_attempts").values(row).onConflict((oc) => oc.columns(["delivery_id", "number"]).doNothing()).execute();
-        const result = await trx
-          .updateTable("webhook_deliveries")
-          .set({
-            status: state.status,
-            claimed_until: null,
-            last_attempt_at: attempt.attemptedAt,
-            last_status_code: attempt.statusCode,
-            last_error: attempt.error,
-            ...(state.status === "delivered" ? { delivered_at: state.deliveredAt } : {}),
-            ...(state.status === "pending" ? { next_attempt_at: state.nextAttemptAt } : {}),
-          })
-          .where("id", "=", claim.row.id)
-          .where("claimed_until", "=", claim.claimedUntil)
-          .executeTakeFirst();
-        return result.numUpdatedRows > 0n;
+    async recordAttempts(records: readonly AttemptRecord[]): Promise<string[]> {
+      if (records.length === 0) return [];
+      const outcomes = sql.join(
+        records.map(({ claim, attempt, state }) => {
+          const deliveredAt = state.status === "delivered" ? state.deliveredAt : null;
+          const nextAttemptAt = state.status === "pending" ? state.nextAttemptAt : null;
+          return sql`select cast(${claim.row.id} as text) as id, cast(${claim.claimedUntil} as bigint) as claimed_until, cast(${state.status} as text) as status,
+            cast(${attempt.number} as integer) as number, cast(${attempt.attemptedAt} as bigint) as attempted_at, cast(${attempt.statusCode} as integer) as status_code,
+            cast(${attempt.error} as text) as error, cast(${attempt.durationMs} as integer) as duration_ms,
+            cast(${deliveredAt} as bigint) as delivered_at, cast(${nextAttemptAt} as bigint) as next_attempt_at`;
+        }),
+        sql` union all `,
+      );
+      // Each row's new state, fenced by its own lease; one statement for the whole batch.
+      const update = (source: RawBuilder<unknown>) => sql<{ id: string }>`
+        update webhook_deliveries set
+          status = v.status, claimed_until = null, last_attempt_at = v.attempted_at, last_status_code = v.status_code, last_error = v.error,
+          delivered_at = coalesce(v.delivered_at, webhook_deliveries.delivered_at),
+          next_attempt_at = coalesce(v.next_attempt_at, webhook_deliveries.next_attempt_at)
+        from ${source}
+        where webhook_deliveries.id = v.id and webhook_deliveries.claimed_until = v.claimed_until
+        returning webhook_deliveries.id`;
+      let updated: { id: string }[];
+      if (kind === "postgres") {
+        // One round trip: the attempts and the states commit together in one statement.
+        const statement = sql<{ id: string }>`
+          with v as (${outcomes}),
+          recorded as (
+            insert into webhook_attempts (delivery_id, number, attempted_at, status_code, error, duration_ms)
+            select id, number, attempted_at, status_code, error, duration_ms from v
+            on conflict (delivery_id, number) do nothing
+          )
+          ${update(sql`v`)}`;
+        updated = (await statement.execute(db)).rows;
+      } else {
+        updated = await db.transaction().execute(async (trx) => {
+          const attempts: WebhookAttemptsTable[] = records.map(({ claim, attempt }) => ({
+            delivery_id: claim.row.id,
+            number: attempt.number,
+            attempted_at: attempt.attemptedAt,
+            status_code: attempt.statusCode,
+            error: attempt.error,
+            duration_ms: attempt.durationMs,
+          }));
+          await trx.insertInto("webhook_attempts").values(attempts).onConflict((oc) => oc.columns(["delivery_id", "number"]).doNothing()).execute();
+          return (await update(sql`(${outcomes}) as v`).execute(trx)).rows;
+        });
+      }
+      const kept = new Set(updated.map((row) => row.id));
+      return records.map(({ claim }) => claim.row.id).filter((id) => !kept.has(id));
+    },
+
+    /** Gives back claimed rows that were never attempted (a dispatcher stopping): due again at once. */
+    async release(claims: readonly Claim[]): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        for (const claim of claims) {
+          await trx
+            .updateTable("webhook_deliveries")
+            .set((eb) => ({ claimed_until: null, attempts: eb("attempts", "-", 1) }))
+            .where("id", "=", claim.row.id)
+            .where("claimed_until", "=", claim.claimedUntil)
+            .execute();
+        }
       });
     },
 

@@ -1,0 +1,332 @@
+/**
+ * Webhook delivery, measured against a bare loop, side by side in one run, on SQLite and PostgreSQL:
+ *
+ *   - throughput: N webhooks committed to the outbox at once, then delivered by the real dispatcher
+ *     (claim, unseal, sign, POST, record), timed from the commit to the last receipt, against a loop
+ *     that POSTs the same bodies to the same receiver with the same concurrency and nothing else;
+ *   - latency: decisions made one by one at a steady rate through the real lifecycle (review →
+ *     approved), from the decision's commit (decide() returning) to the receiver's receipt, against
+ *     the same bodies POSTed at the same rate (the floor: one loopback request). The time from the
+ *     call to decide() is shown too: it adds the decision's own transaction.
+ *
+ *   npx tsx bench/webhooks.ts        (or: npm run bench:webhooks)
+ *
+ * Knobs (env): BENCH_ROUNDS (3), BENCH_COUNT (2000 webhooks per throughput round), BENCH_DECISIONS
+ * (400 per latency round), BENCH_RATE (100 decisions/s), BENCH_STORES (sqlite,postgres), BENCH_PG_URL
+ * (postgres://postgres@127.0.0.1:5432/postgres), EARTHID_WEBHOOK_CONCURRENCY (16). The receiver is a
+ * separate process, so that it does not share an event loop with either sender.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { buildApp } from "../src/app.js";
+import { loadConfig } from "../src/config.js";
+import { openRuntime } from "../src/runtime.js";
+import { webhookHeaders } from "../src/webhooks/signing.js";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const COUNT = Number(process.env.BENCH_COUNT ?? 2000);
+const DECISIONS = Number(process.env.BENCH_DECISIONS ?? 400);
+const RATE = Number(process.env.BENCH_RATE ?? 100);
+const STORES = (process.env.BENCH_STORES ?? "sqlite,postgres").split(",");
+const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const CONCURRENCY = Number(process.env.EARTHID_WEBHOOK_CONCURRENCY ?? 16);
+
+const clock = () => performance.timeOrigin + performance.now();
+
+/** The receiver: answers 200 at once and reports, per request, the session id in the body and when it arrived. */
+const RECEIVER = `
+import http from "node:http";
+const clock = () => performance.timeOrigin + performance.now();
+let pending = [];
+const flush = () => { if (pending.length) { process.send(pending); pending = []; } };
+setInterval(flush, 5);
+const server = http.createServer((req, res) => {
+  const chunks = [];
+  req.on("data", (c) => chunks.push(c));
+  req.on("end", () => {
+    const at = clock();
+    const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    pending.push([body.verification?.id ?? body.id, at]);
+    res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+  });
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, "127.0.0.1", () => process.send({ port: server.address().port }));
+`;
+
+interface Receiver {
+  url: string;
+  /** Resolves with each key's receipt time once all of `keys` have arrived. */
+  expect(keys: Iterable<string>): Promise<Map<string, number>>;
+  stop(): void;
+}
+
+async function startReceiver(dir: string): Promise<Receiver> {
+  const file = path.join(dir, "receiver.mjs");
+  writeFileSync(file, RECEIVER);
+  const child: ChildProcess = fork(file, [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const arrivals = new Map<string, number>();
+  let waiting: { keys: Set<string>; resolve: (m: Map<string, number>) => void } | undefined;
+  const port = await new Promise<number>((resolve) => child.once("message", (m: { port: number }) => resolve(m.port)));
+  child.on("message", (batch: [string, number][]) => {
+    for (const [key, at] of batch) {
+      arrivals.set(key, at);
+      waiting?.keys.delete(key);
+    }
+    if (waiting && waiting.keys.size === 0) {
+      const done = waiting;
+      waiting = undefined;
+      done.resolve(arrivals);
+    }
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    expect(keys) {
+      return new Promise((resolve) => {
+        const missing = new Set([...keys].filter((k) => !arrivals.has(k)));
+        if (missing.size === 0) return resolve(arrivals);
+        waiting = { keys: missing, resolve };
+      });
+    },
+    stop: () => void child.kill(),
+  };
+}
+
+/** A decision webhook body of the usual size. */
+function decisionBody(sessionId: string) {
+  return {
+    status: "success",
+    verification: {
+      id: sessionId,
+      attemptId: randomUUID(),
+      vendorData: "unique id of a user",
+      endUserId: null,
+      status: "approved",
+      code: 9001,
+      reason: null,
+      reasonCode: null,
+      decisionTime: new Date().toISOString(),
+      acceptanceTime: new Date().toISOString(),
+      person: { firstName: "John", lastName: "Smith", fullName: "John Smith", dateOfBirth: null, yearOfBirth: null, placeOfBirth: null, gender: null, idNumber: null, nationality: null, citizenship: null, pepSanctionMatch: null, addresses: [] },
+      document: { number: null, type: "PASSPORT", country: "EE", state: null, validFrom: null, validUntil: null, firstIssue: null },
+      additionalVerifiedData: {},
+      riskLabels: [],
+      comments: [],
+    },
+    technicalData: { ip: null },
+  };
+}
+
+/** The bare loop's client: keep-alive node:http, the same socket budget as the dispatcher. */
+function bareSender(url: string) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const secret = randomBytes(16).toString("hex");
+  const post = (body: string) =>
+    new Promise<void>((resolve, reject) => {
+      const headers = webhookHeaders({ apiKey: randomUUID(), integrationId: randomUUID(), secret, body, deliveryId: randomUUID(), attempt: 1, at: Date.now() });
+      const req = http.request(`${url}/bare`, { method: "POST", agent, headers: { ...headers, "content-length": Buffer.byteLength(body) } }, (res) => {
+        res.resume();
+        res.once("end", resolve);
+      });
+      req.once("error", reject);
+      req.end(body);
+    });
+  return { post, close: () => agent.destroy() };
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+};
+const median = (values: number[]) => percentile(values, 50);
+const cpuMicros = (usage: NodeJS.CpuUsage) => usage.user + usage.system;
+
+/** Calls `fire(i)` `count` times at `rate` per second, on schedule (a slow call does not delay the next). */
+async function atRate(count: number, rate: number, fire: (i: number) => Promise<void>): Promise<void> {
+  const start = performance.now();
+  const all: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    all.push(fire(i));
+  }
+  await Promise.all(all);
+}
+
+interface StoreResult {
+  store: string;
+  dispatcherRps: number[];
+  bareRps: number[];
+  /** CPU of this process (dispatcher and its store, or the bare loop) per webhook, µs. */
+  dispatcherCpu: number[];
+  bareCpu: number[];
+  /** From decide() returning (the decision committed) to the receipt. */
+  dispatcherLatency: number[];
+  /** From the call to decide() to the receipt: the decision's own transaction included. */
+  decideToReceipt: number[];
+  bareLatency: number[];
+}
+
+async function benchStore(store: string, receiver: Receiver, dir: string): Promise<StoreResult> {
+  let databaseUrl: string | undefined;
+  let dropDatabase = async () => {};
+  if (store === "postgres") {
+    const name = `earthid_bench_${randomBytes(4).toString("hex")}`;
+    const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(PG_ADMIN_URL);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+    dropDatabase = async () => {
+      const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    };
+  }
+  const dataDir = mkdtempSync(path.join(dir, `${store}-`));
+  const config = loadConfig({
+    ...process.env,
+    EARTHID_DATA_DIR: dataDir,
+    LOG_LEVEL: "warn",
+    EARTHID_WEBHOOK_ALLOW_PRIVATE: "1",
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATABASE_URL: "" }),
+  });
+  const runtime = openRuntime(config);
+  await runtime.store.migrate();
+  const app = await buildApp(runtime);
+  await app.ready();
+  const result: StoreResult = { store, dispatcherRps: [], bareRps: [], dispatcherCpu: [], bareCpu: [], dispatcherLatency: [], decideToReceipt: [], bareLatency: [] };
+  const bare = bareSender(receiver.url);
+  try {
+    const shop = await runtime.integrations.createIntegration({ name: "bench", decisionWebhookUrl: `${receiver.url}/decision` });
+    const quiet = await runtime.integrations.createIntegration({ name: "bench-setup" });
+
+    for (let round = 0; round < ROUNDS; round++) {
+      // Throughput, dispatcher: the whole batch commits at once, then the dispatcher drains it.
+      const items = Array.from({ length: COUNT }, () => {
+        const sessionId = randomUUID();
+        return { integrationId: shop.id, url: `${receiver.url}/decision`, sessionId, kind: "decision" as const, code: 9001, payload: decisionBody(sessionId) };
+      });
+      await runtime.store.db.transaction().execute(async (trx) => {
+        // SQLite takes at most 32766 variables in one statement.
+        for (let i = 0; i < items.length; i += 500) await runtime.outbox.enqueue(trx, items.slice(i, i + 500));
+      });
+      // From the commit (the dispatcher may already be polling) to the last receipt.
+      let started = performance.now();
+      let cpu = process.cpuUsage();
+      runtime.outbox.wake();
+      await receiver.expect(items.map((i) => i.sessionId));
+      result.dispatcherRps.push(COUNT / ((performance.now() - started) / 1000));
+      result.dispatcherCpu.push(cpuMicros(process.cpuUsage(cpu)) / COUNT);
+
+      // Throughput, bare loop: the same bodies (new ids), the same number in flight.
+      const bodies = items.map(() => {
+        const sessionId = randomUUID();
+        return { sessionId, body: JSON.stringify(decisionBody(sessionId)) };
+      });
+      started = performance.now();
+      cpu = process.cpuUsage();
+      let next = 0;
+      await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+        while (next < bodies.length) await bare.post(bodies[next++]!.body);
+      }));
+      await receiver.expect(bodies.map((b) => b.sessionId));
+      result.bareRps.push(COUNT / ((performance.now() - started) / 1000));
+      result.bareCpu.push(cpuMicros(process.cpuUsage(cpu)) / COUNT);
+
+      // Latency, dispatcher: sessions waiting in review (set up without webhooks), decided one by one.
+      const sessions = await reviewSessions(runtime, quiet.id, shop.id, DECISIONS);
+      const calledAt = new Map<string, number>();
+      const committedAt = new Map<string, number>();
+      await atRate(DECISIONS, RATE, async (i) => {
+        const sessionId = sessions[i]!;
+        calledAt.set(sessionId, clock());
+        await runtime.lifecycle.decide({ sessionId, verdict: "approved", actor: "operator" });
+        committedAt.set(sessionId, clock());
+      });
+      const arrivals = await receiver.expect(sessions);
+      // A receipt can come before decide() has returned to its caller: then the latency is 0.
+      result.dispatcherLatency.push(...sessions.map((id) => Math.max(0, arrivals.get(id)! - committedAt.get(id)!)));
+      result.decideToReceipt.push(...sessions.map((id) => arrivals.get(id)! - calledAt.get(id)!));
+
+      // Latency, bare loop: the same bodies at the same rate, straight to the receiver.
+      const sentAt = new Map<string, number>();
+      const direct = Array.from({ length: DECISIONS }, () => {
+        const sessionId = randomUUID();
+        return { sessionId, body: JSON.stringify(decisionBody(sessionId)) };
+      });
+      await atRate(DECISIONS, RATE, async (i) => {
+        const { sessionId, body } = direct[i]!;
+        sentAt.set(sessionId, clock());
+        await bare.post(body);
+      });
+      const direct_arrivals = await receiver.expect(direct.map((d) => d.sessionId));
+      result.bareLatency.push(...direct.map((d) => direct_arrivals.get(d.sessionId)! - sentAt.get(d.sessionId)!));
+      console.log(
+        `  ${store} round ${round + 1}: dispatcher ${Math.round(result.dispatcherRps.at(-1)!)} /s (${Math.round(result.dispatcherCpu.at(-1)!)} µs CPU each), bare ${Math.round(result.bareRps.at(-1)!)} /s (${Math.round(result.bareCpu.at(-1)!)} µs); ` +
+          `latency p50 ${percentile(result.dispatcherLatency.slice(-DECISIONS), 50).toFixed(1)} ms p99 ${percentile(result.dispatcherLatency.slice(-DECISIONS), 99).toFixed(1)} (bare p50 ${percentile(result.bareLatency.slice(-DECISIONS), 50).toFixed(1)})`,
+      );
+    }
+  } finally {
+    bare.close();
+    await app.close();
+    await runtime.store.close();
+    await dropDatabase();
+  }
+  return result;
+}
+
+/**
+ * `count` sessions of `integrationId` in review. They are created under a webhook-less integration
+ * and moved over, so that setting them up sends nothing that would queue ahead of the decisions.
+ */
+async function reviewSessions(runtime: ReturnType<typeof openRuntime>, setupIntegrationId: string, integrationId: string, count: number): Promise<string[]> {
+  const db = runtime.store.db;
+  const ids: string[] = [];
+  const now = Date.now();
+  for (let i = 0; i < count; i++) {
+    const id = randomUUID();
+    ids.push(id);
+    await db
+      .insertInto("sessions")
+      .values({ id, integration_id: setupIntegrationId, status: "created", vendor_data: null, end_user_id: null, callback_url: null, lang: null, init_data_sealed: null, token_iat: now, created_at: now, updated_at: now, current_attempt_id: null, started_at: null, submitted_at: null, decided_at: null, deleted_at: null, erased_at: null })
+      .execute();
+    await runtime.lifecycle.submit({ sessionId: id, actor: "integrator" });
+  }
+  await db.updateTable("sessions").set({ integration_id: integrationId }).where("id", "in", ids).execute();
+  return ids;
+}
+
+async function main() {
+  const dir = mkdtempSync(path.join(tmpdir(), "earthid-bench-webhooks-"));
+  const receiver = await startReceiver(dir);
+  console.log(`webhook delivery: ${ROUNDS} rounds; throughput ${COUNT} webhooks per round; latency ${DECISIONS} decisions at ${RATE}/s; concurrency ${CONCURRENCY}`);
+  const results: StoreResult[] = [];
+  try {
+    for (const store of STORES) results.push(await benchStore(store, receiver, dir));
+  } finally {
+    receiver.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log("");
+  for (const r of results) {
+    const ratio = median(r.dispatcherRps) / median(r.bareRps);
+    console.log(`${r.store}`);
+    console.log(`  throughput  dispatcher ${Math.round(median(r.dispatcherRps)).toString().padStart(6)} deliveries/s   bare loop ${Math.round(median(r.bareRps)).toString().padStart(6)} /s   ratio ${ratio.toFixed(2)} (goal ≥ 0.70)`);
+    console.log(`  CPU         dispatcher ${Math.round(median(r.dispatcherCpu))} µs per delivery   bare loop ${Math.round(median(r.bareCpu))} µs per POST`);
+    const ms = (values: number[]) => `p50 ${percentile(values, 50).toFixed(1)} ms  p99 ${percentile(values, 99).toFixed(1)} ms`;
+    console.log(`  latency     decision committed → receipt ${ms(r.dispatcherLatency)} (goal p99 < 100)   bare POST → receipt ${ms(r.bareLatency)}`);
+    console.log(`              decide() called → receipt ${ms(r.decideToReceipt)} (the decision's own transaction included)`);
+  }
+}
+
+await main();
