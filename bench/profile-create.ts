@@ -3,7 +3,8 @@
  * --cpu-prof` with the benchmark's load (32 connections, the seed body) and prints the functions and
  * the packages with the most self time. Needs `npm run build`, like the benchmark.
  *
- *   npx tsx bench/profile-create.ts            PROFILE_SECONDS (10), PROFILE_STORE (sqlite | postgres)
+ *   npx tsx bench/profile-create.ts            PROFILE_SECONDS (10), PROFILE_STORE (sqlite | postgres),
+ *                                              PROFILE_CHECKOUT (another built checkout), PROFILE_KEEP
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,6 +16,7 @@ import { createIntegration, startRealServer } from "./targets.js";
 
 const SECONDS = Number(process.env.PROFILE_SECONDS ?? 10);
 const STORE = process.env.PROFILE_STORE ?? "sqlite";
+const CHECKOUT = process.env.PROFILE_CHECKOUT ? path.resolve(process.env.PROFILE_CHECKOUT) : undefined;
 const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const BODY = JSON.stringify({
   verification: {
@@ -76,9 +78,9 @@ try {
     url.pathname = `/${dbName}`;
     databaseUrl = url.toString();
   }
-  const { apiKey } = await createIntegration({ dataDir, databaseUrl });
+  const { apiKey } = await createIntegration({ dataDir, databaseUrl, checkout: CHECKOUT });
   const spawnedAt = performance.now();
-  const real = await startRealServer({ dataDir, databaseUrl, nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profDir}`] });
+  const real = await startRealServer({ dataDir, databaseUrl, checkout: CHECKOUT, nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profDir}`] });
   const bootMicros = (performance.now() - spawnedAt) * 1000;
   const result = await autocannon({
     url: `${real.url}/earthid/api/sessions`,
