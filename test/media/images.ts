@@ -6,11 +6,11 @@ import sharp from "sharp";
 import { sign } from "../support/client.js";
 import type { TestIntegration } from "../support/server.js";
 
-/** Real images for the media tests: made with sharp, or shipped with the repository's shared data. */
+/** Real images for the media tests: made with sharp, or public samples kept in test/fixtures/images. */
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-export const obamaJpeg = () => readFileSync(path.resolve(here, "../../../shared/data/faces/obama.jpg"));
-export const passportJpeg = () => readFileSync(path.resolve(here, "../../../shared/data/mrz-specimens/icao-passport-td3.jpg"));
+export const obamaJpeg = () => readFileSync(path.resolve(here, "../fixtures/images/obama.jpg"));
+export const passportJpeg = () => readFileSync(path.resolve(here, "../fixtures/images/icao-passport-td3.jpg"));
 
 /**
  * A 64×48 HEIC (HEVC) made with libheif's heif-enc from a flat PNG; sharp reads its header but

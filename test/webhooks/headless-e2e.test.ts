@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestIntegration, type TestServer, startTestServer, storeKind } from "../support/server.js";
 import { type Receiver, type Received, allSigned, signatureChecks, startReceiver, until } from "./receiver.js";
 
-const shared = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../shared/data");
-const passport = readFileSync(path.join(shared, "mrz-specimens/icao-passport-td3.jpg")).toString("base64");
-const face = readFileSync(path.join(shared, "faces/obama.jpg")).toString("base64");
+const images = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/images");
+const passport = readFileSync(path.join(images, "icao-passport-td3.jpg")).toString("base64");
+const face = readFileSync(path.join(images, "obama.jpg")).toString("base64");
 
 /**
  * The issue's headless flow, end to end over HTTP: create, upload front, back and face, PATCH
