@@ -5,20 +5,13 @@ import { MAX_BASE64_CHARS } from "./content.js";
 import { MEDIA_TYPES } from "./image-check.js";
 import { IdParams, MediaList, UploadBody, UploadResponse, uploadRules } from "./schemas.js";
 import type { MediaService } from "./service.js";
+import { authHeaders } from "../http/route-schemas.js";
 
 /**
  * Room for the JSON around the largest content, and for clients that escape "/" as "\/" or wrap
  * base64 in lines: past this the body is refused (413) before it is read.
  */
 export const UPLOAD_BODY_LIMIT = MAX_BASE64_CHARS + 2 * 1024 * 1024;
-
-const authHeaders = {
-  type: "object",
-  properties: {
-    "x-auth-client": { type: "string", description: "Integration API key (UUID)" },
-    "x-hmac-signature": { type: "string", description: "Hex HMAC-SHA256 with the shared secret" },
-  },
-} as const;
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody };
 

@@ -13,6 +13,7 @@ import { sessionTokens } from "./token.js";
 import { AttemptsResponse, DecisionResponse, DeletedResponse, PersonResponse, SubmitBody, submitRules } from "./lifecycle-schemas.js";
 import { ErrorBody, SessionEnvelope, SessionIdParams } from "./schemas.js";
 import { type SessionService, isUuid } from "./service.js";
+import { authHeaders } from "../http/route-schemas.js";
 
 export interface LifecycleRouteDeps {
   sessions: Pick<SessionService, "getSession">;
@@ -20,14 +21,6 @@ export interface LifecycleRouteDeps {
   reads: LifecycleReads;
   erasure: Pick<SessionErasure, "deleteSession">;
 }
-
-const authHeaders = {
-  type: "object",
-  properties: {
-    "x-auth-client": { type: "string", description: "Integration API key (UUID)" },
-    "x-hmac-signature": { type: "string", description: "Hex HMAC-SHA256 with the shared secret" },
-  },
-} as const;
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody };
 const signedOverId = { signed: { param: "id", label: "session id" } } as const;

@@ -2,6 +2,9 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { LIST_MAX_LIMIT, type SessionList } from "./list-service.js";
 import { ErrorBody, SESSION_STATUSES, SessionEnvelope } from "./schemas.js";
+import { authHeadersSignedOver } from "../http/route-schemas.js";
+
+const authHeaders = authHeadersSignedOver('of the query string exactly as sent (the bytes after "?"; "" when there is none)');
 
 const ListQuerystring = Type.Object(
   {
@@ -24,14 +27,6 @@ const ListResponse = Type.Object({
   verifications: Type.Array(ListItem),
   nextCursor: Type.Union([Type.String(), Type.Null()], { description: "Pass as cursor for the next page; null on the last page" }),
 });
-
-const authHeaders = {
-  type: "object",
-  properties: {
-    "x-auth-client": { type: "string", description: "Integration API key (UUID)" },
-    "x-hmac-signature": { type: "string", description: "Hex HMAC-SHA256 of the query string exactly as sent (the bytes after \"?\"; \"\" when there is none)" },
-  },
-} as const;
 
 export const sessionListRoutes: FastifyPluginAsyncTypebox<{ list: SessionList }> = async (app, { list }) => {
   app.get("/sessions", {

@@ -4,14 +4,7 @@ import { validationErrorFormatter } from "../http/validation-errors.js";
 import { CreateSessionBody, ErrorBody, SessionEnvelope, SessionIdParams, knownCreateFields } from "./schemas.js";
 import type { SessionService } from "./service.js";
 import { createSessionRules } from "./create-checks.js";
-
-const authHeaders = {
-  type: "object",
-  properties: {
-    "x-auth-client": { type: "string", description: "Integration API key (UUID)" },
-    "x-hmac-signature": { type: "string", description: "Hex HMAC-SHA256 with the shared secret" },
-  },
-} as const;
+import { authHeaders } from "../http/route-schemas.js";
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 413: ErrorBody, 415: ErrorBody };
 

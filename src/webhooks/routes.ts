@@ -2,6 +2,9 @@ import { type TSchema, Type } from "typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { ErrorBody } from "../sessions/schemas.js";
 import { MAX_LIST, type WebhookService } from "./service.js";
+import { authHeaders, authHeadersSignedOver } from "../http/route-schemas.js";
+
+const listAuthHeaders = authHeadersSignedOver('of the query string exactly as sent (the bytes after "?"; "" when there is none)');
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -29,14 +32,6 @@ export const ListDeliveriesQuery = Type.Object({
 export const DeliveryList = Type.Object({ status: Type.Literal("success"), deliveries: Type.Array(DeliveryView) });
 export const DeliveryEnvelope = Type.Object({ status: Type.Literal("success"), delivery: DeliveryView });
 
-const authHeaders = {
-  type: "object",
-  properties: {
-    "x-auth-client": { type: "string", description: "Integration API key (UUID)" },
-    "x-hmac-signature": { type: "string", description: "Hex HMAC-SHA256 with the shared secret" },
-  },
-} as const;
-
 const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 415: ErrorBody };
 
 /** The integration's webhook deliveries: what was sent, how it went, and a way to send one again. */
@@ -47,7 +42,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
       description:
         "EarthID extension. The integration's deliveries, newest first, optionally of one session. X-HMAC-SIGNATURE is the HMAC of the query string exactly as sent (the bytes after \"?\", percent-encoding untouched; the empty string when there is none).",
       tags: ["webhooks"],
-      headers: authHeaders,
+      headers: listAuthHeaders,
       querystring: ListDeliveriesQuery,
       response: { 200: DeliveryList, ...errors },
     },
