@@ -17,17 +17,24 @@ export const createSessionRules: readonly ValidationRule[] = [
   ["verification.features", "*", "FEATURES_UNSUPPORTED"],
 ];
 
-const regions = new Intl.DisplayNames(["en"], { type: "region", fallback: "none" });
 // Codes ICU names that are not states: groupings and reserved user-assigned codes.
 const NOT_COUNTRIES = new Set(["EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"]);
 
-export function isCountryCode(code: string): boolean {
-  if (!/^[A-Z]{2}$/.test(code) || NOT_COUNTRIES.has(code)) return false;
-  try {
-    return regions.of(code) !== undefined;
-  } catch {
-    return false;
+/** Every two-letter code ICU names a region for, but the groupings: built once, looked up per request. */
+const COUNTRIES: ReadonlySet<string> = (() => {
+  const regions = new Intl.DisplayNames(["en"], { type: "region", fallback: "none" });
+  const codes = new Set<string>();
+  for (let first = 65; first <= 90; first++) {
+    for (let second = 65; second <= 90; second++) {
+      const code = String.fromCharCode(first, second);
+      if (!NOT_COUNTRIES.has(code) && regions.of(code) !== undefined) codes.add(code);
+    }
   }
+  return codes;
+})();
+
+export function isCountryCode(code: string): boolean {
+  return COUNTRIES.has(code);
 }
 
 /** True when `YYYY-MM-DD` names a real calendar day. */
