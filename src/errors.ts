@@ -40,7 +40,6 @@ export const catalogue = {
   RATE_LIMITED: { code: "1904", status: 429, message: "Too many requests: {detail}" },
   CONFLICT: { code: "1905", status: 409, message: "{detail}" },
   MALFORMED_JSON: { code: "1906", status: 400, message: "Request body is not valid JSON: {detail}" },
-  METHOD_NOT_ALLOWED: { code: "1907", status: 404, message: "No route {method} {url}" },
   MALFORMED_HTTP: { code: "1908", status: 400, message: "The request is not valid HTTP/1.1: {detail}" },
   HEADERS_TOO_LARGE: { code: "1909", status: 431, message: "The request headers are larger than the server accepts" },
   REQUEST_TIMEOUT: { code: "1910", status: 408, message: "The request was not received in time" },
