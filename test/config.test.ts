@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../src/config.js";
-import { runEarthid, serveEarthid } from "./support/earthid-cli.js";
+import { runCli, spawnServer } from "./support/built-cli.js";
 import { storeKind, testEnvironment } from "./support/server.js";
 
 /** Configuration is checked once, at boot: a wrong setting stops `earthid serve` and says which. Child processes: generous timeouts. */
@@ -14,7 +14,7 @@ describe("configuration at boot", { timeout: 120_000 }, () => {
   });
   afterAll(() => environment.cleanup());
 
-  const serve = (overrides: Record<string, string>) => runEarthid(["serve"], { ...environment.env, HOST: "127.0.0.1", PORT: "0", ...overrides });
+  const serve = (overrides: Record<string, string>) => runCli(["serve"], { ...environment.env, HOST: "127.0.0.1", PORT: "0", ...overrides });
 
   // The settings an operator gets wrong most, each through the real `earthid serve` process.
   it.each([
@@ -47,7 +47,7 @@ describe("configuration at boot", { timeout: 120_000 }, () => {
   });
 
   it("prints help whatever the environment holds", async () => {
-    const result = await runEarthid(["--help"], { PORT: "abc", DATABASE_URL: "mysql://x" });
+    const result = await runCli(["--help"], { PORT: "abc", DATABASE_URL: "mysql://x" });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("Usage: earthid <command>");
   });
@@ -56,10 +56,10 @@ describe("configuration at boot", { timeout: 120_000 }, () => {
     for (const masterKey of [randomBytes(32).toString("hex"), randomBytes(32).toString("base64")]) {
       const scratch = await testEnvironment();
       try {
-        const server = await serveEarthid({ ...scratch.env, EARTHID_MASTER_KEY: masterKey, EARTHID_TOKEN_SECRET: randomBytes(32).toString("hex"), LOG_LEVEL: "warn" });
+        const server = await spawnServer({ ...scratch.env, EARTHID_MASTER_KEY: masterKey, EARTHID_TOKEN_SECRET: randomBytes(32).toString("hex"), LOG_LEVEL: "warn" });
         const ready = await fetch(`${server.url}/ready`);
         expect(await ready.json()).toMatchObject({ status: "ready", store: storeKind });
-        expect(await server.stop()).toBe(0);
+        expect(await server.stop()).toEqual({ code: 0, signal: null });
       } finally {
         await scratch.cleanup();
       }

@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Store, openStore } from "../../src/store/db.js";
 import { type ApiClient, apiClient } from "../support/client.js";
-import { type ChildServer, demoBanner, spawnServer } from "../support/child-server.js";
+import { type ChildServer, demoBanner, spawnServer } from "../support/built-cli.js";
 import { storeKind, testEnvironment } from "../support/server.js";
 
 const CLIENTS = 64;

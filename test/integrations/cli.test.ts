@@ -1,17 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestServer, startTestServer, storeKind } from "../support/server.js";
 import { apiClient, expectFail, sign } from "../support/client.js";
-import { ensureBuilt, runEarthid, runProcess } from "../support/earthid-cli.js";
+import { builtCli, runCli, runProcess } from "../support/built-cli.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
- * The operator's integration commands, run as `node bin/earthid.js …` child processes against the
- * data directory (and, on PostgreSQL, the database) of a server that is already running.
+ * The operator's integration commands, run as `node bin/earthid.js …` child processes (compiled from
+ * src/ by builtCli) against the data directory (and, on PostgreSQL, the database) of a server that is
+ * already running.
  */
 describe(`earthid integrations, against a running server (${storeKind})`, { timeout: 120_000 }, () => {
   let server: TestServer;
-  const earthid = (...args: string[]) => runEarthid(args, server.env);
+  const earthid = (...args: string[]) => runCli(args, server.env);
   const json = async (...args: string[]) => {
     const result = await earthid(...args, "--json");
     expect(result.code, result.stderr).toBe(0);
@@ -19,10 +20,12 @@ describe(`earthid integrations, against a running server (${storeKind})`, { time
   };
 
   beforeAll(async () => {
-    [server] = await Promise.all([startTestServer(), ensureBuilt()]);
+    [server] = await Promise.all([startTestServer(), builtCli()]);
   });
   afterAll(() => server.close());
 
+  // Deliberately the real bin/earthid.js over the dist/ that `npm install` builds (prepare script), as
+  // an operator gets it: the one test here that does not run the builtCli() copy.
   it("`npx earthid --help` works from the repository root", async () => {
     const result = await runProcess("npx", ["--no-install", "earthid", "--help"], {});
     expect(result.code, result.stderr).toBe(0);

@@ -4,8 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../support/built-cli.js";
-import { type ChildServer, demoBanner, runCli, spawnServer } from "../support/child-server.js";
+import { type ChildServer, demoBanner, repoRoot, runCli, spawnServer } from "../support/built-cli.js";
 import { apiClient } from "../support/client.js";
 import { storeKind, testEnvironment } from "../support/server.js";
 

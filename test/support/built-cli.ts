@@ -1,9 +1,14 @@
-import { execFile } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+/**
+ * The earthid CLI and server as real child processes, for every test that needs one: the build they
+ * run, `runCli`, `spawnServer` and what a first start prints.
+ */
 export const repoRoot = path.resolve(fileURLToPath(new URL("../..", import.meta.url)));
 
 /**
@@ -97,4 +102,137 @@ function pruneOldBuilds(keep: string): void {
       // Removed by another process meanwhile.
     }
   }
+}
+
+/** A loopback port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * `command <args>` from the repository root to completion, with `env` over the test process's
+ * environment. Killed after `timeoutMs` so that a hung child fails its test instead of outliving it.
+ */
+export function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.once("error", reject);
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** `node [nodeArgs] bin/earthid.js <args>` (the builtCli() build) to completion. */
+export async function runCli(args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<CliRun> {
+  return runProcess(process.execPath, [...nodeArgs, await builtCli(), ...args], env);
+}
+
+export type Exit = { code: number | null; signal: NodeJS.Signals | null };
+
+export interface ChildServer {
+  url: string;
+  pid: number;
+  process: ChildProcess;
+  /** Everything the process has written so far. */
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<Exit>;
+  /** SIGTERM, and wait for the process to be gone. */
+  stop(): Promise<Exit>;
+}
+
+/**
+ * `node [nodeArgs] bin/earthid.js serve` as a real child process on a loopback port, resolved once
+ * /health answers. `env` is what testEnvironment() gives (data dir, database); PORT, HOST and
+ * PUBLIC_URL are set here unless given.
+ */
+export async function spawnServer(env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<ChildServer> {
+  const bin = await builtCli();
+  const port = env.PORT && env.PORT !== "0" ? Number(env.PORT) : await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [...nodeArgs, bin, "serve"], {
+    cwd: repoRoot,
+    env: { ...process.env, HOST: "127.0.0.1", PUBLIC_URL: url, ...env, PORT: String(port) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  let gone = false;
+  // If the test process ends without stopping it (a crash, a timeout), the server goes too.
+  const reap = () => void (gone || child.kill("SIGKILL"));
+  process.once("exit", reap);
+  const exited = new Promise<Exit>((resolve) =>
+    child.once("exit", (code, signal) => {
+      gone = true;
+      process.off("exit", reap);
+      resolve({ code, signal });
+    }),
+  );
+  const server: ChildServer = {
+    url,
+    pid: child.pid!,
+    process: child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited,
+    async stop() {
+      if (!gone) child.kill("SIGTERM");
+      return exited;
+    },
+  };
+
+  // Generous: a loaded CI machine can take seconds just to load the modules.
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (gone) throw new Error(`earthid serve exited before answering /health (${JSON.stringify(await exited)}):\n${stderr}${stdout}`);
+    try {
+      const response = await fetch(`${url}/health`);
+      if (response.ok) return server;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`earthid serve did not answer /health within 30 s:\n${stderr}${stdout}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export interface DemoIntegration {
+  id: string;
+  apiKey: string;
+  sharedSecret: string;
+}
+
+/** The keys of the demo integration from the banner a first start prints on stdout. */
+export function demoBanner(stdout: string): DemoIntegration | undefined {
+  const field = (label: string) => new RegExp(`^\\s*${label}:\\s*(\\S+)\\s*$`, "m").exec(stdout)?.[1];
+  const id = field("integration id");
+  const apiKey = field("API key");
+  const sharedSecret = field("shared secret");
+  return id && apiKey && sharedSecret ? { id, apiKey, sharedSecret } : undefined;
 }

@@ -68,15 +68,19 @@ net.Socket.prototype.connect = function guardedConnect(...args) {
 net.Socket.prototype.connect[GUARD] = true;
 
 // DNS: lookups of anything but localhost or an IP literal, and every query to a DNS server.
+/** Fails a blocked DNS call the way the real one reports errors: a rejection, or the callback's first argument. */
+function failDns(error, promises, args) {
+  if (promises) return Promise.reject(error);
+  const callback = args.findLast((arg) => typeof arg === "function");
+  if (callback) process.nextTick(callback, error);
+  return {};
+}
+
 function guardLookup(original, { promises }) {
   const guarded = function guardedLookup(hostname, ...rest) {
     if (isLoopbackHost(hostname) || net.isIP(String(hostname))) return original.call(this, hostname, ...rest);
     record({ event: "blocked", kind: "dns.lookup", host: hostname, stack: origin() });
-    const error = blockedError(`DNS lookup of ${hostname}`);
-    if (promises) return Promise.reject(error);
-    const callback = rest.findLast((arg) => typeof arg === "function");
-    if (callback) process.nextTick(callback, error);
-    return {};
+    return failDns(blockedError(`DNS lookup of ${hostname}`), promises, rest);
   };
   guarded[GUARD] = true;
   return guarded;
@@ -85,11 +89,7 @@ function guardLookup(original, { promises }) {
 function guardQuery(method, { promises }) {
   const guarded = function guardedQuery(name, ...rest) {
     record({ event: "blocked", kind: `dns.${method}`, host: name, stack: origin() });
-    const error = blockedError(`DNS ${method} of ${name}`);
-    if (promises) return Promise.reject(error);
-    const callback = rest.findLast((arg) => typeof arg === "function");
-    if (callback) process.nextTick(callback, error);
-    return {};
+    return failDns(blockedError(`DNS ${method} of ${name}`), promises, rest);
   };
   guarded[GUARD] = true;
   return guarded;

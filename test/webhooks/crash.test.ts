@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { type Runtime, openRuntime } from "../../src/runtime.js";
-import { builtCli } from "../support/built-cli.js";
-import { type ChildServer, spawnServer } from "../support/child-server.js";
+import { builtCli, type ChildServer, spawnServer } from "../support/built-cli.js";
 import { apiClient } from "../support/client.js";
 import { storeKind, testEnvironment } from "../support/server.js";
 import { type Receiver, startReceiver, until } from "./receiver.js";

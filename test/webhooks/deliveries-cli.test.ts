@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { builtCli } from "../support/built-cli.js";
-import { runCli } from "../support/child-server.js";
+import { builtCli, runCli } from "../support/built-cli.js";
 import { type TestServer, startTestServer, storeKind } from "../support/server.js";
 import { type Receiver, startReceiver, until } from "./receiver.js";
 
