@@ -23,7 +23,7 @@ import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { type Target, createIntegration, root, startBareServer, startRealServer } from "./targets.js";
+import { BODY, type Target, createIntegration, root, startBareServer, startRealServer } from "./targets.js";
 
 const CONNECTIONS = 32;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -36,15 +36,6 @@ const BASELINE = process.env.BENCH_BASELINE ? path.resolve(process.env.BENCH_BAS
 
 type Store = "sqlite" | "postgres";
 
-/** The seed contract's sample body (seed/create-session-api.md), byte for byte the same each request. */
-const BODY = JSON.stringify({
-  verification: {
-    callback: "https://www.myearth.id/",
-    person: { firstName: "John", lastName: "Smith" },
-    document: { type: "PASSPORT", country: "EE" },
-    vendorData: "unique id of a user",
-  },
-});
 
 interface Round {
   rps: number;

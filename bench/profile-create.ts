@@ -12,20 +12,12 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
 import pg from "pg";
-import { createIntegration, startRealServer } from "./targets.js";
+import { BODY, createIntegration, startRealServer } from "./targets.js";
 
 const SECONDS = Number(process.env.PROFILE_SECONDS ?? 10);
 const STORE = process.env.PROFILE_STORE ?? "sqlite";
 const CHECKOUT = process.env.PROFILE_CHECKOUT ? path.resolve(process.env.PROFILE_CHECKOUT) : undefined;
 const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const BODY = JSON.stringify({
-  verification: {
-    callback: "https://www.myearth.id/",
-    person: { firstName: "John", lastName: "Smith" },
-    document: { type: "PASSPORT", country: "EE" },
-    vendorData: "unique id of a user",
-  },
-});
 
 interface ProfileNode {
   id: number;

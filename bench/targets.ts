@@ -5,6 +5,16 @@ import path from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
+/** The seed contract's sample body (seed/create-session-api.md), byte for byte the same each request. */
+export const BODY = JSON.stringify({
+  verification: {
+    callback: "https://www.myearth.id/",
+    person: { firstName: "John", lastName: "Smith" },
+    document: { type: "PASSPORT", country: "EE" },
+    vendorData: "unique id of a user",
+  },
+});
+
 export const root = path.resolve(import.meta.dirname, "..");
 const cliOf = (checkout: string) => path.join(checkout, "bin", "earthid.js");
 
