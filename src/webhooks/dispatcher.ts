@@ -130,9 +130,11 @@ export function webhookDispatcher(deps: DispatcherDeps): BackgroundTask & { idle
     } catch (error) {
       outcome = { statusCode: null, error: `internal: ${(error as Error).message}`, durationMs: 0 };
     }
+    // Judged by when the attempt started: one that began before the deadline and failed after it
+    // is followed by the promised last attempt at the deadline.
     const state: DeliveryState = isSuccess(outcome)
       ? { status: "delivered", deliveredAt: now() }
-      : afterFailure(deps.retry, { createdAt: claim.row.created_at, attempts: claim.attempt }, now());
+      : afterFailure(deps.retry, { createdAt: claim.row.created_at, attempts: claim.attempt }, attemptedAt);
     const recorded = recorder
       .enqueue({ claim, attempt: { number: claim.attempt, attemptedAt, ...outcome }, state })
       // The lease will expire and the row be tried again.
