@@ -1,8 +1,9 @@
 import type { FastifyInstance } from "fastify";
+import cors from "@fastify/cors";
 import type { Runtime } from "./runtime.js";
 import { integratorScope } from "./http/integrator-api.js";
 import type { SessionService } from "./sessions/service.js";
-import { createSessionRoute, sessionRoutes } from "./sessions/routes.js";
+import { createSessionCors, createSessionRoute, sessionRoutes } from "./sessions/routes.js";
 import { mediaRoutes } from "./media/routes.js";
 import { mediaServiceFor } from "./media/service.js";
 import { sessionLifecycleApi } from "./sessions/lifecycle-routes.js";
@@ -28,6 +29,7 @@ export async function registerIntegratorApi(app: FastifyInstance, services: ApiS
   for (const prefix of API_PREFIXES) {
     await app.register(
       async (api) => {
+        await api.register(cors, createSessionCors);
         integratorScope(api, services.runtime.integrations);
         await api.register(createSessionRoute, { sessions: services.sessions });
         await api.register(sessionRoutes, { sessions: services.sessions });

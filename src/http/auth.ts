@@ -26,9 +26,14 @@ function header(request: FastifyRequest, name: string, alias: string): string | 
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** The preValidation hook of every integrator route: API key, then the signature the route asks for. */
+/**
+ * The onRequest hook of every integrator route: the API key is checked before the body is read, so
+ * a caller without a valid key cannot make the server read and parse a large body. CORS preflights
+ * carry no key and are answered by the CORS hook of the create route.
+ */
 export function integrationAuthenticator(integrations: Pick<IntegrationService, "findByApiKey">) {
   return async function authenticate(request: FastifyRequest): Promise<void> {
+    if (request.method === "OPTIONS") return;
     const apiKey = header(request, "x-auth-client", "vrf-auth-client");
     if (!apiKey) throw apiError("AUTH_CLIENT_MISSING");
     if (!isUuid(apiKey)) throw apiError("AUTH_CLIENT_NOT_UUID");
@@ -36,9 +41,15 @@ export function integrationAuthenticator(integrations: Pick<IntegrationService, 
     if (!integration) throw apiError("INTEGRATION_NOT_FOUND");
     if (!integration.active) throw apiError("INTEGRATION_INACTIVE");
     request.integration = integration;
+  };
+}
 
+/** The preValidation hook: the signature the route asks for, over the raw body once it is read. */
+export function signatureVerifier() {
+  return async function verifySignature(request: FastifyRequest): Promise<void> {
+    const integration = request.integration;
     const signed = request.routeOptions.config.signed;
-    if (!signed) return;
+    if (!integration || !signed) return;
     const signature = header(request, "x-hmac-signature", "vrf-hmac-signature");
     if ("body" in signed && signed.body === "optional" && signature === undefined) return;
     if (!signature || !isHexSha256(signature)) throw apiError("SIGNATURE_MALFORMED");

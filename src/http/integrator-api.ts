@@ -1,16 +1,18 @@
 import type { FastifyInstance } from "fastify";
 import { hmacHex } from "../crypto/hmac.js";
 import type { IntegrationService } from "../integrations/service.js";
-import { integrationAuthenticator } from "./auth.js";
+import { integrationAuthenticator, signatureVerifier } from "./auth.js";
 
 /**
- * The scope every integrator route lives in: API-key (and signature) check before validation, and a
+ * The scope every integrator route lives in: the API key checked on arrival, the signature once the
+ * body is read (before validation), and a
  * signed response: x-auth-client / x-hmac-signature over the exact response bytes, with their vrf-
  * aliases, as Veriff does.
  */
 export function integratorScope(app: FastifyInstance, integrations: Pick<IntegrationService, "findByApiKey">): void {
   app.decorateRequest("integration", null);
-  app.addHook("preValidation", integrationAuthenticator(integrations));
+  app.addHook("onRequest", integrationAuthenticator(integrations));
+  app.addHook("preValidation", signatureVerifier());
   // A callback hook, not an async one: nothing here waits, so no promise per response.
   app.addHook("onSend", (request, reply, payload, done) => {
     reply.header("cache-control", "no-store");

@@ -1,4 +1,4 @@
-import cors from "@fastify/cors";
+import type { FastifyCorsOptions } from "@fastify/cors";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { validationErrorFormatter } from "../http/validation-errors.js";
 import { CreateSessionBody, ErrorBody, SessionEnvelope, SessionIdParams, knownCreateFields } from "./schemas.js";
@@ -8,23 +8,29 @@ import { authHeaders } from "../http/route-schemas.js";
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 413: ErrorBody, 415: ErrorBody };
 
-/** Session creation: the one call a browser may make (js-sdk), hence CORS and an optional signature. */
-export const createSessionRoute: FastifyPluginAsyncTypebox<{ sessions: SessionService }> = async (app, { sessions }) => {
-  await app.register(cors, {
-    delegator: (request, callback) => {
-      const open = (request.url ?? "").split("?")[0]?.endsWith("/sessions") === true;
-      callback(null, {
-        origin: open ? "*" : false,
-        methods: ["POST"],
-        allowedHeaders: ["content-type", "x-auth-client", "x-hmac-signature", "x-origin", "vrf-integration-id"],
-        exposedHeaders: ["x-auth-client", "x-hmac-signature", "vrf-auth-client", "vrf-hmac-signature", "x-request-id"],
-        maxAge: 600,
-        // An OPTIONS without Origin (a probe, not a browser) gets the same 204 instead of a bare-text 400.
-        strictPreflight: false,
-      });
-    },
-  });
+/**
+ * Session creation is the one call a browser may make (js-sdk): CORS for POST …/sessions only.
+ * Registered on the whole API scope before authentication, so that a refusal (401) also carries the
+ * CORS headers and the page sees its real status.
+ */
+export const createSessionCors: FastifyCorsOptions = {
+  delegator: (request, callback) => {
+    const path = (request.url ?? "").split("?")[0] ?? "";
+    const open = path.endsWith("/sessions") && (request.method === "POST" || request.method === "OPTIONS");
+    callback(null, {
+      origin: open ? "*" : false,
+      methods: ["POST"],
+      allowedHeaders: ["content-type", "x-auth-client", "x-hmac-signature", "x-origin", "vrf-integration-id"],
+      exposedHeaders: ["x-auth-client", "x-hmac-signature", "vrf-auth-client", "vrf-hmac-signature", "x-request-id"],
+      maxAge: 600,
+      // An OPTIONS without Origin (a probe, not a browser) gets the same 204 instead of a bare-text 400.
+      strictPreflight: false,
+    });
+  },
+};
 
+/** Session creation: an optional signature, since a browser cannot hold the secret. */
+export const createSessionRoute: FastifyPluginAsyncTypebox<{ sessions: SessionService }> = async (app, { sessions }) => {
   app.post("/sessions", {
     schema: {
       summary: "Create a verification session",
