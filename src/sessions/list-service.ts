@@ -2,6 +2,7 @@ import { apiError } from "../errors.js";
 import type { SessionsTable } from "../store/schema.js";
 import type { ListPosition, SessionListRepo } from "./list-repo.js";
 import type { SessionEnvelope } from "./schemas.js";
+import { sessionVerification } from "./envelope.js";
 import { isUuid } from "./service.js";
 import type { SessionTokens } from "./token.js";
 
@@ -46,19 +47,11 @@ export interface SessionListDeps {
 /** GET /sessions: an EarthID extension (Veriff has no list, reference §12). */
 export function sessionList({ repo, tokens, publicUrl }: SessionListDeps) {
   // The same verification object GET /sessions/{id} answers, with the session's times.
-  const item = (row: SessionsTable): SessionListItem => {
-    const sessionToken = tokens.sign({ sessionId: row.id, integrationId: row.integration_id, iat: row.token_iat });
-    return {
-      id: row.id,
-      url: `${publicUrl}/v/${sessionToken}`,
-      vendorData: row.vendor_data,
-      host: publicUrl,
-      status: row.status as SessionListItem["status"],
-      sessionToken,
-      createdAt: new Date(row.created_at).toISOString(),
-      updatedAt: new Date(row.updated_at).toISOString(),
-    };
-  };
+  const item = (row: SessionsTable): SessionListItem => ({
+    ...sessionVerification(row, tokens, publicUrl),
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+  });
 
   return {
     async list(integrationId: string, query: ListQuery): Promise<{ status: "success"; verifications: SessionListItem[]; nextCursor: string | null }> {

@@ -7,6 +7,7 @@ import type { SessionRepo, SessionRow } from "./repo.js";
 import type { CreateSessionBody, SessionEnvelope } from "./schemas.js";
 import type { SessionTokens } from "./token.js";
 import { checkCreateSession } from "./create-checks.js";
+import { sessionVerification } from "./envelope.js";
 
 export interface SessionServiceDeps {
   repo: Pick<SessionRepo, "insert" | "findForIntegration">;
@@ -32,13 +33,7 @@ function initData(v: CreateSessionBody["verification"]): string | null {
 }
 
 export function sessionService({ repo, tokens, masterKey, publicUrl, now = Date.now, onCreated }: SessionServiceDeps) {
-  const envelope = (row: SessionRow): SessionEnvelope => {
-    const sessionToken = tokens.sign({ sessionId: row.id, integrationId: row.integration_id, iat: row.token_iat });
-    return {
-      status: "success",
-      verification: { id: row.id, url: `${publicUrl}/v/${sessionToken}`, vendorData: row.vendor_data, host: publicUrl, status: row.status as SessionEnvelope["verification"]["status"], sessionToken },
-    };
-  };
+  const envelope = (row: SessionRow): SessionEnvelope => ({ status: "success", verification: sessionVerification(row, tokens, publicUrl) });
 
   return {
     async createSession({ integration, body }: { integration: IntegrationAuth; body: CreateSessionBody }): Promise<SessionEnvelope> {
