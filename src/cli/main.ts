@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from "../config.js";
+import type { Runtime } from "../runtime.js";
 import { integrationCommands } from "./integrations.js";
 import { webhookCommands } from "./webhooks.js";
 import { sessionCommands } from "./sessions.js";
@@ -41,6 +42,15 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     const config = loadConfig();
     // Loaded only once the configuration is known to be good: a refused setting answers at once.
     const { openMigratedRuntime, startServer } = await import("../server.js");
+    // Store commands: a migrated store for the command's duration, closed whatever happens.
+    const withStore = async (command: (runtime: Runtime) => Promise<number>): Promise<number> => {
+      const runtime = await openMigratedRuntime(config);
+      try {
+        return await command(runtime);
+      } finally {
+        await runtime.store.close();
+      }
+    };
     switch (command) {
       case "serve": {
         const server = await startServer(config, io.out);
@@ -49,39 +59,17 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         process.once("SIGINT", stop);
         return 0;
       }
-      case "migrate": {
-        const runtime = await openMigratedRuntime(config);
-        try {
+      case "migrate":
+        return await withStore(async (runtime) => {
           io.out(`migrations applied (${runtime.store.kind})\n`);
-        } finally {
-          await runtime.store.close();
-        }
-        return 0;
-      }
-      case "integrations": {
-        const runtime = await openMigratedRuntime(config);
-        try {
-          return await integrationCommands(runtime.integrations, rest, io);
-        } finally {
-          await runtime.store.close();
-        }
-      }
-      case "sessions": {
-        const runtime = await openMigratedRuntime(config);
-        try {
-          return await sessionCommands(runtime, rest, io);
-        } finally {
-          await runtime.store.close();
-        }
-      }
-      case "webhooks": {
-        const runtime = await openMigratedRuntime(config);
-        try {
-          return await webhookCommands(runtime, rest, io);
-        } finally {
-          await runtime.store.close();
-        }
-      }
+          return 0;
+        });
+      case "integrations":
+        return await withStore((runtime) => integrationCommands(runtime.integrations, rest, io));
+      case "sessions":
+        return await withStore((runtime) => sessionCommands(runtime, rest, io));
+      case "webhooks":
+        return await withStore((runtime) => webhookCommands(runtime, rest, io));
       default:
         io.err(`earthid: unknown command "${command}"\n${USAGE}\n`);
         return 2;
