@@ -7,7 +7,7 @@ import type { Runtime } from "./runtime.js";
 import { answerClientError, answerRouterError, installErrorHandling } from "./http/errors-plugin.js";
 import { acceptJsonKeepingRawBody } from "./http/json-body.js";
 import { securityHeaders } from "./http/security-headers.js";
-import { OneLineRequestLog } from "./http/access-log.js";
+import { OneLineRequestLog, loggerOptions } from "./http/access-log.js";
 import { registerIntegratorApi } from "./api.js";
 import { backgroundTasks } from "./background.js";
 import { sessionRepo } from "./sessions/repo.js";
@@ -19,10 +19,7 @@ import { opsRoutes } from "./ops/routes.js";
 export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   const { config, store, masterKey, tokenSecret } = runtime;
   const app = Fastify({
-    logger: {
-      level: config.logLevel,
-      redact: ["req.headers.authorization", "req.headers.cookie", "req.headers[\"x-hmac-signature\"]", "req.headers[\"vrf-hmac-signature\"]"],
-    },
+    logger: loggerOptions(config.logLevel),
     genReqId: () => randomUUID(),
     logController: new OneLineRequestLog(),
     bodyLimit: config.bodyLimit,
