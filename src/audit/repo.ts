@@ -1,7 +1,7 @@
-import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema.js";
 import type { Actor, AuditEvent, AuditEventType } from "./events.js";
+import { newRowId } from "../store/ids.js";
 
 export interface AuditRecord {
   integrationId: string;
@@ -17,7 +17,7 @@ export function auditRepo(db: Kysely<Database>) {
     async record(trx: Kysely<Database>, { integrationId, sessionId, actor, at, event }: AuditRecord): Promise<void> {
       await trx
         .insertInto("audit_events")
-        .values({ id: randomUUID(), integration_id: integrationId, session_id: sessionId, type: event.type, actor, data: JSON.stringify(event.data), created_at: at })
+        .values({ id: newRowId(), integration_id: integrationId, session_id: sessionId, type: event.type, actor, data: JSON.stringify(event.data), created_at: at })
         .execute();
     },
 

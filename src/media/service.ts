@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import { apiError } from "../errors.js";
 import type { Actor } from "../audit/events.js";
 import type { AuditRepo } from "../audit/repo.js";
@@ -13,6 +13,7 @@ import { checkImage } from "./image-check.js";
 import { type MediaRepo, type MediaRow, mediaRepo } from "./repo.js";
 import type { MediaItem, MediaList, UploadBody, UploadResponse } from "./schemas.js";
 import { type MediaFiles, mediaFiles } from "./storage.js";
+import { newRowId } from "../store/ids.js";
 
 export interface MediaServiceDeps {
   repo: MediaRepo;
@@ -75,7 +76,7 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
       const key = await dataKey(session.id);
       if (!key) throw notFound("Session");
 
-      const mediaId = randomUUID();
+      const mediaId = newRowId();
       const sha256 = createHash("sha256").update(bytes).digest("hex");
       await files.write(session.id, mediaId, key, bytes);
       try {

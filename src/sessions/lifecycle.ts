@@ -1,10 +1,10 @@
-import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { ApiError, apiError } from "../errors.js";
 import type { Actor } from "../audit/events.js";
 import type { AuditRepo } from "../audit/repo.js";
 import { integrationRepo } from "../integrations/repo.js";
 import type { StoreKind } from "../store/db.js";
+import { newRowId } from "../store/ids.js";
 import type { Database, DecisionsTable, IntegrationsTable, SessionsTable } from "../store/schema.js";
 import type { OutboxItem, WebhookOutbox } from "../webhooks/outbox.js";
 import { decisionPayload, eventPayload } from "../webhooks/payloads.js";
@@ -97,7 +97,7 @@ export function sessionLifecycle({ db, kind, masterKey, audit, outbox, now = Dat
       throw apiError("CONFLICT", { detail: `Session is ${session.status}; no attempt can be started` });
     }
     const number = (await repo.lastAttemptNumber(trx, session.id)) + 1;
-    const attemptId = randomUUID();
+    const attemptId = newRowId();
     await repo.insertAttempt(trx, { id: attemptId, session_id: session.id, number, status: "started", created_at: at, submitted_at: null, decided_at: null });
     await repo.updateSession(trx, session.id, { status: "started", current_attempt_id: attemptId, started_at: session.started_at ?? at, updated_at: at });
     await audit.record(trx, { integrationId: integration.id, sessionId: session.id, actor, at, event: { type: "session.started", data: { attemptId, attemptNumber: number } } });
@@ -112,7 +112,7 @@ export function sessionLifecycle({ db, kind, masterKey, audit, outbox, now = Dat
     const at = Math.max(locked.at, (session.decided_at ?? 0) + 1);
     const attemptOpen = ATTEMPT_OPEN.includes(session.status as SessionStatus);
     const decision: DecisionsTable = {
-      id: randomUUID(),
+      id: newRowId(),
       session_id: session.id,
       attempt_id: session.current_attempt_id,
       status,

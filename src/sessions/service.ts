@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { apiError } from "../errors.js";
 import { seal } from "../crypto/sealing.js";
 import { randomBytesPooled } from "../crypto/random.js";
@@ -8,6 +7,7 @@ import type { CreateSessionBody, SessionEnvelope } from "./schemas.js";
 import type { SessionTokens } from "./token.js";
 import { checkCreateSession } from "./create-checks.js";
 import { sessionVerification } from "./envelope.js";
+import { newRowId } from "../store/ids.js";
 
 export interface SessionServiceDeps {
   repo: Pick<SessionRepo, "insert" | "findForIntegration">;
@@ -40,7 +40,7 @@ export function sessionService({ repo, tokens, masterKey, publicUrl, now = Date.
       const at = now();
       checkCreateSession(body, integration.isTest, at);
       const v = body.verification;
-      const id = randomUUID();
+      const id = newRowId(at);
       const dataKey = randomBytesPooled(32);
       const init = initData(v);
       const session: SessionRow = {

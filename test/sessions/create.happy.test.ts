@@ -26,7 +26,8 @@ describe("POST /earthid/api/sessions: the seed contract", () => {
     expect(res.body.status).toBe("success");
     const v = res.body.verification;
     expect(Object.keys(v).sort()).toEqual(["host", "id", "sessionToken", "status", "url", "vendorData"]);
-    expect(v.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // An RFC 9562 UUID, version 7: later sessions get ids that sort after.
+    expect(v.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(v.host).toBe("https://verify.example.org");
     expect(v.url).toBe(`https://verify.example.org/v/${v.sessionToken}`);
     expect(v.vendorData).toBe("unique id of a user");
