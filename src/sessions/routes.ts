@@ -8,6 +8,19 @@ import { authHeaders } from "../http/route-schemas.js";
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 413: ErrorBody, 415: ErrorBody };
 
+const corsFor = (origin: "*" | false): FastifyCorsOptions => ({
+  origin,
+  methods: ["POST"],
+  allowedHeaders: ["content-type", "x-auth-client", "x-hmac-signature", "x-origin", "vrf-integration-id"],
+  exposedHeaders: ["x-auth-client", "x-hmac-signature", "vrf-auth-client", "vrf-hmac-signature", "x-request-id"],
+  maxAge: 600,
+  // An OPTIONS without Origin (a probe, not a browser) gets the same 204 instead of a bare-text 400.
+  strictPreflight: false,
+});
+// Built once: the delegator runs on every request of the API.
+const corsOpen = corsFor("*");
+const corsClosed = corsFor(false);
+
 /**
  * Session creation is the one call a browser may make (js-sdk): CORS for POST …/sessions only.
  * Registered on the whole API scope before authentication, so that a refusal (401) also carries the
@@ -15,17 +28,11 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 413: ErrorBody,
  */
 export const createSessionCors: FastifyCorsOptions = {
   delegator: (request, callback) => {
-    const path = (request.url ?? "").split("?")[0] ?? "";
+    const url = request.url ?? "";
+    const query = url.indexOf("?");
+    const path = query === -1 ? url : url.slice(0, query);
     const open = path.endsWith("/sessions") && (request.method === "POST" || request.method === "OPTIONS");
-    callback(null, {
-      origin: open ? "*" : false,
-      methods: ["POST"],
-      allowedHeaders: ["content-type", "x-auth-client", "x-hmac-signature", "x-origin", "vrf-integration-id"],
-      exposedHeaders: ["x-auth-client", "x-hmac-signature", "vrf-auth-client", "vrf-hmac-signature", "x-request-id"],
-      maxAge: 600,
-      // An OPTIONS without Origin (a probe, not a browser) gets the same 204 instead of a bare-text 400.
-      strictPreflight: false,
-    });
+    callback(null, open ? corsOpen : corsClosed);
   },
 };
 
