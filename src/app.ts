@@ -16,6 +16,8 @@ import { sessionTokens } from "./sessions/token.js";
 import { createMetrics } from "./ops/metrics.js";
 import { opsRoutes } from "./ops/routes.js";
 
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   const { config, store, masterKey, tokenSecret } = runtime;
   const app = Fastify({
@@ -23,7 +25,8 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
     logController: new OneLineRequestLog(),
     bodyLimit: config.bodyLimit,
-    trustProxy: true,
+    // A hop count is "believe the nearest N proxies", in the function form Fastify's types accept.
+    trustProxy: typeof config.trustProxy === "number" ? trustHops(config.trustProxy) : config.trustProxy,
     // Values are validated as sent: "123" is not a number and 123 is not a string (vendorData → 1501).
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     frameworkErrors: answerRouterError,

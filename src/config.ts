@@ -14,6 +14,12 @@ export interface Config {
   sqliteSynchronous: "NORMAL" | "FULL";
   /** Largest JSON body accepted by API routes other than media upload, in bytes. */
   bodyLimit: number;
+  /**
+   * Which peers' X-Forwarded-For / -Proto / -Host are believed (the client address in the log):
+   * addresses and ranges (proxy-addr's names loopback, linklocal, uniquelocal too), a hop count, or
+   * true / false for every peer / none.
+   */
+  trustProxy: boolean | number | string[];
   /** Unfinished sessions older than this are expired (never started) or abandoned (started). */
   unfinishedAfterSeconds: number;
   /** How often the sweepers (expiry, retention) run. */
@@ -72,6 +78,33 @@ function seconds(env: NodeJS.ProcessEnv, name: string, fallback: readonly number
   return values.map(Number);
 }
 
+const PROXY_RANGE_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+function isProxyRange(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry) || isIP(entry) !== 0) return true;
+  const [address, bits, extra] = entry.split("/");
+  const family = isIP(address ?? "");
+  return extra === undefined && family !== 0 && /^\d{1,3}$/.test(bits ?? "") && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Default: only a proxy on this machine is believed. Trusting every peer would let any client that
+ * reaches the port directly write the address of its choice into the log.
+ */
+function trustProxy(raw: string | undefined): Config["trustProxy"] {
+  const value = (raw ?? "").trim().toLowerCase();
+  if (value === "") return ["loopback"];
+  if (value === "false" || value === "0") return false;
+  if (value === "true") return true;
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  const entries = value.split(",").map((entry) => entry.trim());
+  const wrong = entries.filter((entry) => !isProxyRange(entry));
+  if (wrong.length > 0) {
+    throw new ConfigError("EARTHID_TRUST_PROXY", `must be true, false, a hop count, or addresses/ranges (loopback, linklocal, uniquelocal, 10.0.0.0/8, …); not ${wrong.map((w) => `"${w}"`).join(", ")}`);
+  }
+  return entries;
+}
+
 function publicUrl(raw: string): string {
   let url: URL;
   try {
@@ -120,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     sqliteSynchronous: sync,
     bodyLimit: integer(env, "EARTHID_BODY_LIMIT", 1_048_576, 1024, 64 * 1_048_576),
+    trustProxy: trustProxy(env.EARTHID_TRUST_PROXY),
     unfinishedAfterSeconds: integer(env, "EARTHID_UNFINISHED_AFTER_SECONDS", 604_800, 1, 31_536_000),
     sweepIntervalSeconds: integer(env, "EARTHID_SWEEP_INTERVAL_SECONDS", 60, 1, 86_400),
     deleteLimitPerHour: integer(env, "EARTHID_DELETE_LIMIT_PER_HOUR", 5, 0, 1_000_000),

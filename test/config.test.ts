@@ -89,9 +89,19 @@ describe("configuration at boot", { timeout: 120_000 }, () => {
       ["LOG_LEVEL", "loud", /LOG_LEVEL must be one of/],
       ["HOST", "not a host", /HOST must be an IP address or a host name/],
       ["EARTHID_BODY_LIMIT", "12", /EARTHID_BODY_LIMIT must be an integer from 1024/],
+      ["EARTHID_TRUST_PROXY", "10.0.0.0/33", /EARTHID_TRUST_PROXY must be .*not "10.0.0.0\/33"/],
+      ["EARTHID_TRUST_PROXY", "loopback, proxy.example", /EARTHID_TRUST_PROXY must be .*not "proxy.example"/],
     ])("refuses %s=%j with a ConfigError naming it", (name, value, message) => {
       expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
       expect(() => loadConfig({ [name]: value })).toThrow(message);
+    });
+
+    it("believes forwarding headers from a proxy on this machine only, unless told otherwise", () => {
+      expect(loadConfig({}).trustProxy).toEqual(["loopback"]);
+      expect(loadConfig({ EARTHID_TRUST_PROXY: "false" }).trustProxy).toBe(false);
+      expect(loadConfig({ EARTHID_TRUST_PROXY: "true" }).trustProxy).toBe(true);
+      expect(loadConfig({ EARTHID_TRUST_PROXY: "2" }).trustProxy).toBe(2);
+      expect(loadConfig({ EARTHID_TRUST_PROXY: "10.0.0.0/8, 192.168.1.7,fd00::/8,uniquelocal" }).trustProxy).toEqual(["10.0.0.0/8", "192.168.1.7", "fd00::/8", "uniquelocal"]);
     });
 
     it("takes the master key as 64 hex digits, base64 or base64url", () => {

@@ -7,7 +7,7 @@ interface LogLine {
   level: number;
   msg: string;
   reqId?: string;
-  req?: { method: string; url: string };
+  req?: { method: string; url: string; remoteAddress: string };
   res?: { statusCode: number };
 }
 
@@ -74,8 +74,26 @@ describe("the access log", { timeout: 120_000 }, () => {
     for (const part of sessionToken.split(".").slice(1)) expect(output).not.toContain(part);
   });
 
-  function accessLines(): LogLine[] {
-    return server
+  it("names the client a proxy on this machine forwarded for, and believes no other peer", async () => {
+    const forwarded = { "x-forwarded-for": "203.0.113.9" };
+    const clientOf = async (child: ChildServer, probe: string) => {
+      expect((await fetch(`${child.url}/health?probe=${probe}`, { headers: forwarded })).status).toBe(200);
+      await expect.poll(() => accessLines(child).find((line) => line.req!.url === `/health?probe=${probe}`), { timeout: 5_000 }).toBeDefined();
+      return accessLines(child).find((line) => line.req!.url === `/health?probe=${probe}`)!.req!.remoteAddress;
+    };
+    // The default: a proxy on loopback (this test's client) is believed.
+    expect(await clientOf(server, "default")).toBe("203.0.113.9");
+
+    const strict = await spawnServer({ ...environment.env, LOG_LEVEL: "info", EARTHID_TRUST_PROXY: "10.9.9.9" });
+    try {
+      expect(await clientOf(strict, "strict")).toBe("127.0.0.1");
+    } finally {
+      await strict.stop();
+    }
+  });
+
+  function accessLines(child: ChildServer = server): LogLine[] {
+    return child
       .stdout()
       .split("\n")
       .filter((line) => line.startsWith("{"))
