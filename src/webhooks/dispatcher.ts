@@ -1,7 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
 import { open } from "../crypto/sealing.js";
 import type { BackgroundTask } from "../background.js";
-import { commitBatcher } from "../store/commit-batcher.js";
 import { type AttemptOutcome, type SendWebhook, isSuccess } from "./delivery.js";
 import { payloadAad } from "./outbox.js";
 import type { AttemptRecord, Claim, DeliveryRepo, DeliveryState } from "./repo.js";
@@ -22,7 +21,7 @@ interface Waiting {
 }
 
 export interface DispatcherDeps {
-  repo: Pick<DeliveryRepo, "claimDue" | "recordAttempts" | "release">;
+  repo: Pick<DeliveryRepo, "exchange" | "release">;
   /** After each commit that wrote outbox rows. */
   onWake(listener: () => void): () => void;
   signingKeys(integrationId: string): Promise<SigningKeys | undefined>;
@@ -42,86 +41,96 @@ export interface DispatcherDeps {
   now?: () => number;
 }
 
+/** Attempts recorded by one exchange at most (SQLite takes 500 terms in one compound select). */
+const MAX_RECORDS = 256;
+
 /**
- * Delivers the outbox. Claims due rows in small batches, keeping at most `concurrency` requests in
- * flight and as many claimed rows waiting for a slot (so that a free slot never waits for the
- * database), never more than twice `concurrency` rows in all; posts them outside any transaction;
- * records attempts in batches. Woken by commits in
- * this process, and polls for the rest. The lease of a claimed row covers its wait for a slot (at
- * most one attempt's timeout) and its own attempt. A process killed mid-delivery loses nothing:
- * its leases expire and the rows are claimed again (at least once; receivers dedupe on the
- * delivery id).
+ * Delivers the outbox. Keeps at most `concurrency` requests in flight and as many claimed rows
+ * waiting for a slot (so that a free slot never waits for the database), never more than twice
+ * `concurrency` rows leased in all, the sent but not yet recorded included; posts them outside any
+ * transaction. Talks to the store in exchanges, one at a time: each records the attempts that ended
+ * since the last and leases as many due rows as it frees, in one statement on PostgreSQL, so that
+ * a backlog costs one round trip per batch of deliveries. Woken by commits in this process, and
+ * polls for the rest. The lease of a claimed row covers its wait for a slot (at most one attempt's
+ * timeout) and its own attempt. A process killed mid-delivery loses nothing: its leases expire and
+ * the rows are claimed again (at least once; receivers dedupe on the delivery id).
  */
 export function webhookDispatcher(deps: DispatcherDeps): BackgroundTask & { idle(): Promise<void> } {
   const now = deps.now ?? Date.now;
+  const cap = 2 * deps.concurrency;
   const waiting: Waiting[] = [];
   const sending = new Set<Promise<void>>();
-  const recording = new Set<Promise<void>>();
+  // Attempts over, to be recorded by the next exchange.
+  const ended: AttemptRecord[] = [];
+  // Rows leased to this dispatcher: waiting, in flight, or ended and not yet recorded.
+  let held = 0;
   let stopped = true;
   let scheduled = false;
-  let pumping: Promise<void> | undefined;
-  // The last claim took all it asked for: there may be more due rows than were taken.
+  let exchanging: Promise<void> | undefined;
+  // There may be due rows beyond those claimed: a commit woke us, the poll came, or the last claim
+  // took all it asked for.
   let moreDue = false;
   let unsubscribe: (() => void) | undefined;
   let timer: NodeJS.Timeout | undefined;
-  // Attempts that end together are recorded in one transaction.
-  const recorder = commitBatcher<AttemptRecord>(async (records) => {
-    for (const id of await deps.repo.recordAttempts(records)) deps.log.warn({ deliveryId: id }, "webhook lease expired before its attempt was recorded");
-  });
 
-  // Rows held at once: in flight, waiting for a slot, or sent and not yet recorded. A slow database
-  // slows the claims down instead of letting unrecorded deliveries pile up.
-  const room = () => 2 * deps.concurrency - sending.size - waiting.length - recording.size;
-
+  const room = () => (stopped || !moreDue ? 0 : cap - held);
   const kick = () => {
-    if (stopped || scheduled) return;
+    moreDue = true;
+    schedule();
+  };
+  const schedule = () => {
+    if (scheduled || exchanging || (ended.length === 0 && room() <= 0)) return;
     scheduled = true;
-    // Commits of one event-loop turn share one claim.
+    // What ends or is committed in one event-loop turn shares one exchange.
     setImmediate(() => {
       scheduled = false;
-      if (!pumping) pumping = pump().finally(() => (pumping = undefined));
-      else moreDue = true;
+      exchanging = exchange().finally(() => {
+        exchanging = undefined;
+        schedule();
+      });
     });
   };
 
-  async function pump(): Promise<void> {
-    do {
-      moreDue = false;
-      const wanted = room();
-      if (wanted <= 0) return void (moreDue = true);
-      try {
-        const at = now();
-        const claims = await deps.repo.claimDue(wanted, at, at + deps.leaseMs);
-        // The integration's keys are read once per claim: the secret of the moment of the claim.
-        const keys = new Map<string, Promise<SigningKeys | undefined>>();
-        for (const claim of claims) {
-          const id = claim.row.integration_id;
-          if (!keys.has(id)) keys.set(id, deps.signingKeys(id).catch(() => undefined));
-          waiting.push({ claim, keys: keys.get(id)! });
-        }
-        if (claims.length === wanted) moreDue = true;
-      } catch (error) {
-        deps.log.error({ err: error }, "webhook claim failed");
-        return;
-      }
-      startWhatFits();
-    } while (moreDue && !stopped && room() > 0);
+  async function exchange(): Promise<void> {
+    const records = ended.splice(0, MAX_RECORDS);
+    // The rows being recorded are given back by the same commit that takes the new ones.
+    const limit = stopped || !moreDue ? 0 : cap - held + records.length;
+    if (records.length === 0 && limit === 0) return;
+    moreDue = false;
+    const at = now();
+    let claims: Claim[] = [];
+    try {
+      const result = await deps.repo.exchange(records, { limit, now: at, claimedUntil: at + deps.leaseMs });
+      for (const id of result.lost) deps.log.warn({ deliveryId: id }, "webhook lease expired before its attempt was recorded");
+      claims = result.claims;
+      if (limit > 0 && claims.length === limit) moreDue = true;
+    } catch (error) {
+      // Their leases will expire and the rows be tried again.
+      deps.log.error({ err: error, deliveryIds: records.map((r) => r.claim.row.id) }, "webhook exchange with the store failed");
+    }
+    held += claims.length - records.length;
+    // The integration's keys are read once per claim: the secret of the moment of the claim.
+    const keys = new Map<string, Promise<SigningKeys | undefined>>();
+    for (const claim of claims) {
+      const id = claim.row.integration_id;
+      if (!keys.has(id)) keys.set(id, deps.signingKeys(id).catch(() => undefined));
+      waiting.push({ claim, keys: keys.get(id)! });
+    }
+    startWhatFits();
   }
 
   function startWhatFits() {
-    while (sending.size < deps.concurrency && waiting.length > 0) {
-      const next = waiting.shift()!;
-      const sent = deliver(next).finally(() => {
+    while (!stopped && sending.size < deps.concurrency && waiting.length > 0) {
+      const sent = deliver(waiting.shift()!).finally(() => {
         sending.delete(sent);
         startWhatFits();
-        // Under a backlog, claim again once half the waiting rows have started.
-        if (moreDue && !stopped && waiting.length <= deps.concurrency / 2) kick();
+        schedule();
       });
       sending.add(sent);
     }
   }
 
-  /** Resolves when the request is over; the attempt is recorded after, without holding the slot. */
+  /** Resolves when the request is over; the attempt is recorded by the next exchange, off the slot. */
   async function deliver({ claim, keys }: Waiting): Promise<void> {
     const attemptedAt = now();
     let outcome: AttemptOutcome;
@@ -135,15 +144,7 @@ export function webhookDispatcher(deps: DispatcherDeps): BackgroundTask & { idle
     const state: DeliveryState = isSuccess(outcome)
       ? { status: "delivered", deliveredAt: now() }
       : afterFailure(deps.retry, { createdAt: claim.row.created_at, attempts: claim.attempt }, attemptedAt);
-    const recorded = recorder
-      .enqueue({ claim, attempt: { number: claim.attempt, attemptedAt, ...outcome }, state })
-      // The lease will expire and the row be tried again.
-      .catch((error: unknown) => deps.log.error({ err: error, deliveryId: claim.row.id }, "recording a webhook attempt failed"))
-      .finally(() => {
-        recording.delete(recorded);
-        if (moreDue && !stopped && waiting.length <= deps.concurrency / 2) kick();
-      });
-    recording.add(recorded);
+    ended.push({ claim, attempt: { number: claim.attempt, attemptedAt, ...outcome }, state });
   }
 
   async function attempt(claim: Claim, keys: SigningKeys | undefined, at: number): Promise<AttemptOutcome> {
@@ -158,9 +159,9 @@ export function webhookDispatcher(deps: DispatcherDeps): BackgroundTask & { idle
   }
 
   const settled = async () => {
-    while (pumping || scheduled || sending.size > 0 || recording.size > 0) {
-      await pumping;
-      await Promise.all([...sending, ...recording]);
+    while (exchanging || scheduled || sending.size > 0 || ended.length > 0) {
+      await exchanging;
+      await Promise.all(sending);
       await new Promise((resolve) => setImmediate(resolve));
     }
   };
@@ -180,8 +181,9 @@ export function webhookDispatcher(deps: DispatcherDeps): BackgroundTask & { idle
       stopped = true;
       unsubscribe?.();
       if (timer) clearInterval(timer);
-      await pumping;
+      await exchanging;
       const unstarted = waiting.splice(0).map((w) => w.claim);
+      held -= unstarted.length;
       await settled();
       if (unstarted.length > 0) await deps.repo.release(unstarted).catch((error: unknown) => deps.log.error({ err: error }, "releasing webhook claims failed"));
     },

@@ -47,91 +47,134 @@ export async function erasePayloads(trx: Kysely<Database>, sessionId: string): P
   return Number(result.numUpdatedRows);
 }
 
+/** What an exchange asks to lease: up to `limit` rows due at `now`, until `claimedUntil`. */
+export interface ClaimRequest {
+  limit: number;
+  now: number;
+  claimedUntil: number;
+}
+
+export interface Exchanged {
+  claims: Claim[];
+  /** Recorded attempts whose row's lease had passed to another dispatcher. */
+  lost: string[];
+}
+
+/** Each attempt's row's new state, fenced by its own lease, from a source of outcomes named `v`. */
+const recordStates = (source: RawBuilder<unknown>) => sql<{ id: string }>`
+  update webhook_deliveries set
+    status = v.status, claimed_until = null, last_attempt_at = v.attempted_at, last_status_code = v.status_code, last_error = v.error,
+    delivered_at = coalesce(v.delivered_at, webhook_deliveries.delivered_at),
+    next_attempt_at = coalesce(v.next_attempt_at, webhook_deliveries.next_attempt_at)
+  from ${source}
+  where webhook_deliveries.id = v.id and webhook_deliveries.claimed_until = v.claimed_until
+  returning webhook_deliveries.id`;
+
+const outcomeOf = ({ claim, attempt, state }: AttemptRecord) => ({
+  id: claim.row.id,
+  claimedUntil: claim.claimedUntil,
+  status: state.status,
+  ...attempt,
+  deliveredAt: state.status === "delivered" ? state.deliveredAt : null,
+  nextAttemptAt: state.status === "pending" ? state.nextAttemptAt : null,
+});
+
+/**
+ * PostgreSQL: one statement, one round trip. The outcomes travel as one array per column, so the
+ * text of the statement is the same whatever the batch. The claim sees the rows as they were when
+ * the statement began, and leaves alone the ones it records.
+ */
+async function exchangeOnPostgres(db: Kysely<Database>, records: readonly AttemptRecord[], limit: number, now: number, claimedUntil: number) {
+  const outcomes = records.map(outcomeOf);
+  const column = <K extends keyof ReturnType<typeof outcomeOf>>(key: K) => outcomes.map((outcome) => outcome[key]);
+  const ids = column("id");
+  const result = await sql<DeliveryRow & { lost: string[] | null }>`
+    with v as (
+      select * from unnest(${ids}::text[], ${column("claimedUntil")}::bigint[], ${column("status")}::text[], ${column("number")}::integer[],
+        ${column("attemptedAt")}::bigint[], ${column("statusCode")}::integer[], ${column("error")}::text[], ${column("durationMs")}::integer[],
+        ${column("deliveredAt")}::bigint[], ${column("nextAttemptAt")}::bigint[])
+        as v(id, claimed_until, status, number, attempted_at, status_code, error, duration_ms, delivered_at, next_attempt_at)
+    ),
+    attempts as (
+      insert into webhook_attempts (delivery_id, number, attempted_at, status_code, error, duration_ms)
+      select id, number, attempted_at, status_code, error, duration_ms from v
+      on conflict (delivery_id, number) do nothing
+    ),
+    recorded as (${recordStates(sql`v`)}),
+    due as (
+      select id from webhook_deliveries
+      where status = 'pending' and next_attempt_at <= ${now} and (claimed_until is null or claimed_until <= ${now}) and id <> all(${ids}::text[])
+      order by next_attempt_at limit ${limit}
+      for update skip locked
+    ),
+    claimed as (
+      update webhook_deliveries set claimed_until = ${claimedUntil}, attempts = webhook_deliveries.attempts + 1
+      from due where webhook_deliveries.id = due.id
+      returning webhook_deliveries.*
+    )
+    select claimed.*, lost.ids as lost, set_config('synchronous_commit', 'off', true) as commit_without_waiting
+    from (select array_agg(id) as ids from v where id not in (select id from recorded)) as lost left join claimed on true`.execute(db);
+  // Always one row at least, for the lost leases; with no claim, its row's columns are null.
+  return { rows: result.rows.filter((row) => row.id !== null), lost: result.rows[0]?.lost ?? [] };
+}
+
+/** Records the attempts; returns the ids whose lease was lost. */
+async function recordOnSqlite(trx: Kysely<Database>, records: readonly AttemptRecord[]): Promise<string[]> {
+  const outcomes = records.map(outcomeOf);
+  const attempts: WebhookAttemptsTable[] = outcomes.map((o) => ({ delivery_id: o.id, number: o.number, attempted_at: o.attemptedAt, status_code: o.statusCode, error: o.error, duration_ms: o.durationMs }));
+  await trx.insertInto("webhook_attempts").values(attempts).onConflict((oc) => oc.columns(["delivery_id", "number"]).doNothing()).execute();
+  const source = sql.join(
+    outcomes.map((o) => sql`select ${o.id} as id, ${o.claimedUntil} as claimed_until, ${o.status} as status, ${o.attemptedAt} as attempted_at, ${o.statusCode} as status_code,
+      ${o.error} as error, ${o.deliveredAt} as delivered_at, ${o.nextAttemptAt} as next_attempt_at`),
+    sql` union all `,
+  );
+  const kept = new Set((await recordStates(sql`(${source}) as v`).execute(trx)).rows.map((row) => row.id));
+  return outcomes.map((o) => o.id).filter((id) => !kept.has(id));
+}
+
+/** Leases due rows, leaving alone those just recorded (as PostgreSQL's snapshot does). */
+async function claimOnSqlite(trx: Kysely<Database>, limit: number, now: number, claimedUntil: number, recorded: string[]): Promise<DeliveryRow[]> {
+  return trx
+    .updateTable("webhook_deliveries")
+    .set((eb) => ({ claimed_until: claimedUntil, attempts: eb("attempts", "+", 1) }))
+    .where("id", "in", (eb) => {
+      let due = eb
+        .selectFrom("webhook_deliveries")
+        .select("id")
+        .where("status", "=", "pending")
+        .where("next_attempt_at", "<=", now)
+        .where((w) => w.or([w("claimed_until", "is", null), w("claimed_until", "<=", now)]));
+      if (recorded.length > 0) due = due.where("id", "not in", recorded);
+      return due.orderBy("next_attempt_at").limit(limit);
+    })
+    .returningAll()
+    .execute();
+}
+
 /** The SQL of webhook deliveries: the dispatcher's claims and results, the API's listing and resend. */
 export function deliveryRepo(db: Kysely<Database>, kind: StoreKind) {
   return {
     /**
-     * Leases up to `limit` due rows to the caller until `claimedUntil`, counting the attempt now so
-     * that every attempt has its own number. One statement: on PostgreSQL the rows another
-     * instance is claiming at this moment are skipped, not waited for; on SQLite the write lock
-     * makes the statement exclusive.
+     * One exchange between a dispatcher and the store: records the attempts it has finished and, for
+     * each whose lease is still its own, the delivery's new state; then leases up to `claim.limit`
+     * due rows until `claim.claimedUntil`, counting their attempt now so that every attempt has its
+     * own number. A lease that expired and was taken by another dispatcher leaves the row to that
+     * one: its id comes back in `lost`. All of it commits together, in one statement on PostgreSQL
+     * (where rows another instance is claiming at this moment are skipped, not waited for), in one
+     * transaction on SQLite (whose write lock makes the claim exclusive).
      */
-    async claimDue(limit: number, now: number, claimedUntil: number): Promise<Claim[]> {
-      const rows = await db
-        .updateTable("webhook_deliveries")
-        .set((eb) => ({ claimed_until: claimedUntil, attempts: eb("attempts", "+", 1) }))
-        .where("id", "in", (eb) => {
-          let due = eb
-            .selectFrom("webhook_deliveries")
-            .select("id")
-            .where("status", "=", "pending")
-            .where("next_attempt_at", "<=", now)
-            .where((w) => w.or([w("claimed_until", "is", null), w("claimed_until", "<=", now)]))
-            .orderBy("next_attempt_at")
-            .limit(limit);
-          if (kind === "postgres") due = due.forUpdate().skipLocked();
-          return due;
-        })
-        .returningAll()
-        .execute();
-      return rows.map((row) => ({ row, attempt: row.attempts, claimedUntil: claimedUntil }));
-    },
-
-    /**
-     * Records attempts and, for each whose lease is still its own, the delivery's new state, all in
-     * one transaction. A lease that expired and was taken by another dispatcher leaves the row to
-     * that one. Returns the ids whose lease was lost.
-     */
-    async recordAttempts(records: readonly AttemptRecord[]): Promise<string[]> {
-      if (records.length === 0) return [];
-      const outcomes = sql.join(
-        records.map(({ claim, attempt, state }) => {
-          const deliveredAt = state.status === "delivered" ? state.deliveredAt : null;
-          const nextAttemptAt = state.status === "pending" ? state.nextAttemptAt : null;
-          return sql`select cast(${claim.row.id} as text) as id, cast(${claim.claimedUntil} as bigint) as claimed_until, cast(${state.status} as text) as status,
-            cast(${attempt.number} as integer) as number, cast(${attempt.attemptedAt} as bigint) as attempted_at, cast(${attempt.statusCode} as integer) as status_code,
-            cast(${attempt.error} as text) as error, cast(${attempt.durationMs} as integer) as duration_ms,
-            cast(${deliveredAt} as bigint) as delivered_at, cast(${nextAttemptAt} as bigint) as next_attempt_at`;
-        }),
-        sql` union all `,
-      );
-      // Each row's new state, fenced by its own lease; one statement for the whole batch.
-      const update = (source: RawBuilder<unknown>) => sql<{ id: string }>`
-        update webhook_deliveries set
-          status = v.status, claimed_until = null, last_attempt_at = v.attempted_at, last_status_code = v.status_code, last_error = v.error,
-          delivered_at = coalesce(v.delivered_at, webhook_deliveries.delivered_at),
-          next_attempt_at = coalesce(v.next_attempt_at, webhook_deliveries.next_attempt_at)
-        from ${source}
-        where webhook_deliveries.id = v.id and webhook_deliveries.claimed_until = v.claimed_until
-        returning webhook_deliveries.id`;
-      let updated: { id: string }[];
-      if (kind === "postgres") {
-        // One round trip: the attempts and the states commit together in one statement.
-        const statement = sql<{ id: string }>`
-          with v as (${outcomes}),
-          recorded as (
-            insert into webhook_attempts (delivery_id, number, attempted_at, status_code, error, duration_ms)
-            select id, number, attempted_at, status_code, error, duration_ms from v
-            on conflict (delivery_id, number) do nothing
-          )
-          ${update(sql`v`)}`;
-        updated = (await statement.execute(db)).rows;
-      } else {
-        updated = await db.transaction().execute(async (trx) => {
-          const attempts: WebhookAttemptsTable[] = records.map(({ claim, attempt }) => ({
-            delivery_id: claim.row.id,
-            number: attempt.number,
-            attempted_at: attempt.attemptedAt,
-            status_code: attempt.statusCode,
-            error: attempt.error,
-            duration_ms: attempt.durationMs,
-          }));
-          await trx.insertInto("webhook_attempts").values(attempts).onConflict((oc) => oc.columns(["delivery_id", "number"]).doNothing()).execute();
-          return (await update(sql`(${outcomes}) as v`).execute(trx)).rows;
-        });
-      }
-      const kept = new Set(updated.map((row) => row.id));
-      return records.map(({ claim }) => claim.row.id).filter((id) => !kept.has(id));
+    async exchange(records: readonly AttemptRecord[], claim?: ClaimRequest): Promise<Exchanged> {
+      const limit = claim?.limit ?? 0;
+      if (records.length === 0 && limit <= 0) return { claims: [], lost: [] };
+      const claimedUntil = claim?.claimedUntil ?? 0;
+      const { rows, lost } =
+        kind === "postgres"
+          ? await exchangeOnPostgres(db, records, limit, claim?.now ?? 0, claimedUntil)
+          : await db.transaction().execute(async (trx) => ({
+              lost: records.length > 0 ? await recordOnSqlite(trx, records) : [],
+              rows: limit > 0 ? await claimOnSqlite(trx, limit, claim!.now, claimedUntil, records.map((r) => r.claim.row.id)) : [],
+            }));
+      return { claims: rows.map((row) => ({ row, attempt: row.attempts, claimedUntil })), lost };
     },
 
     /** Gives back claimed rows that were never attempted (a dispatcher stopping): due again at once. */
