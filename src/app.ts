@@ -69,7 +69,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
       return config.publicUrl.startsWith("https://") ? csp : csp.replace(/\s*upgrade-insecure-requests;?/, "");
     },
   });
-  await app.register(opsRoutes, { store, metrics });
+  await app.register(opsRoutes, { store, metrics, metricsToken: config.metricsToken });
 
   await registerIntegratorApi(app, { runtime, sessions });
 

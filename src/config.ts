@@ -20,6 +20,8 @@ export interface Config {
    * true / false for every peer / none.
    */
   trustProxy: boolean | number | string[];
+  /** When set, GET /metrics answers only requests with Authorization: Bearer <this>. */
+  metricsToken: string | undefined;
   /** Unfinished sessions older than this are expired (never started) or abandoned (started). */
   unfinishedAfterSeconds: number;
   /** How often the sweepers (expiry, retention) run. */
@@ -138,6 +140,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (masterKey !== undefined && !MASTER_KEY_FORMS.some((form) => form.test(masterKey))) {
     throw new ConfigError("EARTHID_MASTER_KEY", "must be 32 bytes as 64 hex digits or base64");
   }
+  const metricsToken = env.EARTHID_METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{16,}$/.test(metricsToken)) {
+    throw new ConfigError("EARTHID_METRICS_TOKEN", "must be at least 16 printable characters without spaces");
+  }
   const logLevel = env.LOG_LEVEL || "info";
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError("LOG_LEVEL", `must be one of ${LOG_LEVELS.join(", ")}`);
   const sync = (env.EARTHID_SQLITE_SYNCHRONOUS || "NORMAL").toUpperCase();
@@ -154,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqliteSynchronous: sync,
     bodyLimit: integer(env, "EARTHID_BODY_LIMIT", 1_048_576, 1024, 64 * 1_048_576),
     trustProxy: trustProxy(env.EARTHID_TRUST_PROXY),
+    metricsToken,
     unfinishedAfterSeconds: integer(env, "EARTHID_UNFINISHED_AFTER_SECONDS", 604_800, 1, 31_536_000),
     sweepIntervalSeconds: integer(env, "EARTHID_SWEEP_INTERVAL_SECONDS", 60, 1, 86_400),
     deleteLimitPerHour: integer(env, "EARTHID_DELETE_LIMIT_PER_HOUR", 5, 0, 1_000_000),

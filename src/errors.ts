@@ -43,6 +43,7 @@ export const catalogue = {
   MALFORMED_HTTP: { code: "1908", status: 400, message: "The request is not valid HTTP/1.1: {detail}" },
   HEADERS_TOO_LARGE: { code: "1909", status: 431, message: "The request headers are larger than the server accepts" },
   REQUEST_TIMEOUT: { code: "1910", status: 408, message: "The request was not received in time" },
+  METRICS_TOKEN_REQUIRED: { code: "1911", status: 401, message: "/metrics needs an Authorization: Bearer header with the metrics token" },
   INTERNAL: { code: "1999", status: 500, message: "Internal error; reference {requestId}" },
 } as const satisfies Record<string, { code: string; status: number; message: string }>;
 

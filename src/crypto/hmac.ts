@@ -1,7 +1,13 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 
 export function hmacHex(secret: Buffer | string, data: Buffer | string): string {
   return createHmac("sha256", secret).update(data).digest("hex");
+}
+
+/** Constant-time equality of two secrets of any length: their digests are compared, not the texts. */
+export function secretsEqual(given: string, expected: string): boolean {
+  const digest = (text: string) => createHash("sha256").update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
 
 const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;

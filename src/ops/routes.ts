@@ -2,6 +2,8 @@ import type { FastifyPluginAsync } from "fastify";
 import type {} from "@fastify/swagger";
 import type { Store } from "../store/db.js";
 import type { Metrics } from "./metrics.js";
+import { apiError } from "../errors.js";
+import { secretsEqual } from "../crypto/hmac.js";
 
 const HealthBody = { type: "object", properties: { status: { type: "string" } } } as const;
 const ReadyBody = {
@@ -10,7 +12,7 @@ const ReadyBody = {
 } as const;
 
 /** Liveness, readiness, Prometheus metrics and the OpenAPI document, for load balancers, monitoring and tooling. */
-export const opsRoutes: FastifyPluginAsync<{ store: Store; metrics: Metrics }> = async (app, { store, metrics }) => {
+export const opsRoutes: FastifyPluginAsync<{ store: Store; metrics: Metrics; metricsToken: string | undefined }> = async (app, { store, metrics, metricsToken }) => {
   app.get("/health", { schema: { tags: ["operations"], summary: "Liveness", response: { 200: HealthBody } } }, async () => ({ status: "ok" }));
 
   app.get("/ready", { schema: { tags: ["operations"], summary: "Readiness: store reachable, migrations applied", response: { 200: ReadyBody, 503: ReadyBody } } }, async (_request, reply) => {
@@ -27,7 +29,15 @@ export const opsRoutes: FastifyPluginAsync<{ store: Store; metrics: Metrics }> =
   // The same document /docs/json serves, at the path API tooling looks for first.
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
-  app.get("/metrics", { schema: { tags: ["operations"], summary: "Prometheus metrics" } }, async (_request, reply) => {
+  const BEARER = /^Bearer +(\S+)$/i;
+  app.get("/metrics", { schema: { tags: ["operations"], summary: "Prometheus metrics (Authorization: Bearer <EARTHID_METRICS_TOKEN> when one is set)" } }, async (request, reply) => {
+    if (metricsToken !== undefined) {
+      const given = BEARER.exec(request.headers.authorization ?? "")?.[1];
+      if (given === undefined || !secretsEqual(given, metricsToken)) {
+        reply.header("www-authenticate", 'Bearer realm="metrics"');
+        throw apiError("METRICS_TOKEN_REQUIRED");
+      }
+    }
     reply.header("content-type", metrics.registry.contentType);
     return metrics.registry.metrics();
   });

@@ -147,6 +147,27 @@ describe("operations endpoints", () => {
       expect(delta('earthid_http_requests_total{method="POST",route="/earthid/api/sessions",status="400"}')).toBe(1);
       expect(delta('earthid_http_request_duration_seconds_count{method="POST",route="/earthid/api/sessions"}')).toBe(4);
     });
+
+    it("with EARTHID_METRICS_TOKEN set, answers only the bearer of that token", async () => {
+      const token = "scrape-7f3c9a1e5b2d4680";
+      const guarded = await startTestServer({ EARTHID_METRICS_TOKEN: token });
+      try {
+        for (const headers of [{}, { authorization: "Bearer scrape-7f3c9a1e5b2d4681" }, { authorization: `Basic ${token}` }, { authorization: `Bearer ${token}x` }]) {
+          const refused = await get(guarded.url, "/metrics", headers);
+          expect(refused.status).toBe(401);
+          expect(refused.body).toEqual({ status: "fail", code: "1911", message: expect.stringContaining("Authorization: Bearer") });
+          expect(refused.headers.get("www-authenticate")).toBe('Bearer realm="metrics"');
+          expect(refused.text).not.toContain("earthid_http_requests_total");
+        }
+        const allowed = await get(guarded.url, "/metrics", { authorization: `Bearer ${token}` });
+        expect(allowed.status).toBe(200);
+        expect(allowed.text).toContain("# TYPE earthid_http_requests_total counter");
+        // The probes a load balancer sends stay open.
+        expect((await get(guarded.url, "/health")).status).toBe(200);
+      } finally {
+        await guarded.close();
+      }
+    });
   });
 
   describe("/openapi.json and /docs", () => {
