@@ -87,10 +87,9 @@ const outcomeOf = ({ claim, attempt, state }: AttemptRecord) => ({
 async function exchangeOnPostgres(db: Kysely<Database>, records: readonly AttemptRecord[], limit: number, now: number, claimedUntil: number) {
   const outcomes = records.map(outcomeOf);
   const column = <K extends keyof ReturnType<typeof outcomeOf>>(key: K) => outcomes.map((outcome) => outcome[key]);
-  const ids = column("id");
   const result = await sql<DeliveryRow & { lost: string[] | null }>`
     with v as (
-      select * from unnest(${ids}::text[], ${column("claimedUntil")}::bigint[], ${column("status")}::text[], ${column("number")}::integer[],
+      select * from unnest(${column("id")}::text[], ${column("claimedUntil")}::bigint[], ${column("status")}::text[], ${column("number")}::integer[],
         ${column("attemptedAt")}::bigint[], ${column("statusCode")}::integer[], ${column("error")}::text[], ${column("durationMs")}::integer[],
         ${column("deliveredAt")}::bigint[], ${column("nextAttemptAt")}::bigint[])
         as v(id, claimed_until, status, number, attempted_at, status_code, error, duration_ms, delivered_at, next_attempt_at)
@@ -103,7 +102,7 @@ async function exchangeOnPostgres(db: Kysely<Database>, records: readonly Attemp
     recorded as (${recordStates(sql`v`)}),
     due as (
       select id from webhook_deliveries
-      where status = 'pending' and next_attempt_at <= ${now} and (claimed_until is null or claimed_until <= ${now}) and id <> all(${ids}::text[])
+      where status = 'pending' and next_attempt_at <= ${now} and (claimed_until is null or claimed_until <= ${now}) and id not in (select id from v)
       order by next_attempt_at limit ${limit}
       for update skip locked
     ),
