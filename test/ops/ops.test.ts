@@ -152,7 +152,7 @@ describe("operations endpoints", () => {
       const token = "scrape-7f3c9a1e5b2d4680";
       const guarded = await startTestServer({ EARTHID_METRICS_TOKEN: token });
       try {
-        for (const headers of [{}, { authorization: "Bearer scrape-7f3c9a1e5b2d4681" }, { authorization: `Basic ${token}` }, { authorization: `Bearer ${token}x` }]) {
+        for (const headers of [{} as Record<string, string>, { authorization: "Bearer scrape-7f3c9a1e5b2d4681" }, { authorization: `Basic ${token}` }, { authorization: `Bearer ${token}x` }]) {
           const refused = await get(guarded.url, "/metrics", headers);
           expect(refused.status).toBe(401);
           expect(refused.body).toEqual({ status: "fail", code: "1911", message: expect.stringContaining("Authorization: Bearer") });
