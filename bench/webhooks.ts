@@ -11,7 +11,7 @@
  *
  *   npx tsx bench/webhooks.ts        (or: npm run bench:webhooks)
  *
- * Knobs (env): BENCH_ROUNDS (3), BENCH_COUNT (2000 webhooks per throughput round), BENCH_DECISIONS
+ * Knobs (env): BENCH_ROUNDS (3), BENCH_WARMUP_ROUNDS (1, run first and not counted), BENCH_COUNT (2000 webhooks per throughput round), BENCH_DECISIONS
  * (400 per latency round), BENCH_RATE (100 decisions/s), BENCH_STORES (sqlite,postgres), BENCH_PG_URL
  * (postgres://postgres@127.0.0.1:5432/postgres), EARTHID_WEBHOOK_CONCURRENCY (16). The receiver is a
  * separate process, so that it does not share an event loop with either sender.
@@ -29,6 +29,7 @@ import { openRuntime } from "../src/runtime.js";
 import { webhookHeaders } from "../src/webhooks/signing.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const WARMUP_ROUNDS = Number(process.env.BENCH_WARMUP_ROUNDS ?? 1);
 const COUNT = Number(process.env.BENCH_COUNT ?? 2000);
 const DECISIONS = Number(process.env.BENCH_DECISIONS ?? 400);
 const RATE = Number(process.env.BENCH_RATE ?? 100);
@@ -210,7 +211,9 @@ async function benchStore(store: string, receiver: Receiver, dir: string): Promi
     const shop = await runtime.integrations.createIntegration({ name: "bench", decisionWebhookUrl: `${receiver.url}/decision` });
     const quiet = await runtime.integrations.createIntegration({ name: "bench-setup" });
 
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
+      // The warm-up rounds run the same work (JIT, caches, the database's first pages) and are forgotten.
+      if (round === WARMUP_ROUNDS) for (const series of Object.values(result)) if (Array.isArray(series)) series.length = 0;
       // Throughput, dispatcher: the whole batch commits at once, then the dispatcher drains it.
       const items = Array.from({ length: COUNT }, () => {
         const sessionId = randomUUID();
@@ -272,7 +275,7 @@ async function benchStore(store: string, receiver: Receiver, dir: string): Promi
       const direct_arrivals = await receiver.expect(direct.map((d) => d.sessionId));
       result.bareLatency.push(...direct.map((d) => direct_arrivals.get(d.sessionId)! - sentAt.get(d.sessionId)!));
       console.log(
-        `  ${store} round ${round + 1}: dispatcher ${Math.round(result.dispatcherRps.at(-1)!)} /s (${Math.round(result.dispatcherCpu.at(-1)!)} µs CPU each), bare ${Math.round(result.bareRps.at(-1)!)} /s (${Math.round(result.bareCpu.at(-1)!)} µs); ` +
+        `  ${store} ${round < WARMUP_ROUNDS ? "warm-up" : `round ${round + 1 - WARMUP_ROUNDS}`}: dispatcher ${Math.round(result.dispatcherRps.at(-1)!)} /s (${Math.round(result.dispatcherCpu.at(-1)!)} µs CPU each), bare ${Math.round(result.bareRps.at(-1)!)} /s (${Math.round(result.bareCpu.at(-1)!)} µs); ` +
           `latency p50 ${percentile(result.dispatcherLatency.slice(-DECISIONS), 50).toFixed(1)} ms p99 ${percentile(result.dispatcherLatency.slice(-DECISIONS), 99).toFixed(1)} (bare p50 ${percentile(result.bareLatency.slice(-DECISIONS), 50).toFixed(1)})`,
       );
     }
@@ -309,7 +312,7 @@ async function reviewSessions(runtime: ReturnType<typeof openRuntime>, setupInte
 async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), "earthid-bench-webhooks-"));
   const receiver = await startReceiver(dir);
-  console.log(`webhook delivery: ${ROUNDS} rounds; throughput ${COUNT} webhooks per round; latency ${DECISIONS} decisions at ${RATE}/s; concurrency ${CONCURRENCY}`);
+  console.log(`webhook delivery: ${ROUNDS} rounds after ${WARMUP_ROUNDS} warm-up; throughput ${COUNT} webhooks per round; latency ${DECISIONS} decisions at ${RATE}/s; concurrency ${CONCURRENCY}`);
   const results: StoreResult[] = [];
   try {
     for (const store of STORES) results.push(await benchStore(store, receiver, dir));

@@ -1,7 +1,7 @@
-import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { seal } from "../crypto/sealing.js";
 import type { Database } from "../store/schema.js";
+import { newRowId } from "../store/ids.js";
 
 export type WebhookKind = "event" | "decision";
 
@@ -30,7 +30,7 @@ export function webhookOutbox({ masterKey, now = Date.now }: { masterKey: Buffer
       const rows = items
         .filter((item): item is OutboxItem & { url: string } => item.url !== null)
         .map((item) => {
-          const id = randomUUID();
+          const id = newRowId(at);
           return {
             id,
             integration_id: item.integrationId,
