@@ -70,18 +70,22 @@ const STATEMENT_CACHE_LIMIT = 500;
  * Kysely prepares every query it runs; parsing and planning the same SQL again each time is most of
  * a small query's cost. Statements are kept per SQL text and reused: safe because Kysely runs one
  * query at a time on the single SQLite connection, and SQLite re-prepares a statement by itself
- * when the schema changes under it.
+ * when the schema changes under it. Past the limit the least recently used one goes (batch
+ * statements take one text per row count; they must not flush the API's own statements).
  */
-function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectDatabase {
+export function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectDatabase {
   const statements = new Map<string, SqliteDatabase.Statement>();
   return {
     prepare(text) {
       let statement = statements.get(text);
       if (statement === undefined) {
         statement = sqlite.prepare(text);
-        if (statements.size >= STATEMENT_CACHE_LIMIT) statements.clear();
-        statements.set(text, statement);
+        if (statements.size >= STATEMENT_CACHE_LIMIT) statements.delete(statements.keys().next().value!);
+      } else {
+        // A Map iterates in insertion order: re-inserting keeps the most recently used last.
+        statements.delete(text);
       }
+      statements.set(text, statement);
       return statement;
     },
     close: () => sqlite.close(),
