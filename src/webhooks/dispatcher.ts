@@ -143,7 +143,7 @@ export function webhookDispatcher(deps: DispatcherDeps): BackgroundTask & { idle
     // is followed by the promised last attempt at the deadline.
     const state: DeliveryState = isSuccess(outcome)
       ? { status: "delivered", deliveredAt: now() }
-      : afterFailure(deps.retry, { createdAt: claim.row.created_at, attempts: claim.attempt }, attemptedAt);
+      : afterFailure(deps.retry, { createdAt: claim.row.created_at, attempts: claim.attempt }, { at: attemptedAt, statusCode: outcome.statusCode });
     ended.push({ claim, attempt: { number: claim.attempt, attemptedAt, ...outcome }, state });
   }
 

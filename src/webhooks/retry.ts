@@ -13,11 +13,15 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY_DELAYS_SECONDS = [10, 60, 300, 1800, 3600] as const;
 export const DEFAULT_RETRY_FOR_SECONDS = 7 * 24 * 3600;
 
+/** 410 Gone: the receiver says the endpoint is gone for good (as Stripe and Svix read it too). */
+const GONE = 410;
+
 export type AfterFailure = { status: "pending"; nextAttemptAt: number } | { status: "failed" };
 
-export function afterFailure(policy: RetryPolicy, delivery: { createdAt: number; attempts: number }, at: number): AfterFailure {
+export function afterFailure(policy: RetryPolicy, delivery: { createdAt: number; attempts: number }, attempt: { at: number; statusCode: number | null }): AfterFailure {
+  const { at } = attempt;
   const deadline = delivery.createdAt + policy.giveUpAfterMs;
-  if (at >= deadline) return { status: "failed" };
+  if (at >= deadline || attempt.statusCode === GONE) return { status: "failed" };
   const delays = policy.delaysMs;
   const delay = delays[Math.min(Math.max(delivery.attempts, 1), delays.length) - 1] ?? 0;
   return { status: "pending", nextAttemptAt: Math.min(at + delay, deadline) };

@@ -9,7 +9,7 @@ const policy = { delaysMs: [10_000, MIN, 5 * MIN, 30 * MIN, 60 * MIN], giveUpAft
 describe("the retry schedule", () => {
   it("grows from 10 s to hourly, then stays hourly", () => {
     const created = 1_000_000;
-    const next = (attempts: number, at: number) => afterFailure(policy, { createdAt: created, attempts }, at);
+    const next = (attempts: number, at: number) => afterFailure(policy, { createdAt: created, attempts }, { at, statusCode: 503 });
     expect(next(1, created)).toEqual({ status: "pending", nextAttemptAt: created + 10_000 });
     expect(next(2, created)).toEqual({ status: "pending", nextAttemptAt: created + MIN });
     expect(next(4, created)).toEqual({ status: "pending", nextAttemptAt: created + 30 * MIN });
@@ -20,8 +20,14 @@ describe("the retry schedule", () => {
   it("makes a last attempt at the 7-day mark and fails after it", () => {
     const created = 0;
     const deadline = policy.giveUpAfterMs;
-    expect(afterFailure(policy, { createdAt: created, attempts: 170 }, deadline - 10 * MIN)).toEqual({ status: "pending", nextAttemptAt: deadline });
-    expect(afterFailure(policy, { createdAt: created, attempts: 171 }, deadline)).toEqual({ status: "failed" });
+    expect(afterFailure(policy, { createdAt: created, attempts: 170 }, { at: deadline - 10 * MIN, statusCode: null })).toEqual({ status: "pending", nextAttemptAt: deadline });
+    expect(afterFailure(policy, { createdAt: created, attempts: 171 }, { at: deadline, statusCode: null })).toEqual({ status: "failed" });
+  });
+
+  it("gives up at once on 410 Gone, and only on it", () => {
+    const after = (statusCode: number) => afterFailure(policy, { createdAt: 0, attempts: 1 }, { at: 0, statusCode });
+    expect(after(410)).toEqual({ status: "failed" });
+    for (const code of [400, 401, 404, 409, 429, 500, 503]) expect(after(code)).toEqual({ status: "pending", nextAttemptAt: 10_000 });
   });
 });
 
@@ -83,7 +89,8 @@ describe(`giving up, and timeouts, on ${storeKind}`, () => {
   let server: TestServer;
   let receiver: Receiver;
   beforeAll(async () => {
-    receiver = await startReceiver({ answer: (r) => (r.path === "/slow" ? { status: 200, delayMs: 3000 } : { status: 503 }) });
+    const answers: Record<string, { status: number; delayMs?: number }> = { "/slow": { status: 200, delayMs: 3000 }, "/gone": { status: 410 }, "/not-found": { status: 404 } };
+    receiver = await startReceiver({ answer: (r) => answers[r.path] ?? { status: 503 } });
     server = await startTestServer({
       EARTHID_WEBHOOK_ALLOW_PRIVATE: "1",
       EARTHID_WEBHOOK_RETRY_DELAYS: "0.2",
@@ -114,6 +121,25 @@ describe(`giving up, and timeouts, on ${storeKind}`, () => {
     expect(final.claimed_until).toBeNull();
     // The last attempt was made at the deadline, not skipped.
     expect(final.last_attempt_at!).toBeGreaterThanOrEqual(final.created_at + 1000);
+  });
+
+  it("stops at the first 410 Gone: failed with the 410 recorded, never tried again", async () => {
+    const row = await deliveriesOf(`${receiver.url}/gone`);
+    await expect.poll(async () => (await row()).status, { timeout: 5000 }).toBe("failed");
+    const final = await row();
+    expect(final).toMatchObject({ attempts: 1, last_status_code: 410, last_error: "HTTP 410", claimed_until: null });
+    // Given up long before the retry window (1 s) ended.
+    expect(final.last_attempt_at!).toBeLessThan(final.created_at + 1000);
+    // Past the retry delay (0.2 s) and the window: still the one request, and the row unchanged.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(receiver.received.filter((r) => r.headers["x-earthid-delivery-id"] === final.id)).toHaveLength(1);
+    expect(await row()).toEqual(final);
+  });
+
+  it("keeps retrying any other 4xx on the schedule", async () => {
+    const row = await deliveriesOf(`${receiver.url}/not-found`);
+    await expect.poll(async () => (await row()).attempts, { timeout: 5000 }).toBeGreaterThanOrEqual(2);
+    expect((await row()).last_status_code).toBe(404);
   });
 
   it("counts a receiver that does not answer within the timeout as a failed attempt", async () => {
