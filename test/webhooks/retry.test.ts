@@ -7,25 +7,45 @@ const MIN = 60_000;
 const policy = { delaysMs: [10_000, MIN, 5 * MIN, 30 * MIN, 60 * MIN], giveUpAfterMs: 7 * 24 * 60 * MIN };
 
 describe("the retry schedule", () => {
-  it("grows from 10 s to hourly, then stays hourly", () => {
-    const created = 1_000_000;
-    const next = (attempts: number, at: number) => afterFailure(policy, { createdAt: created, attempts }, { at, statusCode: 503 });
-    expect(next(1, created)).toEqual({ status: "pending", nextAttemptAt: created + 10_000 });
-    expect(next(2, created)).toEqual({ status: "pending", nextAttemptAt: created + MIN });
-    expect(next(4, created)).toEqual({ status: "pending", nextAttemptAt: created + 30 * MIN });
-    expect(next(5, created)).toEqual({ status: "pending", nextAttemptAt: created + 60 * MIN });
-    expect(next(90, created)).toEqual({ status: "pending", nextAttemptAt: created + 60 * MIN });
+  const created = 1_000_000;
+  /** How long after a failure at `created` the next attempt comes, `attempts` made so far. */
+  const delayAfter = (attempts: number, random?: () => number) => {
+    const next = afterFailure({ ...policy, random }, { createdAt: created, attempts }, { at: created, statusCode: 503 });
+    if (next.status !== "pending") throw new Error(`expected a retry, got ${next.status}`);
+    return next.nextAttemptAt - created;
+  };
+
+  it("grows from 10 s to hourly, then stays hourly, each delay within 10% of the schedule", () => {
+    const schedule: [attempts: number, delay: number][] = [[1, 10_000], [2, MIN], [3, 5 * MIN], [4, 30 * MIN], [5, 60 * MIN], [90, 60 * MIN]];
+    for (const [attempts, delay] of schedule) {
+      for (let i = 0; i < 50; i++) {
+        const actual = delayAfter(attempts);
+        expect(Number.isInteger(actual)).toBe(true);
+        expect(actual).toBeGreaterThanOrEqual(delay * 0.9);
+        expect(actual).toBeLessThanOrEqual(delay * 1.1);
+      }
+    }
+    expect(delayAfter(1, () => 0)).toBe(9_000);
+    expect(delayAfter(1, () => 0.5)).toBe(10_000);
+    expect(delayAfter(1, () => 0.999_999)).toBe(11_000);
+  });
+
+  it("spreads the retries of deliveries that failed together", () => {
+    const delays = Array.from({ length: 200 }, () => delayAfter(1));
+    expect(new Set(delays).size).toBeGreaterThan(100);
+    expect(Math.min(...delays)).toBeLessThan(9_500);
+    expect(Math.max(...delays)).toBeGreaterThan(10_500);
   });
 
   it("makes a last attempt at the 7-day mark and fails after it", () => {
-    const created = 0;
     const deadline = policy.giveUpAfterMs;
-    expect(afterFailure(policy, { createdAt: created, attempts: 170 }, { at: deadline - 10 * MIN, statusCode: null })).toEqual({ status: "pending", nextAttemptAt: deadline });
-    expect(afterFailure(policy, { createdAt: created, attempts: 171 }, { at: deadline, statusCode: null })).toEqual({ status: "failed" });
+    const at = (ms: number) => ({ at: ms, statusCode: null });
+    expect(afterFailure(policy, { createdAt: 0, attempts: 170 }, at(deadline - 10 * MIN))).toEqual({ status: "pending", nextAttemptAt: deadline });
+    expect(afterFailure(policy, { createdAt: 0, attempts: 171 }, at(deadline))).toEqual({ status: "failed" });
   });
 
   it("gives up at once on 410 Gone, and only on it", () => {
-    const after = (statusCode: number) => afterFailure(policy, { createdAt: 0, attempts: 1 }, { at: 0, statusCode });
+    const after = (statusCode: number) => afterFailure({ ...policy, random: () => 0.5 }, { createdAt: 0, attempts: 1 }, { at: 0, statusCode });
     expect(after(410)).toEqual({ status: "failed" });
     for (const code of [400, 401, 404, 409, 429, 500, 503]) expect(after(code)).toEqual({ status: "pending", nextAttemptAt: 10_000 });
   });
