@@ -73,7 +73,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
 
   await registerIntegratorApi(app, { runtime, sessions });
 
-  const tasks = backgroundTasks(runtime, app.log);
+  const tasks = backgroundTasks(runtime, app.log, { webhookAttemptEnded: (attempt) => metrics.webhookAttemptEnded(attempt) });
   app.addHook("onReady", async () => tasks.forEach((task) => task.start()));
   app.addHook("preClose", async () => void (await Promise.all(tasks.map((task) => task.stop()))));
   return app;

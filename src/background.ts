@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Runtime } from "./runtime.js";
+import type { EndedAttempt } from "./webhooks/dispatcher.js";
 import { webhookDispatcherTask } from "./webhooks/task.js";
 import { runtimeRetention } from "./sessions/retention.js";
 
@@ -11,15 +12,20 @@ export interface BackgroundTask {
   stop(): Promise<void>;
 }
 
+/** What the tasks report as they work, for the metrics of whoever runs them. */
+export interface TaskReports {
+  webhookAttemptEnded?(attempt: EndedAttempt): void;
+}
+
 /** Every instance runs these; on PostgreSQL they share the work with other instances safely. */
-export function backgroundTasks(runtime: Runtime, log: FastifyBaseLogger): BackgroundTask[] {
+export function backgroundTasks(runtime: Runtime, log: FastifyBaseLogger, reports: TaskReports = {}): BackgroundTask[] {
   const { config, lifecycle } = runtime;
   const every = config.sweepIntervalSeconds * 1000;
   const retention = runtimeRetention(runtime, log);
   return [
     intervalTask("expiry-sweeper", every, () => lifecycle.sweepUnfinished(config.unfinishedAfterSeconds * 1000), log),
     intervalTask("retention-sweeper", every, () => retention.sweep(), log),
-    webhookDispatcherTask(runtime, log),
+    webhookDispatcherTask(runtime, log, reports.webhookAttemptEnded),
   ];
 }
 

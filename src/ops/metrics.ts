@@ -1,7 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { ATTEMPT_OUTCOMES, type EndedAttempt } from "../webhooks/dispatcher.js";
 
-/** Prometheus metrics: requests and latency per route, sessions created, process defaults. */
+/** Prometheus metrics: requests and latency per route, sessions created, webhook attempts, process defaults. */
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -14,6 +15,20 @@ export function createMetrics() {
     registers: [registry],
   });
   const sessionsCreated = new Counter({ name: "earthid_sessions_created_total", help: "Verification sessions created", labelNames: ["mode"] as const, registers: [registry] });
+  const webhookAttempts = new Counter({
+    name: "earthid_webhook_attempts_total",
+    help: "Webhook delivery attempts, by kind and what came of them",
+    labelNames: ["kind", "outcome"] as const,
+    registers: [registry],
+  });
+  const webhookDuration = new Histogram({
+    name: "earthid_webhook_delivery_seconds",
+    help: "Time one webhook attempt took, to the receiver's complete answer or the failure",
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  // Every series exists from the start, at 0, so that rate() and alerts see the first attempt.
+  for (const kind of ["event", "decision"]) for (const outcome of ATTEMPT_OUTCOMES) webhookAttempts.inc({ kind, outcome }, 0);
   // Label children are looked up once per (method, route, status), not hashed on every request.
   const requestChildren = new Map<string, Counter.Internal>();
   const latencyChildren = new Map<string, Histogram.Internal<"method" | "route">>();
@@ -22,6 +37,10 @@ export function createMetrics() {
     registry,
     sessionCreated(isTest: boolean) {
       sessionsCreated.inc({ mode: isTest ? "test" : "live" });
+    },
+    webhookAttemptEnded({ kind, outcome, durationMs }: EndedAttempt) {
+      webhookAttempts.inc({ kind, outcome });
+      webhookDuration.observe(durationMs / 1000);
     },
     install(app: FastifyInstance) {
       app.addHook("onResponse", (request, reply, done) => {

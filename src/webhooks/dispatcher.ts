@@ -20,6 +20,19 @@ interface Waiting {
   keys: Promise<SigningKeys | undefined>;
 }
 
+/** What came of one attempt, as monitoring counts it. */
+export const ATTEMPT_OUTCOMES = ["delivered", "failed_retrying", "gave_up"] as const;
+export type AttemptOutcomeKind = (typeof ATTEMPT_OUTCOMES)[number];
+
+export interface EndedAttempt {
+  /** The delivery's kind: "event" or "decision". */
+  kind: string;
+  outcome: AttemptOutcomeKind;
+  durationMs: number;
+}
+
+const outcomeOfState = { delivered: "delivered", pending: "failed_retrying", failed: "gave_up" } as const satisfies Record<DeliveryState["status"], AttemptOutcomeKind>;
+
 export interface DispatcherDeps {
   repo: Pick<DeliveryRepo, "exchange" | "release">;
   /** After each commit that wrote outbox rows. */
@@ -38,6 +51,8 @@ export interface DispatcherDeps {
   /** Looks for due retries and for rows other processes wrote. */
   pollMs: number;
   log: Pick<FastifyBaseLogger, "error" | "warn">;
+  /** Told of every attempt as it ends (metrics); whoever assembles the service passes it. */
+  onAttemptEnded?(attempt: EndedAttempt): void;
   now?: () => number;
 }
 
@@ -145,6 +160,12 @@ export function webhookDispatcher(deps: DispatcherDeps): BackgroundTask & { idle
       ? { status: "delivered", deliveredAt: now() }
       : afterFailure(deps.retry, { createdAt: claim.row.created_at, attempts: claim.attempt }, { at: attemptedAt, statusCode: outcome.statusCode });
     ended.push({ claim, attempt: { number: claim.attempt, attemptedAt, ...outcome }, state });
+    try {
+      deps.onAttemptEnded?.({ kind: claim.row.kind, outcome: outcomeOfState[state.status], durationMs: outcome.durationMs });
+    } catch (error) {
+      // Monitoring never stops a delivery; the attempt is recorded all the same.
+      deps.log.error({ err: error, deliveryId: claim.row.id }, "reporting a webhook attempt failed");
+    }
   }
 
   async function attempt(claim: Claim, keys: SigningKeys | undefined, at: number): Promise<AttemptOutcome> {

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Runtime } from "../runtime.js";
 import { httpSender } from "./delivery.js";
-import { type SigningKeys, webhookDispatcher } from "./dispatcher.js";
+import { type DispatcherDeps, type SigningKeys, webhookDispatcher } from "./dispatcher.js";
 import { deliveryRepo } from "./repo.js";
 
 /** The integration's current API key and secret; the key of an integration never changes, its secret may. */
@@ -20,8 +20,8 @@ export function signingKeysOf(integrations: Runtime["integrations"]) {
   };
 }
 
-/** The dispatcher of one service instance, configured from the environment. */
-export function webhookDispatcherTask({ config, store, integrations, outbox, masterKey }: Runtime, log: FastifyBaseLogger) {
+/** The dispatcher of one service instance, configured from the environment; `onAttemptEnded` feeds the metrics. */
+export function webhookDispatcherTask({ config, store, integrations, outbox, masterKey }: Runtime, log: FastifyBaseLogger, onAttemptEnded?: DispatcherDeps["onAttemptEnded"]) {
   const timeoutMs = config.webhookTimeoutSeconds * 1000;
   const send = httpSender({ timeoutMs, allowPrivate: config.webhookAllowPrivate, maxSockets: config.webhookConcurrency });
   const dispatcher = webhookDispatcher({
@@ -35,6 +35,7 @@ export function webhookDispatcherTask({ config, store, integrations, outbox, mas
     concurrency: config.webhookConcurrency,
     pollMs: config.webhookPollMs,
     log,
+    onAttemptEnded,
   });
   return {
     ...dispatcher,

@@ -7,6 +7,7 @@ import { migrationNames } from "../../src/store/migrations.js";
 import { type TestIntegration, type TestServer, startTestServer, storeKind, testEnvironment } from "../support/server.js";
 import { type ApiResponse, rawRequest } from "../support/client.js";
 import { urlFor, withAdmin } from "../support/postgres.js";
+import { sample } from "./prometheus.js";
 
 const get = async (base: string, path: string, headers: Record<string, string> = {}): Promise<ApiResponse> => {
   const response = await fetch(`${base}${path}`, { headers });
@@ -19,12 +20,6 @@ const get = async (base: string, path: string, headers: Record<string, string> =
   }
   return { status: response.status, headers: response.headers, text, body };
 };
-
-/** The value of one sample line of the Prometheus text, 0 when the series does not exist yet. */
-function sample(metrics: string, series: string): number {
-  const line = metrics.split("\n").find((l) => l.startsWith(`${series} `));
-  return line ? Number(line.slice(series.length + 1)) : 0;
-}
 
 /** The app on a loopback port over a store it did not prepare: no migrations run. */
 async function unpreparedServer(env: NodeJS.ProcessEnv): Promise<{ url: string; app: FastifyInstance; close(): Promise<void> }> {
