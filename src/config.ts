@@ -36,6 +36,8 @@ export interface Config {
   /** Delays after the 1st, 2nd, … failed attempt (the last repeats), for webhookRetryForSeconds after creation. */
   webhookRetryDelaysSeconds: number[];
   webhookRetryForSeconds: number;
+  /** The largest random spread of each retry delay, either way, as a fraction (0.1 = ±10%). */
+  webhookRetryJitter: number;
   /** How often each instance looks for due retries and for webhooks other instances enqueued. */
   webhookPollMs: number;
   /** Webhook requests in flight at once, per instance. */
@@ -169,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookTimeoutSeconds: integer(env, "EARTHID_WEBHOOK_TIMEOUT_SECONDS", 10, 1, 60),
     webhookRetryDelaysSeconds: seconds(env, "EARTHID_WEBHOOK_RETRY_DELAYS", [10, 60, 300, 1800, 3600]),
     webhookRetryForSeconds: integer(env, "EARTHID_WEBHOOK_RETRY_FOR_SECONDS", 604_800, 0, 31_536_000),
+    webhookRetryJitter: integer(env, "EARTHID_WEBHOOK_RETRY_JITTER_PERCENT", 10, 0, 50) / 100,
     webhookPollMs: integer(env, "EARTHID_WEBHOOK_POLL_MS", 1000, 10, 60_000),
     webhookConcurrency: integer(env, "EARTHID_WEBHOOK_CONCURRENCY", 16, 1, 256),
   };

@@ -89,6 +89,7 @@ describe("configuration at boot", { timeout: 120_000 }, () => {
       ["LOG_LEVEL", "loud", /LOG_LEVEL must be one of/],
       ["HOST", "not a host", /HOST must be an IP address or a host name/],
       ["EARTHID_BODY_LIMIT", "12", /EARTHID_BODY_LIMIT must be an integer from 1024/],
+      ["EARTHID_WEBHOOK_RETRY_JITTER_PERCENT", "51", /EARTHID_WEBHOOK_RETRY_JITTER_PERCENT must be an integer from 0 to 50/],
       ["EARTHID_METRICS_TOKEN", "short", /EARTHID_METRICS_TOKEN must be at least 16 printable characters/],
       ["EARTHID_TRUST_PROXY", "10.0.0.0/33", /EARTHID_TRUST_PROXY must be .*not "10.0.0.0\/33"/],
       ["EARTHID_TRUST_PROXY", "loopback, proxy.example", /EARTHID_TRUST_PROXY must be .*not "proxy.example"/],

@@ -30,7 +30,7 @@ export function webhookDispatcherTask({ config, store, integrations, outbox, mas
     signingKeys: signingKeysOf(integrations),
     masterKey,
     send,
-    retry: { delaysMs: config.webhookRetryDelaysSeconds.map((s) => s * 1000), giveUpAfterMs: config.webhookRetryForSeconds * 1000 },
+    retry: { delaysMs: config.webhookRetryDelaysSeconds.map((s) => s * 1000), giveUpAfterMs: config.webhookRetryForSeconds * 1000, jitter: config.webhookRetryJitter },
     leaseMs: 3 * timeoutMs,
     concurrency: config.webhookConcurrency,
     pollMs: config.webhookPollMs,

@@ -105,6 +105,25 @@ describe(`a receiver that is down, then failing, then back, on ${storeKind}`, ()
   });
 });
 
+describe(`EARTHID_WEBHOOK_RETRY_JITTER_PERCENT=0, on ${storeKind}`, () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ EARTHID_WEBHOOK_ALLOW_PRIVATE: "1", EARTHID_WEBHOOK_RETRY_DELAYS: "30", EARTHID_WEBHOOK_RETRY_JITTER_PERCENT: "0", EARTHID_WEBHOOK_POLL_MS: "50" });
+  });
+  afterAll(() => server.close());
+
+  it("schedules each retry exactly on the configured delay", async () => {
+    const port = await closedPort();
+    const shop = await server.integration({ isTest: true, eventWebhookUrl: `http://127.0.0.1:${port}/e` });
+    const created = await shop.api.createSession({});
+    await server.runtime.lifecycle.submit({ sessionId: created.body.verification.id, actor: "integrator" });
+    const db = server.runtime.store.db;
+    const failed = () => db.selectFrom("webhook_deliveries").selectAll().where("session_id", "=", created.body.verification.id).where("attempts", ">", 0).where("claimed_until", "is", null).execute();
+    await expect.poll(async () => (await failed()).length, { timeout: 5000 }).toBeGreaterThan(0);
+    for (const row of await failed()) expect(row.next_attempt_at - row.last_attempt_at!).toBe(30_000);
+  });
+});
+
 describe(`giving up, and timeouts, on ${storeKind}`, () => {
   let server: TestServer;
   let receiver: Receiver;
