@@ -2,11 +2,9 @@ import { createHash } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sign } from "../support/client.js";
+import { UUID_V7 as UUID, sign } from "../support/client.js";
 import { type TestIntegration, type TestServer, startTestServer } from "../support/server.js";
 import { dataUri, download, makeAvif, makeJpeg, makePng, makeWebp, newSession, obamaJpeg, passportJpeg, smallHeic, upload } from "./images.js";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe("POST /sessions/{id}/media: images in, the same bytes out", () => {
   let server: TestServer;

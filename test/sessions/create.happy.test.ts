@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { type TestIntegration, type TestServer, startTestServer } from "../support/server.js";
-import { sign } from "../support/client.js";
+import { UUID_V7, sign } from "../support/client.js";
 
 const seedBody = {
   callback: "https://www.myearth.id/",
@@ -27,7 +27,7 @@ describe("POST /earthid/api/sessions: the seed contract", () => {
     const v = res.body.verification;
     expect(Object.keys(v).sort()).toEqual(["host", "id", "sessionToken", "status", "url", "vendorData"]);
     // An RFC 9562 UUID, version 7: later sessions get ids that sort after.
-    expect(v.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(v.id).toMatch(UUID_V7);
     expect(v.host).toBe("https://verify.example.org");
     expect(v.url).toBe(`https://verify.example.org/v/${v.sessionToken}`);
     expect(v.vendorData).toBe("unique id of a user");

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { newRowId } from "../../src/store/ids.js";
-
-const V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+import { UUID_V7 as V7 } from "../support/client.js";
 
 describe("row ids", () => {
   it("are RFC 9562 version 7 UUIDs carrying the millisecond they were made", () => {

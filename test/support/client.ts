@@ -2,6 +2,9 @@ import { createHmac } from "node:crypto";
 import http from "node:http";
 import { expect } from "vitest";
 
+/** The ids the service makes for rows (sessions, attempts, media, webhooks): RFC 9562 UUIDs of version 7. */
+export const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
 export const sign = (secret: string, data: string | Buffer) => createHmac("sha256", secret).update(data).digest("hex");
 
 export interface ApiResponse {
