@@ -8,7 +8,10 @@
  * BENCH_ROUNDS (3), BENCH_SECONDS (8), BENCH_WARMUP_SECONDS (3), BENCH_STORES (sqlite,postgres),
  * BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres), BENCH_LOG_LEVEL (unset: the server's
  * default, info), BENCH_BASELINE (another built checkout, e.g. a `git worktree` of an older commit,
- * run as a third contender "base" in the same rotation: an A/B that the machine's noise hits alike).
+ * run as a third contender "base" in the same rotation: an A/B that the machine's noise hits alike),
+ * BENCH_FLOOR=1 (one more contender, "floor": bench/floor-server.mjs, the bare route plus only the
+ * duties the API puts on every response, with no handler behind them; FLOOR_DUTIES picks some of
+ * key,sign,headers,log,metrics to price them one by one).
  *
  * Fairness: the real server runs `node bin/earthid.js serve` with its default settings on a fresh
  * data directory (or a fresh PostgreSQL database). The bare server is bench/bare-server.mjs: the same
@@ -23,7 +26,7 @@ import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { BODY, type Target, createIntegration, root, startBareServer, startRealServer } from "./targets.js";
+import { BODY, type Target, createIntegration, root, startBareServer, startFloorServer, startRealServer } from "./targets.js";
 
 const CONNECTIONS = 32;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -33,6 +36,7 @@ const STORES = (process.env.BENCH_STORES ?? "sqlite,postgres").split(",") as Sto
 const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL || undefined;
 const BASELINE = process.env.BENCH_BASELINE ? path.resolve(process.env.BENCH_BASELINE) : undefined;
+const FLOOR = process.env.BENCH_FLOOR === "1";
 
 type Store = "sqlite" | "postgres";
 
@@ -182,6 +186,11 @@ async function benchStore(store: Store): Promise<void> {
     const bare: Contender = { target: bareTarget, apiKey: real.apiKey, rounds: [] };
     const contenders = [real, bare];
     if (BASELINE) contenders.push(await startContender(store, "base", BASELINE, cleanups));
+    if (FLOOR) {
+      const floorTarget = await startFloorServer(probeBody.length, logDir);
+      cleanups.push(() => floorTarget.stop());
+      contenders.push({ target: floorTarget, apiKey: real.apiKey, rounds: [] });
+    }
 
     console.log(`\n== ${store}: ${CONNECTIONS} connections, ${ROUNDS} rounds x ${SECONDS} s per target, rotating order (warm-up ${WARMUP_SECONDS} s each)`);
     console.log(`   response body ${probeBody.length} bytes on both; real server LOG_LEVEL ${LOG_LEVEL ?? "default (info)"}; bare: no logger`);
@@ -194,11 +203,11 @@ async function benchStore(store: Store): Promise<void> {
       for (const contender of order) {
         const result = await load(contender, SECONDS);
         contender.rounds.push(result);
-        console.log(`   round ${round + 1} ${contender.target.name.padEnd(4)} ${fmt(result)}`);
+        console.log(`   round ${round + 1} ${contender.target.name.padEnd(5)} ${fmt(result)}`);
       }
     }
     const medians = new Map(contenders.map((c) => [c, summary(c.rounds)]));
-    for (const [contender, med] of medians) console.log(`   median ${contender.target.name.padEnd(4)} ${fmt(med)}`);
+    for (const [contender, med] of medians) console.log(`   median ${contender.target.name.padEnd(5)} ${fmt(med)}`);
     const bareMed = medians.get(bare)!;
     for (const contender of contenders) {
       if (contender === bare) continue;

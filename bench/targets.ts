@@ -119,9 +119,15 @@ export async function startRealServer(options: RealServerOptions): Promise<Targe
   return startChild(name, [...(options.nodeArgs ?? []), cliOf(options.checkout ?? root), "serve"], env, path.join(options.dataDir, `${name}.log`), port);
 }
 
-/** The yardstick: bench/bare-server.mjs answering `cannedSize` bytes. */
-export async function startBareServer(cannedSize: number, logDir: string): Promise<Target> {
+/** A plain-JavaScript server of bench/ (`bare` or `floor`) answering a canned 201 of `cannedSize` bytes. */
+async function startCannedServer(name: "bare" | "floor", cannedSize: number, logDir: string): Promise<Target> {
   const port = await freePort();
   const env = { ...process.env, PORT: String(port), CANNED_SIZE: String(cannedSize) };
-  return startChild("bare", [path.join(root, "bench", "bare-server.mjs")], env, path.join(logDir, "bare.log"), port);
+  return startChild(name, [path.join(root, "bench", `${name}-server.mjs`)], env, path.join(logDir, `${name}.log`), port);
 }
+
+/** The yardstick: bench/bare-server.mjs. */
+export const startBareServer = (cannedSize: number, logDir: string) => startCannedServer("bare", cannedSize, logDir);
+
+/** The lower bound: bench/floor-server.mjs, the bare route plus the duties every response carries. */
+export const startFloorServer = (cannedSize: number, logDir: string) => startCannedServer("floor", cannedSize, logDir);

@@ -4,6 +4,9 @@
  *   - throughput: N webhooks committed to the outbox at once, then delivered by the real dispatcher
  *     (claim, unseal, sign, POST, record), timed from the commit to the last receipt, against a loop
  *     that POSTs the same bodies to the same receiver with the same concurrency and nothing else;
+ *   - the same dispatcher with its store replaced by an array in memory (claims handed out, records
+ *     dropped): what the delivery itself costs (unseal, sign, POST), so that the gap between it and
+ *     the real one is the store's bookkeeping (lease, attempt, state) and the rest is the dispatcher's;
  *   - latency: decisions made one by one at a steady rate through the real lifecycle (review →
  *     approved), from the decision's commit (decide() returning) to the receiver's receipt, against
  *     the same bodies POSTed at the same rate (the floor: one loopback request). The time from the
@@ -27,6 +30,11 @@ import { buildApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { openRuntime } from "../src/runtime.js";
 import { webhookHeaders } from "../src/webhooks/signing.js";
+import { seal } from "../src/crypto/sealing.js";
+import { httpSender } from "../src/webhooks/delivery.js";
+import { webhookDispatcher } from "../src/webhooks/dispatcher.js";
+import { payloadAad } from "../src/webhooks/outbox.js";
+import type { Claim, DeliveryRow } from "../src/webhooks/repo.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP_ROUNDS = Number(process.env.BENCH_WARMUP_ROUNDS ?? 1);
@@ -140,6 +148,53 @@ function bareSender(url: string) {
   return { post, close: () => agent.destroy() };
 }
 
+/**
+ * The real dispatcher and sender on rows held in memory: every claim is granted from the array, every
+ * record is dropped. Resolves with deliveries/s and CPU µs per delivery once the receiver has them all.
+ */
+async function inMemoryDispatch(receiver: Receiver, items: { sessionId: string; url: string; payload: unknown }[]) {
+  const masterKey = randomBytes(32);
+  const secret = randomBytes(32);
+  const rows: DeliveryRow[] = items.map(({ sessionId, url, payload }) => {
+    const id = randomUUID();
+    return {
+      id, integration_id: "bench", session_id: sessionId, kind: "decision", code: 9001, url,
+      payload_sealed: seal(masterKey, JSON.stringify(payload), payloadAad(id)),
+      status: "pending", attempts: 1, next_attempt_at: 0, claimed_until: null, last_attempt_at: null, last_status_code: null, last_error: null, delivered_at: null, created_at: 0,
+    };
+  });
+  let next = 0;
+  const send = httpSender({ timeoutMs: 10_000, allowPrivate: true, maxSockets: CONCURRENCY });
+  const dispatcher = webhookDispatcher({
+    repo: {
+      async exchange(_records, claim) {
+        const claims: Claim[] = rows.slice(next, next + (claim?.limit ?? 0)).map((row) => ({ row, attempt: 1, claimedUntil: claim!.claimedUntil }));
+        next += claims.length;
+        return { claims, lost: [] };
+      },
+      async release() {},
+    },
+    onWake: () => () => {},
+    signingKeys: async () => ({ apiKey: "bench", secret, active: true }),
+    masterKey,
+    send,
+    retry: { delaysMs: [60_000], giveUpAfterMs: 600_000, jitter: 0 },
+    leaseMs: 30_000,
+    concurrency: CONCURRENCY,
+    pollMs: 60_000,
+    log: { error: console.error, warn: console.warn } as never,
+  });
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  dispatcher.start();
+  await receiver.expect(items.map((i) => i.sessionId));
+  const rps = items.length / ((performance.now() - started) / 1000);
+  const cpuEach = cpuMicros(process.cpuUsage(cpu)) / items.length;
+  await dispatcher.stop();
+  send.close();
+  return { rps, cpuEach };
+}
+
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -164,6 +219,9 @@ interface StoreResult {
   store: string;
   dispatcherRps: number[];
   bareRps: number[];
+  /** The dispatcher on rows in memory (no store). */
+  memoryRps: number[];
+  memoryCpu: number[];
   /** CPU of this process (dispatcher and its store, or the bare loop) per webhook, µs. */
   dispatcherCpu: number[];
   bareCpu: number[];
@@ -205,7 +263,7 @@ async function benchStore(store: string, receiver: Receiver, dir: string): Promi
   await runtime.store.migrate();
   const app = await buildApp(runtime);
   await app.ready();
-  const result: StoreResult = { store, dispatcherRps: [], bareRps: [], dispatcherCpu: [], bareCpu: [], dispatcherLatency: [], decideToReceipt: [], bareLatency: [] };
+  const result: StoreResult = { store, dispatcherRps: [], bareRps: [], memoryRps: [], memoryCpu: [], dispatcherCpu: [], bareCpu: [], dispatcherLatency: [], decideToReceipt: [], bareLatency: [] };
   const bare = bareSender(receiver.url);
   try {
     const shop = await runtime.integrations.createIntegration({ name: "bench", decisionWebhookUrl: `${receiver.url}/decision` });
@@ -246,6 +304,17 @@ async function benchStore(store: string, receiver: Receiver, dir: string): Promi
       result.bareRps.push(COUNT / ((performance.now() - started) / 1000));
       result.bareCpu.push(cpuMicros(process.cpuUsage(cpu)) / COUNT);
 
+      // The same dispatcher without a store: the same bodies (new ids), claimed from memory.
+      const inMemory = await inMemoryDispatch(
+        receiver,
+        items.map(({ url }) => {
+          const sessionId = randomUUID();
+          return { sessionId, url, payload: decisionBody(sessionId) };
+        }),
+      );
+      result.memoryRps.push(inMemory.rps);
+      result.memoryCpu.push(inMemory.cpuEach);
+
       // Latency, dispatcher: sessions waiting in review (set up without webhooks), decided one by one.
       const sessions = await reviewSessions(runtime, quiet.id, shop.id, DECISIONS);
       const calledAt = new Map<string, number>();
@@ -275,7 +344,7 @@ async function benchStore(store: string, receiver: Receiver, dir: string): Promi
       const direct_arrivals = await receiver.expect(direct.map((d) => d.sessionId));
       result.bareLatency.push(...direct.map((d) => direct_arrivals.get(d.sessionId)! - sentAt.get(d.sessionId)!));
       console.log(
-        `  ${store} ${round < WARMUP_ROUNDS ? "warm-up" : `round ${round + 1 - WARMUP_ROUNDS}`}: dispatcher ${Math.round(result.dispatcherRps.at(-1)!)} /s (${Math.round(result.dispatcherCpu.at(-1)!)} µs CPU each), bare ${Math.round(result.bareRps.at(-1)!)} /s (${Math.round(result.bareCpu.at(-1)!)} µs); ` +
+        `  ${store} ${round < WARMUP_ROUNDS ? "warm-up" : `round ${round + 1 - WARMUP_ROUNDS}`}: dispatcher ${Math.round(result.dispatcherRps.at(-1)!)} /s (${Math.round(result.dispatcherCpu.at(-1)!)} µs CPU each), bare ${Math.round(result.bareRps.at(-1)!)} /s (${Math.round(result.bareCpu.at(-1)!)} µs), no store ${Math.round(result.memoryRps.at(-1)!)} /s; ` +
           `latency p50 ${percentile(result.dispatcherLatency.slice(-DECISIONS), 50).toFixed(1)} ms p99 ${percentile(result.dispatcherLatency.slice(-DECISIONS), 99).toFixed(1)} (bare p50 ${percentile(result.bareLatency.slice(-DECISIONS), 50).toFixed(1)})`,
       );
     }
@@ -326,6 +395,9 @@ async function main() {
     console.log(`${r.store}`);
     console.log(`  throughput  dispatcher ${Math.round(median(r.dispatcherRps)).toString().padStart(6)} deliveries/s   bare loop ${Math.round(median(r.bareRps)).toString().padStart(6)} /s   ratio ${ratio.toFixed(2)} (goal ≥ 0.70)`);
     console.log(`  CPU         dispatcher ${Math.round(median(r.dispatcherCpu))} µs per delivery   bare loop ${Math.round(median(r.bareCpu))} µs per POST`);
+    console.log(
+      `  no store    dispatcher on rows in memory ${Math.round(median(r.memoryRps))} /s (ratio ${(median(r.memoryRps) / median(r.bareRps)).toFixed(2)}, ${Math.round(median(r.memoryCpu))} µs CPU each): the rest of the gap is the store's bookkeeping`,
+    );
     const ms = (values: number[]) => `p50 ${percentile(values, 50).toFixed(1)} ms  p99 ${percentile(values, 99).toFixed(1)} ms`;
     console.log(`  latency     decision committed → receipt ${ms(r.dispatcherLatency)} (goal p99 < 100)   bare POST → receipt ${ms(r.bareLatency)}`);
     console.log(`              decide() called → receipt ${ms(r.decideToReceipt)} (the decision's own transaction included)`);
