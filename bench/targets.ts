@@ -101,10 +101,10 @@ export interface RealServerOptions {
 }
 
 /** Creates a live integration with the CLI, against the same data directory and database. */
-export async function createIntegration({ dataDir, databaseUrl, checkout }: RealServerOptions): Promise<{ apiKey: string }> {
+export async function createIntegration({ dataDir, databaseUrl, checkout }: RealServerOptions): Promise<{ apiKey: string; sharedSecret: string }> {
   const env = { ...process.env, EARTHID_DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
   const { stdout } = await run(process.execPath, [cliOf(checkout ?? root), "integrations", "create", "--name", "bench", "--callback", "https://www.myearth.id/", "--json"], { cwd: root, env });
-  return JSON.parse(stdout) as { apiKey: string };
+  return JSON.parse(stdout) as { apiKey: string; sharedSecret: string };
 }
 
 /** `node bin/earthid.js serve` with its default settings, on a fresh data directory. */

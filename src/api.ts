@@ -6,6 +6,7 @@ import type { SessionService } from "./sessions/service.js";
 import { createSessionCors, createSessionRoute, sessionRoutes } from "./sessions/routes.js";
 import { mediaRoutes } from "./media/routes.js";
 import { mediaServiceFor } from "./media/service.js";
+import { mediaWork } from "./media/work.js";
 import { sessionLifecycleApi } from "./sessions/lifecycle-routes.js";
 import { webhookRoutes } from "./webhooks/routes.js";
 import { deliveryRepo } from "./webhooks/repo.js";
@@ -23,7 +24,10 @@ export interface ApiServices {
 export const API_PREFIXES = ["/earthid/api", "/v1"] as const;
 
 export async function registerIntegratorApi(app: FastifyInstance, services: ApiServices): Promise<void> {
-  const media = mediaServiceFor(services.runtime);
+  // Uploads, sealing and opening of media run in worker threads, closed with the server.
+  const work = mediaWork();
+  app.addHook("onClose", () => work.close());
+  const media = mediaServiceFor(services.runtime, work);
   const { store, outbox, audit } = services.runtime;
   const webhooks = webhookService({ repo: deliveryRepo(store.db, store.kind), audit, wake: outbox.wake });
   for (const prefix of API_PREFIXES) {
@@ -33,7 +37,7 @@ export async function registerIntegratorApi(app: FastifyInstance, services: ApiS
         integratorScope(api, services.runtime.integrations);
         await api.register(createSessionRoute, { sessions: services.sessions });
         await api.register(sessionRoutes, { sessions: services.sessions });
-        await api.register(mediaRoutes, { media });
+        await api.register(mediaRoutes, { media, work });
         await api.register(sessionLifecycleApi, services);
         await api.register(webhookRoutes, { webhooks });
       },

@@ -22,3 +22,9 @@ export function hmacMatches(secret: Buffer | string, data: Buffer | string, sign
   const expected = createHmac("sha256", secret).update(data).digest();
   return timingSafeEqual(expected, Buffer.from(signature, "hex"));
 }
+
+/** The same check against an HMAC already worked out (hex), e.g. by a worker thread. */
+export function hexDigestsEqual(expectedHex: string, signature: string): boolean {
+  if (!isHexSha256(signature) || !isHexSha256(expectedHex)) return false;
+  return timingSafeEqual(Buffer.from(expectedHex, "hex"), Buffer.from(signature, "hex"));
+}

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import { apiError } from "../errors.js";
-import { hmacMatches, isHexSha256 } from "../crypto/hmac.js";
+import { hexDigestsEqual, hmacMatches, isHexSha256 } from "../crypto/hmac.js";
 import type { IntegrationAuth, IntegrationService } from "../integrations/service.js";
 import { isUuid } from "../sessions/service.js";
 
@@ -18,6 +18,8 @@ declare module "fastify" {
   interface FastifyRequest {
     integration: IntegrationAuth | null;
     rawBody: Buffer | null;
+    /** The HMAC of the raw body under the caller's secret, when a worker read the body (media uploads). */
+    rawBodyHmac: string | null;
   }
 }
 
@@ -54,7 +56,8 @@ export function signatureVerifier() {
     if ("body" in signed && signed.body === "optional" && signature === undefined) return;
     if (!signature || !isHexSha256(signature)) throw apiError("SIGNATURE_MALFORMED");
     if ("body" in signed) {
-      if (!hmacMatches(integration.secret, request.rawBody ?? Buffer.alloc(0), signature)) throw apiError("SIGNATURE_BODY_MISMATCH");
+      const matches = request.rawBodyHmac !== null ? hexDigestsEqual(request.rawBodyHmac, signature) : hmacMatches(integration.secret, request.rawBody ?? Buffer.alloc(0), signature);
+      if (!matches) throw apiError("SIGNATURE_BODY_MISMATCH");
       return;
     }
     if ("query" in signed) {

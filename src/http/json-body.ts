@@ -9,6 +9,7 @@ import { apiError } from "../errors.js";
  */
 export function acceptJsonKeepingRawBody(app: FastifyInstance): void {
   app.decorateRequest("rawBody", null);
+  app.decorateRequest("rawBodyHmac", null);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, (request, body, done) => {
     const raw = body as Buffer;

@@ -1,11 +1,20 @@
+import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { validationErrorFormatter } from "../http/validation-errors.js";
 import { ErrorBody } from "../sessions/schemas.js";
-import { MAX_BASE64_CHARS } from "./content.js";
 import { MEDIA_TYPES } from "./image-check.js";
 import { IdParams, MediaList, UploadBody, UploadResponse, uploadRules } from "./schemas.js";
-import type { MediaService } from "./service.js";
+import type { MediaService, UploadContent } from "./service.js";
+import type { MediaWork } from "./work.js";
+import { MAX_BASE64_CHARS } from "./worker.js";
 import { authHeaders } from "../http/route-schemas.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** An upload's `image.content`, decoded by the media worker while the body was read. */
+    mediaContent: UploadContent;
+  }
+}
 
 /**
  * Room for the JSON around the largest content, and for clients that escape "/" as "\/" or wrap
@@ -17,9 +26,22 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody };
 
 const binaryContent = Object.fromEntries(MEDIA_TYPES.map((type) => [type, { schema: { type: "string", format: "binary" } }]));
 
-/** Veriff's media endpoints (reference §4.3, §4.4): upload, the two lists, and the bytes. */
-export const mediaRoutes: FastifyPluginAsyncTypebox<{ media: MediaService }> = async (app, { media }) => {
+/**
+ * The upload, in a scope of its own whose JSON parser hands the body to the media worker: the
+ * parse, the HMAC of the raw bytes (checked against X-HMAC-SIGNATURE as usual, before validation),
+ * the base64 decode and the SHA-256 of a 24 MB upload all happen off the event loop.
+ */
+const uploadRoute: FastifyPluginAsyncTypebox<{ media: MediaService; work: MediaWork }> = async (app, { media, work }) => {
   const apiPrefix = app.prefix;
+  app.decorateRequest("mediaContent", null);
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, async (request: FastifyRequest, raw: Buffer) => {
+    const decoded = await work.decodeUpload(raw, request.integration?.secret ?? null);
+    request.rawBodyHmac = decoded.rawHmac;
+    if (decoded.error) throw decoded.error;
+    request.mediaContent = decoded.content ?? null;
+    return decoded.body;
+  });
 
   app.post("/sessions/:id/media", {
     schema: {
@@ -37,10 +59,17 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<{ media: MediaService }> = a
     config: { signed: { body: "required" } },
     schemaErrorFormatter: validationErrorFormatter(uploadRules),
     handler: async (request, reply) => {
-      const result = await media.upload({ integrationId: request.integration!.id, apiPrefix, sessionId: request.params.id, image: request.body.image });
+      const image = { context: request.body.image.context, content: request.mediaContent };
+      const result = await media.upload({ integrationId: request.integration!.id, apiPrefix, sessionId: request.params.id, image });
       return reply.code(201).send(result);
     },
   });
+};
+
+/** Veriff's media endpoints (reference §4.3, §4.4): upload, the two lists, and the bytes. */
+export const mediaRoutes: FastifyPluginAsyncTypebox<{ media: MediaService; work: MediaWork }> = async (app, { media, work }) => {
+  const apiPrefix = app.prefix;
+  await app.register(uploadRoute, { media, work });
 
   app.get("/sessions/:id/media", {
     schema: {
@@ -79,7 +108,9 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<{ media: MediaService }> = a
     },
     config: { signed: { param: "id", label: "media id" } },
     handler: async (request, reply) => {
-      const { mimetype, bytes } = await media.download({ integrationId: request.integration!.id, mediaId: request.params.id });
+      const integration = request.integration!;
+      const { mimetype, bytes, hmac } = await media.download({ integrationId: integration.id, mediaId: request.params.id, secret: integration.secret });
+      if (hmac) reply.presigned = { payload: bytes, signature: hmac };
       return reply.header("content-type", mimetype).send(bytes);
     },
   });

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { apiError } from "../errors.js";
 import type { Actor } from "../audit/events.js";
 import type { AuditRepo } from "../audit/repo.js";
@@ -8,11 +7,11 @@ import type { SessionLifecycle } from "../sessions/lifecycle.js";
 import { OPEN_FOR_MEDIA, type SessionStatus } from "../sessions/lifecycle-fns.js";
 import { type SessionRepo, type SessionRow, sessionRepo } from "../sessions/repo.js";
 import { isUuid } from "../sessions/service.js";
-import { decodeContent } from "./content.js";
 import { checkImage } from "./image-check.js";
 import { type MediaRepo, type MediaRow, mediaRepo } from "./repo.js";
 import type { MediaItem, MediaList, UploadBody, UploadResponse } from "./schemas.js";
-import { type MediaFiles, mediaFiles } from "./storage.js";
+import { type MediaFiles, eraseSessionFiles, mediaFiles } from "./storage.js";
+import type { DecodedUpload, MediaWork } from "./work.js";
 import { newRowId } from "../store/ids.js";
 
 export interface MediaServiceDeps {
@@ -36,6 +35,16 @@ export interface Caller {
 }
 
 const notFound = (what: string) => apiError("NOT_FOUND", { what });
+
+/** `image.content` of an upload, as the media worker read it; null when the body had none (or null). */
+export type UploadContent = NonNullable<DecodedUpload["content"]> | null;
+
+/** The upload's bytes, or the error its content gets (1400 for none at all). */
+function uploadedBytes(content: UploadContent) {
+  if (content === null) throw apiError("IMAGE_NOT_FOUND", { field: "image.content", detail: "is empty" });
+  if ("error" in content) throw content.error;
+  return content;
+}
 const ourId = (id: string) => (isUuid(id) ? id.toLowerCase() : undefined);
 
 export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit, publicUrl }: MediaServiceDeps) {
@@ -67,8 +76,14 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
      * session becomes started, 7001). The file is written before the row commits and removed if
      * the transaction fails, so a row never points at nothing.
      */
-    async upload({ integrationId, apiPrefix, sessionId, image, actor = "integrator" }: Caller & { sessionId: string; image: UploadBody["image"]; actor?: Actor }): Promise<UploadResponse> {
-      const bytes = decodeContent(image.content);
+    async upload({
+      integrationId,
+      apiPrefix,
+      sessionId,
+      image,
+      actor = "integrator",
+    }: Caller & { sessionId: string; image: { context: UploadBody["image"]["context"]; content: UploadContent }; actor?: Actor }): Promise<UploadResponse> {
+      const { bytes, sha256 } = uploadedBytes(image.content);
       const session = await ownSession(integrationId, ourId(sessionId));
       // Before the costly decode; checked again under the session's lock.
       if (!OPEN_FOR_MEDIA.includes(session.status as SessionStatus)) throw closed(session.status);
@@ -77,7 +92,8 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
       if (!key) throw notFound("Session");
 
       const mediaId = newRowId();
-      const sha256 = createHash("sha256").update(bytes).digest("hex");
+      const size = bytes.length;
+      // The bytes go to the sealing thread and are not ours to read after this.
       await files.write(session.id, mediaId, key, bytes);
       try {
         const row = await lifecycle.inLockedSession({ sessionId: session.id, integrationId, actor }, async (locked) => {
@@ -89,7 +105,7 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
             attempt_id: attemptId,
             context: image.context,
             mimetype: checked.mimetype,
-            size: bytes.length,
+            size,
             width: checked.width,
             height: checked.height,
             sha256,
@@ -128,16 +144,20 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
       return list(session.erased_at !== null ? [] : await repo.listForAttempt(attempt.id), apiPrefix);
     },
 
-    /** The image as uploaded. Another integration's media, an erased one and a missing one all read as absent. */
-    async download({ integrationId, mediaId }: { integrationId: string; mediaId: string }): Promise<{ mimetype: string; bytes: Buffer }> {
+    /**
+     * The image as uploaded, with its HMAC under `secret` when one is given (the response's signature,
+     * worked out off the event loop). Another integration's media, an erased one and a missing one
+     * all read as absent.
+     */
+    async download({ integrationId, mediaId, secret = null }: { integrationId: string; mediaId: string; secret?: Buffer | null }): Promise<{ mimetype: string; bytes: Buffer; hmac: string | null }> {
       const id = ourId(mediaId);
       const row = id ? await repo.find(id) : undefined;
       const session = row ? await sessions.findForIntegration(integrationId, row.session_id) : undefined;
       if (!row || !session || session.erased_at !== null) throw notFound("Media");
       const key = await dataKey(session.id);
-      const bytes = key ? await files.read(session.id, row.id, key) : undefined;
-      if (!bytes) throw notFound("Media");
-      return { mimetype: row.mimetype, bytes };
+      const file = key ? await files.read(session.id, row.id, key, secret) : undefined;
+      if (!file) throw notFound("Media");
+      return { mimetype: row.mimetype, ...file };
     },
 
     /**
@@ -156,12 +176,12 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
 export type MediaService = ReturnType<typeof mediaService>;
 
 /** The media service over one runtime's store, keys and data directory. */
-export function mediaServiceFor(runtime: Runtime): MediaService {
+export function mediaServiceFor(runtime: Runtime, work: MediaWork): MediaService {
   const db = runtime.store.db;
   const sessions = sessionRepo(db);
   return mediaService({
     repo: mediaRepo(db),
-    files: mediaFiles(runtime.config.dataDir),
+    files: mediaFiles(runtime.config.dataDir, work),
     sessions,
     dataKey: async (sessionId) => {
       const sealed = await sessions.findKey(sessionId);
@@ -175,5 +195,5 @@ export function mediaServiceFor(runtime: Runtime): MediaService {
 
 /** The same erasure without a service at hand: the files of one session under `dataDir`. */
 export function eraseSessionMedia(runtime: Pick<Runtime, "config">, sessionId: string): Promise<number> {
-  return isUuid(sessionId) ? mediaFiles(runtime.config.dataDir).eraseSession(sessionId) : Promise.resolve(0);
+  return isUuid(sessionId) ? eraseSessionFiles(runtime.config.dataDir, sessionId) : Promise.resolve(0);
 }

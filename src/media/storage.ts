@@ -1,36 +1,15 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { mkdir, open, readFile, readdir, rm, rmdir, unlink } from "node:fs/promises";
 import path from "node:path";
 import { isUuid } from "../sessions/service.js";
+import type { MediaWork } from "./work.js";
 
 /**
  * Media bytes at rest: `<dataDir>/media/<sessionId>/<mediaId>`, both names our own UUIDs, each file
  * sealed with AES-256-GCM under the session's data key, so destroying that key erases the image,
- * backups included. Layout: version byte 1 | 12-byte IV | ciphertext | 16-byte tag; the AAD binds a
- * file to its session and media id, so a file copied onto another name fails to open.
+ * backups included; the AAD binds a file to its session and media id, so a file copied onto another
+ * name fails to open. Sealing and opening run in the media worker threads (src/media/worker.js).
  */
-const VERSION = 1;
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
-
 export const mediaAad = (sessionId: string, mediaId: string) => `media:${sessionId}:${mediaId}`;
-
-export function sealMedia(key: Buffer, plaintext: Buffer, aad: string): Buffer {
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv("aes-256-gcm", key, iv);
-  cipher.setAAD(Buffer.from(aad));
-  const body = cipher.update(plaintext);
-  const final = cipher.final();
-  return Buffer.concat([Buffer.of(VERSION), iv, body, final, cipher.getAuthTag()]);
-}
-
-export function openMedia(key: Buffer, sealed: Buffer, aad: string): Buffer {
-  if (sealed.length < 1 + IV_BYTES + TAG_BYTES || sealed[0] !== VERSION) throw new Error("media file has an unknown layout");
-  const decipher = createDecipheriv("aes-256-gcm", key, sealed.subarray(1, 1 + IV_BYTES));
-  decipher.setAAD(Buffer.from(aad));
-  decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-  return Buffer.concat([decipher.update(sealed.subarray(1 + IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]);
-}
 
 /** Path names come from ids we issued; anything else never reaches the filesystem. */
 function assertId(id: string): string {
@@ -38,7 +17,7 @@ function assertId(id: string): string {
   return id.toLowerCase();
 }
 
-export function mediaFiles(dataDir: string) {
+export function mediaFiles(dataDir: string, work: Pick<MediaWork, "seal" | "open">) {
   const root = path.join(dataDir, "media");
   const dirOf = (sessionId: string) => path.join(root, assertId(sessionId));
   const fileOf = (sessionId: string, mediaId: string) => path.join(dirOf(sessionId), assertId(mediaId));
@@ -46,9 +25,12 @@ export function mediaFiles(dataDir: string) {
   return {
     root,
 
-    /** Seals and writes a new file, flushed to disk before it resolves: a committed row never points at nothing. */
+    /**
+     * Seals and writes a new file, flushed to disk before it resolves: a committed row never points
+     * at nothing. `plaintext` is handed over to the sealing thread: do not read it afterwards.
+     */
     async write(sessionId: string, mediaId: string, key: Buffer, plaintext: Buffer): Promise<void> {
-      const sealed = sealMedia(key, plaintext, mediaAad(sessionId, mediaId));
+      const sealed = await work.seal(key, plaintext, mediaAad(sessionId, mediaId));
       const create = async () => {
         await mkdir(dirOf(sessionId), { recursive: true, mode: 0o700 });
         return open(fileOf(sessionId, mediaId), "wx", 0o600);
@@ -63,8 +45,8 @@ export function mediaFiles(dataDir: string) {
       }
     },
 
-    /** The plaintext, or undefined when the file is gone (erased). */
-    async read(sessionId: string, mediaId: string, key: Buffer): Promise<Buffer | undefined> {
+    /** The plaintext (with its HMAC under `secret`, if given), or undefined when the file is gone (erased). */
+    async read(sessionId: string, mediaId: string, key: Buffer, secret: Buffer | null = null): Promise<{ bytes: Buffer; hmac: string | null } | undefined> {
       let sealed: Buffer;
       try {
         sealed = await readFile(fileOf(sessionId, mediaId));
@@ -72,7 +54,7 @@ export function mediaFiles(dataDir: string) {
         if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
         throw error;
       }
-      return openMedia(key, sealed, mediaAad(sessionId, mediaId));
+      return work.open(key, sealed, mediaAad(sessionId, mediaId), secret);
     },
 
     async remove(sessionId: string, mediaId: string): Promise<void> {
@@ -80,33 +62,36 @@ export function mediaFiles(dataDir: string) {
     },
 
     /** Removes every file of the session and its folder; returns how many files there were. */
-    async eraseSession(sessionId: string): Promise<number> {
-      const dir = dirOf(sessionId);
-      let names: string[];
-      try {
-        names = await readdir(dir);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") return 0;
-        throw error;
-      }
-      let removed = 0;
-      for (const name of names) {
-        try {
-          await unlink(path.join(dir, name));
-          removed++;
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-        }
-      }
-      try {
-        await rmdir(dir);
-      } catch (error) {
-        // An upload that raced the erasure wrote a file meanwhile; the next erasure takes it.
-        if ((error as NodeJS.ErrnoException).code !== "ENOENT" && (error as NodeJS.ErrnoException).code !== "ENOTEMPTY") throw error;
-      }
-      return removed;
-    },
+    eraseSession: (sessionId: string) => eraseSessionFiles(dataDir, sessionId),
   };
+}
+
+/** Removes every media file of a session and its folder under `dataDir`; returns how many files there were. */
+export async function eraseSessionFiles(dataDir: string, sessionId: string): Promise<number> {
+  const dir = path.join(dataDir, "media", assertId(sessionId));
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return 0;
+    throw error;
+  }
+  let removed = 0;
+  for (const name of names) {
+    try {
+      await unlink(path.join(dir, name));
+      removed++;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+  }
+  try {
+    await rmdir(dir);
+  } catch (error) {
+    // An upload that raced the erasure wrote a file meanwhile; the next erasure takes it.
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT" && (error as NodeJS.ErrnoException).code !== "ENOTEMPTY") throw error;
+  }
+  return removed;
 }
 
 export type MediaFiles = ReturnType<typeof mediaFiles>;

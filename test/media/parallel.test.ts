@@ -1,9 +1,11 @@
+import { createHash } from "node:crypto";
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mediaRepo } from "../../src/media/repo.js";
 import { eraseSessionMedia, mediaService, mediaServiceFor } from "../../src/media/service.js";
 import { mediaFiles } from "../../src/media/storage.js";
+import { type MediaWork, mediaWork } from "../../src/media/work.js";
 import { openSessionKey } from "../../src/sessions/init-data.js";
 import { sessionRepo } from "../../src/sessions/repo.js";
 import { type TestIntegration, type TestServer, startTestServer } from "../support/server.js";
@@ -12,12 +14,18 @@ import { download, makeJpeg, makePng, newSession, upload } from "./images.js";
 describe("media: concurrent uploads and erasure", () => {
   let server: TestServer;
   let shop: TestIntegration;
+  // For the services built here beside the server's own.
+  let work: MediaWork;
   beforeAll(async () => {
+    work = mediaWork();
     server = await startTestServer();
     // Nothing listens there: the deliveries stay in the outbox, where the test counts them.
     shop = await server.integration({ name: "shop", eventWebhookUrl: "http://127.0.0.1:9/events" });
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    await server.close();
+    await work.close();
+  });
 
   it("8 uploads at once to a fresh session: one attempt, one 7001, every image listed", async () => {
     const sessionId = await newSession(shop);
@@ -66,7 +74,7 @@ describe("media: concurrent uploads and erasure", () => {
     // The real service, with the lifecycle's lock preceded by a submit: the race, made certain.
     const media = mediaService({
       repo: mediaRepo(runtime.store.db),
-      files: mediaFiles(runtime.config.dataDir),
+      files: mediaFiles(runtime.config.dataDir, work),
       sessions: sessionRepo(runtime.store.db),
       dataKey: async (id) => openSessionKey(runtime.masterKey, (await sessionRepo(runtime.store.db).findKey(id))!),
       lifecycle: {
@@ -79,7 +87,8 @@ describe("media: concurrent uploads and erasure", () => {
       audit: runtime.audit,
       publicUrl: runtime.config.publicUrl,
     });
-    const image = { context: "face" as const, content: (await makeJpeg()).toString("base64") };
+    const bytes = await makeJpeg();
+    const image = { context: "face", content: { bytes, sha256: createHash("sha256").update(bytes).digest("hex") } };
     await expect(media.upload({ integrationId: shop.id, apiPrefix: "/v1", sessionId, image })).rejects.toMatchObject({ statusCode: 409, code: "1905" });
     expect(readdirSync(path.join(runtime.config.dataDir, "media", sessionId))).toEqual([]);
     expect(await runtime.store.db.selectFrom("media").select("id").where("session_id", "=", sessionId).execute()).toEqual([]);
@@ -106,7 +115,7 @@ describe("media: concurrent uploads and erasure", () => {
     for (let i = 0; i < 3; i++) expect((await upload(shop, doomed, await makeJpeg(20 + i, 20))).status).toBe(201);
     const keptMedia = await upload(shop, kept, await makeJpeg());
 
-    const media = mediaServiceFor(server.runtime);
+    const media = mediaServiceFor(server.runtime, work);
     expect(await media.eraseSessionMedia(doomed)).toBe(3);
     expect(existsSync(path.join(server.env.EARTHID_DATA_DIR!, "media", doomed))).toBe(false);
     expect(await media.eraseSessionMedia(doomed)).toBe(0);
