@@ -29,7 +29,7 @@ export async function registerIntegratorApi(app: FastifyInstance, services: ApiS
   app.addHook("onClose", () => work.close());
   const media = mediaServiceFor(services.runtime, work);
   const { store, outbox, audit } = services.runtime;
-  const webhooks = webhookService({ repo: deliveryRepo(store.db, store.kind), audit, wake: outbox.wake });
+  const webhooks = webhookService({ repo: deliveryRepo(store), audit, wake: outbox.wake });
   for (const prefix of API_PREFIXES) {
     await app.register(
       async (api) => {

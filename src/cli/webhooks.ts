@@ -22,7 +22,7 @@ export async function webhookCommands(runtime: Runtime, argv: string[], io: Io):
     allowPositionals: true,
     options: { session: { type: "string" }, limit: { type: "string" }, json: { type: "boolean", default: false } },
   });
-  const service = webhookService({ repo: deliveryRepo(runtime.store.db, runtime.store.kind), audit: runtime.audit, wake: runtime.outbox.wake });
+  const service = webhookService({ repo: deliveryRepo(runtime.store), audit: runtime.audit, wake: runtime.outbox.wake });
   const print = (value: unknown, text: string) => io.out(values.json ? `${JSON.stringify(value, null, 2)}\n` : text);
 
   switch (sub) {

@@ -1,5 +1,6 @@
 import { type Kysely, type RawBuilder, type Selectable, sql } from "kysely";
-import type { StoreKind } from "../store/db.js";
+import type { Statement as SqliteStatement } from "better-sqlite3";
+import type { Store } from "../store/db.js";
 import type { Database, WebhookAttemptsTable, WebhookDeliveriesTable } from "../store/schema.js";
 
 export type DeliveryRow = Selectable<WebhookDeliveriesTable>;
@@ -117,41 +118,51 @@ async function exchangeOnPostgres(db: Kysely<Database>, records: readonly Attemp
   return { rows: result.rows.filter((row) => row.id !== null), lost: result.rows[0]?.lost ?? [] };
 }
 
-/** Records the attempts; returns the ids whose lease was lost. */
-async function recordOnSqlite(trx: Kysely<Database>, records: readonly AttemptRecord[]): Promise<string[]> {
-  const outcomes = records.map(outcomeOf);
-  const attempts: WebhookAttemptsTable[] = outcomes.map((o) => ({ delivery_id: o.id, number: o.number, attempted_at: o.attemptedAt, status_code: o.statusCode, error: o.error, duration_ms: o.durationMs }));
-  await trx.insertInto("webhook_attempts").values(attempts).onConflict((oc) => oc.columns(["delivery_id", "number"]).doNothing()).execute();
-  const source = sql.join(
-    outcomes.map((o) => sql`select ${o.id} as id, ${o.claimedUntil} as claimed_until, ${o.status} as status, ${o.attemptedAt} as attempted_at, ${o.statusCode} as status_code,
-      ${o.error} as error, ${o.deliveredAt} as delivered_at, ${o.nextAttemptAt} as next_attempt_at`),
-    sql` union all `,
-  );
-  const kept = new Set((await recordStates(sql`(${source}) as v`).execute(trx)).rows.map((row) => row.id));
-  return outcomes.map((o) => o.id).filter((id) => !kept.has(id));
-}
+/**
+ * SQLite: three statements of fixed text, prepared once on the raw connection and run row by row
+ * inside one transaction, whose write lock makes the claim exclusive. The ids just recorded come as
+ * one JSON array, so that the claim leaves them alone (as PostgreSQL's snapshot does) whatever
+ * their number.
+ */
+const SQLITE_INSERT_ATTEMPT = `insert into webhook_attempts (delivery_id, number, attempted_at, status_code, error, duration_ms)
+  values (?, ?, ?, ?, ?, ?) on conflict (delivery_id, number) do nothing`;
+const SQLITE_RECORD_STATE = `update webhook_deliveries set
+    status = ?, claimed_until = null, last_attempt_at = ?, last_status_code = ?, last_error = ?,
+    delivered_at = coalesce(?, delivered_at), next_attempt_at = coalesce(?, next_attempt_at)
+  where id = ? and claimed_until = ?`;
+const SQLITE_CLAIM = `update webhook_deliveries set claimed_until = ?, attempts = attempts + 1
+  where id in (
+    select id from webhook_deliveries
+    where status = 'pending' and next_attempt_at <= ? and (claimed_until is null or claimed_until <= ?)
+      and id not in (select value from json_each(?))
+    order by next_attempt_at limit ?)
+  returning *`;
 
-/** Leases due rows, leaving alone those just recorded (as PostgreSQL's snapshot does). */
-async function claimOnSqlite(trx: Kysely<Database>, limit: number, now: number, claimedUntil: number, recorded: string[]): Promise<DeliveryRow[]> {
-  return trx
-    .updateTable("webhook_deliveries")
-    .set((eb) => ({ claimed_until: claimedUntil, attempts: eb("attempts", "+", 1) }))
-    .where("id", "in", (eb) => {
-      let due = eb
-        .selectFrom("webhook_deliveries")
-        .select("id")
-        .where("status", "=", "pending")
-        .where("next_attempt_at", "<=", now)
-        .where((w) => w.or([w("claimed_until", "is", null), w("claimed_until", "<=", now)]));
-      if (recorded.length > 0) due = due.where("id", "not in", recorded);
-      return due.orderBy("next_attempt_at").limit(limit);
-    })
-    .returningAll()
-    .execute();
+function sqliteExchange(transaction: Store["sqliteTransaction"]) {
+  if (!transaction) throw new Error("a SQLite store without sqliteTransaction");
+  let statements: Record<"insertAttempt" | "recordState" | "claim", SqliteStatement> | undefined;
+  return (records: readonly AttemptRecord[], limit: number, now: number, claimedUntil: number) =>
+    transaction((sqlite) => {
+      statements ??= { insertAttempt: sqlite.prepare(SQLITE_INSERT_ATTEMPT), recordState: sqlite.prepare(SQLITE_RECORD_STATE), claim: sqlite.prepare(SQLITE_CLAIM) };
+      const lost: string[] = [];
+      for (const record of records) {
+        const o = outcomeOf(record);
+        statements.insertAttempt.run(o.id, o.number, o.attemptedAt, o.statusCode, o.error, o.durationMs);
+        const { changes } = statements.recordState.run(o.status, o.attemptedAt, o.statusCode, o.error, o.deliveredAt, o.nextAttemptAt, o.id, o.claimedUntil);
+        if (changes === 0) lost.push(o.id);
+      }
+      const recorded = JSON.stringify(records.map((r) => r.claim.row.id));
+      const rows = limit > 0 ? (statements.claim.all(claimedUntil, now, now, recorded, limit) as DeliveryRow[]) : [];
+      return { rows, lost };
+    });
 }
 
 /** The SQL of webhook deliveries: the dispatcher's claims and results, the API's listing and resend. */
-export function deliveryRepo(db: Kysely<Database>, kind: StoreKind) {
+export function deliveryRepo({ db, kind, sqliteTransaction }: Pick<Store, "db" | "kind" | "sqliteTransaction">) {
+  const exchangeWithStore =
+    kind === "postgres"
+      ? (records: readonly AttemptRecord[], limit: number, now: number, claimedUntil: number) => exchangeOnPostgres(db, records, limit, now, claimedUntil)
+      : sqliteExchange(sqliteTransaction);
   return {
     /**
      * One exchange between a dispatcher and the store: records the attempts it has finished and, for
@@ -166,13 +177,7 @@ export function deliveryRepo(db: Kysely<Database>, kind: StoreKind) {
       const limit = claim?.limit ?? 0;
       if (records.length === 0 && limit <= 0) return { claims: [], lost: [] };
       const claimedUntil = claim?.claimedUntil ?? 0;
-      const { rows, lost } =
-        kind === "postgres"
-          ? await exchangeOnPostgres(db, records, limit, claim?.now ?? 0, claimedUntil)
-          : await db.transaction().execute(async (trx) => ({
-              lost: records.length > 0 ? await recordOnSqlite(trx, records) : [],
-              rows: limit > 0 ? await claimOnSqlite(trx, limit, claim!.now, claimedUntil, records.map((r) => r.claim.row.id)) : [],
-            }));
+      const { rows, lost } = await exchangeWithStore(records, limit, claim?.now ?? 0, claimedUntil);
       return { claims: rows.map((row) => ({ row, attempt: row.attempts, claimedUntil })), lost };
     },
 

@@ -25,7 +25,7 @@ export function webhookDispatcherTask({ config, store, integrations, outbox, mas
   const timeoutMs = config.webhookTimeoutSeconds * 1000;
   const send = httpSender({ timeoutMs, allowPrivate: config.webhookAllowPrivate, maxSockets: config.webhookConcurrency });
   const dispatcher = webhookDispatcher({
-    repo: deliveryRepo(store.db, store.kind),
+    repo: deliveryRepo(store),
     onWake: outbox.onWake,
     signingKeys: signingKeysOf(integrations),
     masterKey,

@@ -33,7 +33,7 @@ describe(`the dispatcher's stop on ${storeKind}`, () => {
       return new Promise<AttemptOutcome>((resolve) => (answer = resolve));
     };
     const dispatcher = webhookDispatcher({
-      repo: deliveryRepo(runtime.store.db, runtime.store.kind),
+      repo: deliveryRepo(runtime.store),
       onWake: runtime.outbox.onWake,
       signingKeys: signingKeysOf(runtime.integrations),
       masterKey: runtime.masterKey,

@@ -29,7 +29,7 @@ describe(`a dispatcher's exchange with the ${storeKind} store`, () => {
 
   it("records attempts and leases the next due rows in one go, never the rows it records", async () => {
     const ids = await enqueue(4);
-    const repo = deliveryRepo(server.runtime.store.db, server.runtime.store.kind);
+    const repo = deliveryRepo(server.runtime.store);
     const at = Date.now();
 
     const first = await repo.exchange([], { limit: 2, now: at, claimedUntil: at + 60_000 });
@@ -58,7 +58,7 @@ describe(`a dispatcher's exchange with the ${storeKind} store`, () => {
 
   it("leaves a row whose lease passed to another dispatcher to that one, and says so", async () => {
     const [id] = await enqueue(1);
-    const repo = deliveryRepo(server.runtime.store.db, server.runtime.store.kind);
+    const repo = deliveryRepo(server.runtime.store);
     const at = Date.now();
     const [mine] = (await repo.exchange([], { limit: 1, now: at, claimedUntil: at + 10 })).claims as [Claim];
     // The lease ran out and another dispatcher took the row.
