@@ -35,6 +35,7 @@ export interface Caller {
 }
 
 const notFound = (what: string) => apiError("NOT_FOUND", { what });
+const ourId = (id: string) => (isUuid(id) ? id.toLowerCase() : undefined);
 
 /** `image.content` of an upload, as the media worker read it; null when the body had none (or null). */
 export type UploadContent = NonNullable<DecodedUpload["content"]> | null;
@@ -45,7 +46,6 @@ function uploadedBytes(content: UploadContent) {
   if ("error" in content) throw content.error;
   return content;
 }
-const ourId = (id: string) => (isUuid(id) ? id.toLowerCase() : undefined);
 
 export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit, publicUrl }: MediaServiceDeps) {
   const item = (row: MediaRow, apiPrefix: string): MediaItem => ({
