@@ -18,9 +18,7 @@ export function isHexSha256(value: string): boolean {
 
 /** Constant-time check of a hex HMAC; either hex case is accepted, as Veriff's clients send both. */
 export function hmacMatches(secret: Buffer | string, data: Buffer | string, signature: string): boolean {
-  if (!isHexSha256(signature)) return false;
-  const expected = createHmac("sha256", secret).update(data).digest();
-  return timingSafeEqual(expected, Buffer.from(signature, "hex"));
+  return hexDigestsEqual(hmacHex(secret, data), signature);
 }
 
 /** The same check against an HMAC already worked out (hex), e.g. by a worker thread. */

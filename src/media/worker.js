@@ -6,10 +6,9 @@
  * src/ under the tests and from dist/ once built. Errors are returned as { code, params } for the
  * main thread's error catalogue (src/errors.ts), which this file cannot import.
  */
-import { isUtf8 } from "node:buffer";
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from "node:crypto";
 import { move, transferableSymbol, valueSymbol } from "piscina";
-import secureJson from "secure-json-parse";
+import { parseJsonBody } from "../http/json-parse.js";
 
 /** Veriff's limit on `image.content` (reference §4.3), in base64 characters (whitespace excluded). */
 export const MAX_BASE64_CHARS = 24 * 1024 * 1024;
@@ -84,8 +83,7 @@ export function decodeContent(content) {
 }
 
 /**
- * An upload's body, as the JSON parser of src/http/json-body.ts would read it (UTF-8 only,
- * prototype-poisoning keys dropped), with the HMAC of the raw bytes when a secret is given, and
+ * An upload's body, read as every JSON body is (src/http/json-parse.js), with the HMAC of the raw bytes when a secret is given, and
  * `image.content`, when it is a string, decoded here: the body comes back with an empty string in
  * its place (the route's schema still sees a string) and the bytes, with their SHA-256, beside it.
  *
@@ -94,15 +92,9 @@ export function decodeContent(content) {
 export function decodeUpload({ raw, secret }) {
   const bytes = bufferOf(raw);
   const rawHmac = secret ? createHmac("sha256", bufferOf(secret)).update(bytes).digest("hex") : null;
-  if (bytes.length === 0) return { rawHmac, ...fail("MALFORMED_JSON", { detail: "the body is empty" }) };
-  // JSON is UTF-8 (RFC 8259); decoding bad bytes to U+FFFD would store and echo text nobody sent.
-  if (!isUtf8(bytes)) return { rawHmac, ...fail("MALFORMED_JSON", { detail: "the body is not valid UTF-8" }) };
-  let body;
-  try {
-    body = secureJson.parse(bytes.toString("utf8"), undefined, { protoAction: "remove", constructorAction: "remove" });
-  } catch (error) {
-    return { rawHmac, ...fail("MALFORMED_JSON", { detail: /** @type {Error} */ (error).message }) };
-  }
+  const parsed = parseJsonBody(bytes);
+  if ("error" in parsed) return { rawHmac, error: parsed.error };
+  const body = /** @type {any} */ (parsed.value);
   const image = body !== null && typeof body === "object" ? body.image : undefined;
   if (image === null || typeof image !== "object" || typeof image.content !== "string") return { rawHmac, body };
   const decoded = decodeContent(image.content);

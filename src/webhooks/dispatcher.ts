@@ -56,7 +56,7 @@ export interface DispatcherDeps {
   now?: () => number;
 }
 
-/** Attempts recorded by one exchange at most (SQLite takes 500 terms in one compound select). */
+/** Attempts recorded by one exchange at most, so that an exchange stays a short transaction. */
 const MAX_RECORDS = 256;
 
 /**

@@ -1,4 +1,4 @@
-import { type Kysely, type RawBuilder, type Selectable, sql } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type { Statement as SqliteStatement } from "better-sqlite3";
 import type { Store } from "../store/db.js";
 import type { Database, WebhookAttemptsTable, WebhookDeliveriesTable } from "../store/schema.js";
@@ -61,16 +61,6 @@ export interface Exchanged {
   lost: string[];
 }
 
-/** Each attempt's row's new state, fenced by its own lease, from a source of outcomes named `v`. */
-const recordStates = (source: RawBuilder<unknown>) => sql<{ id: string }>`
-  update webhook_deliveries set
-    status = v.status, claimed_until = null, last_attempt_at = v.attempted_at, last_status_code = v.status_code, last_error = v.error,
-    delivered_at = coalesce(v.delivered_at, webhook_deliveries.delivered_at),
-    next_attempt_at = coalesce(v.next_attempt_at, webhook_deliveries.next_attempt_at)
-  from ${source}
-  where webhook_deliveries.id = v.id and webhook_deliveries.claimed_until = v.claimed_until
-  returning webhook_deliveries.id`;
-
 const outcomeOf = ({ claim, attempt, state }: AttemptRecord) => ({
   id: claim.row.id,
   claimedUntil: claim.claimedUntil,
@@ -100,7 +90,16 @@ async function exchangeOnPostgres(db: Kysely<Database>, records: readonly Attemp
       select id, number, attempted_at, status_code, error, duration_ms from v
       on conflict (delivery_id, number) do nothing
     ),
-    recorded as (${recordStates(sql`v`)}),
+    -- The new state of the row of each attempt, fenced by its own lease.
+    recorded as (
+      update webhook_deliveries set
+        status = v.status, claimed_until = null, last_attempt_at = v.attempted_at, last_status_code = v.status_code, last_error = v.error,
+        delivered_at = coalesce(v.delivered_at, webhook_deliveries.delivered_at),
+        next_attempt_at = coalesce(v.next_attempt_at, webhook_deliveries.next_attempt_at)
+      from v
+      where webhook_deliveries.id = v.id and webhook_deliveries.claimed_until = v.claimed_until
+      returning webhook_deliveries.id
+    ),
     due as (
       select id from webhook_deliveries
       where status = 'pending' and next_attempt_at <= ${now} and (claimed_until is null or claimed_until <= ${now}) and id not in (select id from v)
