@@ -27,6 +27,14 @@ export interface Store {
    * one connection, so nothing else runs on it meanwhile; `work` must not return a promise.
    */
   sqliteTransaction?<T>(work: (sqlite: SqliteDatabase.Database) => T): Promise<T>;
+  /**
+   * PostgreSQL only: runs one statement as a named prepared statement, parsed and planned once per
+   * connection and then only executed, for hot paths whose text never changes (the webhook
+   * dispatcher's exchange), where parsing and planning are a fifth of the server's work. `name` is
+   * the statement's, one per text; its result columns must be listed, not `*`, so that a column
+   * added by a later migration does not change the result type of a plan a connection already holds.
+   */
+  postgresPrepared?<R>(name: string, query: CompiledQuery<R>): Promise<R[]>;
 }
 
 export interface StoreOptions {
@@ -118,11 +126,16 @@ function openPostgres(url: string, poolSize: number): Store {
   // An idle client that loses its connection must not crash the process; the next query reconnects.
   pool.on("error", () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return withMigrations("postgres", db, postgresChangeSignal(url));
+  const store = withMigrations("postgres", db, postgresChangeSignal(url));
+  store.postgresPrepared = async <R>(name: string, query: CompiledQuery<R>) => {
+    const result = await pool.query<R & pg.QueryResultRow>({ name, text: query.sql, values: [...query.parameters] });
+    return result.rows;
+  };
+  return store;
 }
 
 function withMigrations(kind: StoreKind, db: Kysely<Database>, integrationChanges: ChangeSignal): Store {
-  const migrator = new Migrator({ db, provider: migrationProvider, migrationTableName: "earthid_migrations", migrationLockTableName: "earthid_migrations_lock" });
+  const migrator = new Migrator({ db, provider: migrationProvider(kind), migrationTableName: "earthid_migrations", migrationLockTableName: "earthid_migrations_lock" });
   return {
     kind,
     db,
