@@ -392,8 +392,12 @@ async function main() {
   console.log("");
   for (const r of results) {
     const ratio = median(r.dispatcherRps) / median(r.bareRps);
+    // The machine's speed drifts between rounds; a round's two loops run seconds apart.
+    const roundRatios = r.dispatcherRps.map((rps, i) => rps / r.bareRps[i]!);
+    const storeShare = r.dispatcherRps.map((rps, i) => rps / r.memoryRps[i]!);
     console.log(`${r.store}`);
     console.log(`  throughput  dispatcher ${Math.round(median(r.dispatcherRps)).toString().padStart(6)} deliveries/s   bare loop ${Math.round(median(r.bareRps)).toString().padStart(6)} /s   ratio ${ratio.toFixed(2)} (goal ≥ 0.70)`);
+    console.log(`              round by round ${roundRatios.map((x) => x.toFixed(2)).join(" ")} (median ${median(roundRatios).toFixed(2)}); real store / no store ${median(storeShare).toFixed(2)}`);
     console.log(`  CPU         dispatcher ${Math.round(median(r.dispatcherCpu))} µs per delivery   bare loop ${Math.round(median(r.bareCpu))} µs per POST`);
     console.log(
       `  no store    dispatcher on rows in memory ${Math.round(median(r.memoryRps))} /s (ratio ${(median(r.memoryRps) / median(r.bareRps)).toFixed(2)}, ${Math.round(median(r.memoryCpu))} µs CPU each): the rest of the gap is the store's bookkeeping`,
