@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AttemptRecord, type Claim, type DeliveryState, deliveryRepo } from "../../src/webhooks/repo.js";
 import { type TestServer, startTestServer, storeKind } from "../support/server.js";
@@ -73,5 +74,19 @@ describe(`a dispatcher's exchange with the ${storeKind} store`, () => {
     expect(done.lost).toEqual([]);
     expect((await rows([id!]))[0]).toMatchObject({ status: "delivered", claimed_until: null });
     expect((await attempts([id!])).map((a) => a.number).sort()).toEqual([1, 2]);
+  });
+
+  it("goes on exchanging when a column is added to the table under it, as a migration run by another instance would", async () => {
+    const ids = await enqueue(2);
+    const repo = deliveryRepo(server.runtime.store);
+    const at = Date.now();
+    const [claim] = (await repo.exchange([], { limit: 1, now: at, claimedUntil: at + 60_000 })).claims as [Claim];
+    // On PostgreSQL the exchange is a prepared statement this connection already holds.
+    await sql`alter table webhook_deliveries add column added_later text`.execute(server.runtime.store.db);
+
+    const next = await repo.exchange([ended(claim, at, { status: "delivered", deliveredAt: at + 1 })], { limit: 1, now: at, claimedUntil: at + 60_000 });
+    expect(next.lost).toEqual([]);
+    expect(next.claims.map((c) => c.row.id)).toEqual(ids.filter((id) => id !== claim.row.id));
+    expect((await rows([claim.row.id]))[0]).toMatchObject({ status: "delivered" });
   });
 });
