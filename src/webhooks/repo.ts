@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, sql } from "kysely";
+import { CompiledQuery, type Kysely, type Selectable } from "kysely";
 import type { Statement as SqliteStatement } from "better-sqlite3";
 import type { Store } from "../store/db.js";
 import type { Database, WebhookAttemptsTable, WebhookDeliveriesTable } from "../store/schema.js";
@@ -71,8 +71,8 @@ const outcomeOf = ({ claim, attempt, state }: AttemptRecord) => ({
 });
 
 /**
- * Every column of a delivery row, named: what the PostgreSQL exchange's prepared statement returns
- * (a column added by a migration must be added here, or the type check fails).
+ * Every column of a delivery row, named: what the PostgreSQL exchange returns (a column added by a
+ * migration must be added here, or the type check fails).
  */
 const DELIVERY_COLUMNS = Object.keys({
   id: true, integration_id: true, session_id: true, kind: true, code: true, url: true, payload_sealed: true, status: true, attempts: true,
@@ -80,51 +80,57 @@ const DELIVERY_COLUMNS = Object.keys({
 } satisfies Record<keyof DeliveryRow, true>);
 
 /**
- * PostgreSQL: one statement, one round trip, prepared once per connection. The outcomes travel as
- * one array per column, so the text of the statement is the same whatever the batch. The claim sees
- * the rows as they were when the statement began, and leaves alone the ones it records.
+ * PostgreSQL: one statement of fixed text, one round trip, prepared once per connection. The
+ * outcomes travel as one array per column ($1-$10), so the text is the same whatever the batch;
+ * then now ($11), the claim's limit ($12) and its lease ($13). The claim sees the rows as they were
+ * when the statement began, and leaves alone the ones it records. Its columns are listed, not `*`,
+ * so that a column added later cannot change the result type of a plan a connection holds.
  */
-function postgresExchange(db: Kysely<Database>, prepared: Store["postgresPrepared"]) {
+const POSTGRES_EXCHANGE = `
+  with v as (
+    select * from unnest($1::text[], $2::bigint[], $3::text[], $4::integer[], $5::bigint[], $6::integer[], $7::text[], $8::integer[], $9::bigint[], $10::bigint[])
+      as v(id, claimed_until, status, number, attempted_at, status_code, error, duration_ms, delivered_at, next_attempt_at)
+  ),
+  attempts as (
+    insert into webhook_attempts (delivery_id, number, attempted_at, status_code, error, duration_ms)
+    select id, number, attempted_at, status_code, error, duration_ms from v
+    on conflict (delivery_id, number) do nothing
+  ),
+  -- The new state of the row of each attempt, fenced by its own lease.
+  recorded as (
+    update webhook_deliveries set
+      status = v.status, claimed_until = null, last_attempt_at = v.attempted_at, last_status_code = v.status_code, last_error = v.error,
+      delivered_at = coalesce(v.delivered_at, webhook_deliveries.delivered_at),
+      next_attempt_at = coalesce(v.next_attempt_at, webhook_deliveries.next_attempt_at)
+    from v
+    where webhook_deliveries.id = v.id and webhook_deliveries.claimed_until = v.claimed_until
+    returning webhook_deliveries.id
+  ),
+  due as (
+    select id from webhook_deliveries
+    where status = 'pending' and next_attempt_at <= $11 and (claimed_until is null or claimed_until <= $11) and id not in (select id from v)
+    order by next_attempt_at limit $12
+    for update skip locked
+  ),
+  claimed as (
+    update webhook_deliveries set claimed_until = $13, attempts = webhook_deliveries.attempts + 1
+    from due where webhook_deliveries.id = due.id
+    returning ${DELIVERY_COLUMNS.map((c) => `webhook_deliveries.${c}`).join(", ")}
+  )
+  select claimed.*, lost.ids as lost, set_config('synchronous_commit', 'off', true) as commit_without_waiting
+  from (select array_agg(id) as ids from v where id not in (select id from recorded)) as lost left join claimed on true`;
+
+function postgresExchange(prepared: Store["postgresPrepared"]) {
   if (!prepared) throw new Error("a PostgreSQL store without postgresPrepared");
   return async (records: readonly AttemptRecord[], limit: number, now: number, claimedUntil: number) => {
     const outcomes = records.map(outcomeOf);
     const column = <K extends keyof ReturnType<typeof outcomeOf>>(key: K) => outcomes.map((outcome) => outcome[key]);
-    const query = sql<DeliveryRow & { lost: string[] | null }>`
-      with v as (
-        select * from unnest(${column("id")}::text[], ${column("claimedUntil")}::bigint[], ${column("status")}::text[], ${column("number")}::integer[],
-          ${column("attemptedAt")}::bigint[], ${column("statusCode")}::integer[], ${column("error")}::text[], ${column("durationMs")}::integer[],
-          ${column("deliveredAt")}::bigint[], ${column("nextAttemptAt")}::bigint[])
-          as v(id, claimed_until, status, number, attempted_at, status_code, error, duration_ms, delivered_at, next_attempt_at)
-      ),
-      attempts as (
-        insert into webhook_attempts (delivery_id, number, attempted_at, status_code, error, duration_ms)
-        select id, number, attempted_at, status_code, error, duration_ms from v
-        on conflict (delivery_id, number) do nothing
-      ),
-      -- The new state of the row of each attempt, fenced by its own lease.
-      recorded as (
-        update webhook_deliveries set
-          status = v.status, claimed_until = null, last_attempt_at = v.attempted_at, last_status_code = v.status_code, last_error = v.error,
-          delivered_at = coalesce(v.delivered_at, webhook_deliveries.delivered_at),
-          next_attempt_at = coalesce(v.next_attempt_at, webhook_deliveries.next_attempt_at)
-        from v
-        where webhook_deliveries.id = v.id and webhook_deliveries.claimed_until = v.claimed_until
-        returning webhook_deliveries.id
-      ),
-      due as (
-        select id from webhook_deliveries
-        where status = 'pending' and next_attempt_at <= ${now} and (claimed_until is null or claimed_until <= ${now}) and id not in (select id from v)
-        order by next_attempt_at limit ${limit}
-        for update skip locked
-      ),
-      claimed as (
-        update webhook_deliveries set claimed_until = ${claimedUntil}, attempts = webhook_deliveries.attempts + 1
-        from due where webhook_deliveries.id = due.id
-        returning ${sql.join(DELIVERY_COLUMNS.map((c) => sql.ref(`webhook_deliveries.${c}`)))}
-      )
-      select claimed.*, lost.ids as lost, set_config('synchronous_commit', 'off', true) as commit_without_waiting
-      from (select array_agg(id) as ids from v where id not in (select id from recorded)) as lost left join claimed on true`.compile(db);
-    const rows = await prepared("earthid_webhook_exchange", query);
+    const parameters = [
+      column("id"), column("claimedUntil"), column("status"), column("number"), column("attemptedAt"),
+      column("statusCode"), column("error"), column("durationMs"), column("deliveredAt"), column("nextAttemptAt"),
+      now, limit, claimedUntil,
+    ];
+    const rows = await prepared("earthid_webhook_exchange", CompiledQuery.raw(POSTGRES_EXCHANGE, parameters) as CompiledQuery<DeliveryRow & { lost: string[] | null }>);
     // Always one row at least, for the lost leases; with no claim, its row's columns are null.
     return { rows: rows.filter((row) => row.id !== null), lost: rows[0]?.lost ?? [] };
   };
@@ -171,7 +177,7 @@ function sqliteExchange(transaction: Store["sqliteTransaction"]) {
 
 /** The SQL of webhook deliveries: the dispatcher's claims and results, the API's listing and resend. */
 export function deliveryRepo({ db, kind, sqliteTransaction, postgresPrepared }: Pick<Store, "db" | "kind" | "sqliteTransaction" | "postgresPrepared">) {
-  const exchangeWithStore = kind === "postgres" ? postgresExchange(db, postgresPrepared) : sqliteExchange(sqliteTransaction);
+  const exchangeWithStore = kind === "postgres" ? postgresExchange(postgresPrepared) : sqliteExchange(sqliteTransaction);
   return {
     /**
      * One exchange between a dispatcher and the store: records the attempts it has finished and, for
