@@ -29,7 +29,7 @@ export interface Target {
 
 const TICK_MICROS = 1e6 / 100; // USER_HZ is 100 on Linux
 
-function cpuMicrosIn(statFile: string): number {
+export function cpuMicrosIn(statFile: string): number {
   try {
     // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
     const stat = readFileSync(statFile, "utf8");

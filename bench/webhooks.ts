@@ -7,6 +7,10 @@
  *   - the same dispatcher with its store replaced by an array in memory (claims handed out, records
  *     dropped): what the delivery itself costs (unseal, sign, POST), so that the gap between it and
  *     the real one is the store's bookkeeping (lease, attempt, state) and the rest is the dispatcher's;
+ *   - a bound: the store's exchanges and the unsealing alone (no HTTP), their CPU per delivery in the
+ *     event loop, in this process and in a local PostgreSQL server, set beside the bare loop's CPU
+ *     per POST (here and in the receiver): the best ratio a dispatcher whose own code cost nothing
+ *     could reach on this machine, its event loop being one core and all processes sharing the rest;
  *   - latency: decisions made one by one at a steady rate through the real lifecycle (review →
  *     approved), from the decision's commit (decide() returning) to the receiver's receipt, against
  *     the same bodies POSTed at the same rate (the floor: one loopback request). The time from the
@@ -21,20 +25,21 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { buildApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { openRuntime } from "../src/runtime.js";
 import { webhookHeaders } from "../src/webhooks/signing.js";
-import { seal } from "../src/crypto/sealing.js";
+import { open, seal } from "../src/crypto/sealing.js";
 import { httpSender } from "../src/webhooks/delivery.js";
 import { webhookDispatcher } from "../src/webhooks/dispatcher.js";
-import { payloadAad } from "../src/webhooks/outbox.js";
-import type { Claim, DeliveryRow } from "../src/webhooks/repo.js";
+import { payloadAad, webhookOutbox } from "../src/webhooks/outbox.js";
+import { type AttemptRecord, type Claim, type DeliveryRow, deliveryRepo } from "../src/webhooks/repo.js";
+import { cpuMicrosIn } from "./targets.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP_ROUNDS = Number(process.env.BENCH_WARMUP_ROUNDS ?? 1);
@@ -44,6 +49,7 @@ const RATE = Number(process.env.BENCH_RATE ?? 100);
 const STORES = (process.env.BENCH_STORES ?? "sqlite,postgres").split(",");
 const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const CONCURRENCY = Number(process.env.EARTHID_WEBHOOK_CONCURRENCY ?? 16);
+const CORES = availableParallelism();
 
 const clock = () => performance.timeOrigin + performance.now();
 
@@ -70,6 +76,7 @@ server.listen(0, "127.0.0.1", () => process.send({ port: server.address().port }
 
 interface Receiver {
   url: string;
+  pid: number;
   /** Resolves with each key's receipt time once all of `keys` have arrived. */
   expect(keys: Iterable<string>): Promise<Map<string, number>>;
   stop(): void;
@@ -95,6 +102,7 @@ async function startReceiver(dir: string): Promise<Receiver> {
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     expect(keys) {
       return new Promise((resolve) => {
         const missing = new Set([...keys].filter((k) => !arrivals.has(k)));
@@ -195,6 +203,71 @@ async function inMemoryDispatch(receiver: Receiver, items: { sessionId: string; 
   return { rps, cpuEach };
 }
 
+/**
+ * CPU of the local PostgreSQL server's processes so far, µs (Linux /proc, every process named
+ * "postgres": backends, WAL writer, checkpointer); 0 when none runs here (SQLite, a remote server).
+ */
+function databaseServerCpu(): number {
+  let total = 0;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (!readFileSync(`/proc/${pid}/stat`, "utf8").includes(" (postgres) ")) continue;
+    } catch {
+      continue; // gone meanwhile
+    }
+    const micros = cpuMicrosIn(`/proc/${pid}/stat`);
+    if (Number.isFinite(micros)) total += micros;
+  }
+  return total;
+}
+
+/** CPU of this process's main thread so far, µs: the event loop, where the dispatcher and the bare loop run. */
+const mainThreadCpu = () => cpuMicrosIn(`/proc/${process.pid}/task/${process.pid}/stat`);
+
+/**
+ * What a dispatcher must do per delivery beyond the bare loop's POST, alone: the store's exchanges
+ * (each records the last batch as delivered and leases the next `CONCURRENCY` rows) and the
+ * unsealing of each body, on `count` rows just committed; no HTTP, no signing. Its rows are due in
+ * the far future, so the service's own dispatcher never sees them. CPU per delivery of this
+ * process's main thread, of the whole process (SQLite's checkpointer thread included) and of the
+ * database server.
+ */
+async function storeAlone(runtime: ReturnType<typeof openRuntime>, integrationId: string, url: string, count: number) {
+  const future = Date.now() + 10 * 365 * 86_400_000;
+  const masterKey = randomBytes(32);
+  const outbox = webhookOutbox({ masterKey, now: () => future });
+  await runtime.store.db.transaction().execute(async (trx) => {
+    for (let i = 0; i < count; i += 500) {
+      const batch = Array.from({ length: Math.min(500, count - i) }, () => {
+        const sessionId = randomUUID();
+        return { integrationId, url, sessionId, kind: "decision" as const, code: 9001, payload: decisionBody(sessionId) };
+      });
+      await outbox.enqueue(trx, batch);
+    }
+  });
+  const repo = deliveryRepo(runtime.store);
+  const server = databaseServerCpu();
+  const main = mainThreadCpu();
+  const cpu = process.cpuUsage();
+  let held: Claim[] = [];
+  let delivered = 0;
+  for (;;) {
+    const records: AttemptRecord[] = held.map((claim) => ({
+      claim,
+      attempt: { number: claim.attempt, attemptedAt: future, statusCode: 200, error: null, durationMs: 1 },
+      state: { status: "delivered", deliveredAt: future },
+    }));
+    delivered += records.length;
+    const { claims } = await repo.exchange(records, { limit: CONCURRENCY, now: future, claimedUntil: future + 30_000 });
+    if (records.length === 0 && claims.length === 0) break;
+    for (const { row } of claims) open(masterKey, row.payload_sealed!, payloadAad(row.id));
+    held = claims;
+  }
+  if (delivered !== count) throw new Error(`store alone: ${delivered} of ${count} rows went through`);
+  return { mainEach: (mainThreadCpu() - main) / count, cpuEach: cpuMicros(process.cpuUsage(cpu)) / count, serverEach: (databaseServerCpu() - server) / count };
+}
+
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -225,6 +298,14 @@ interface StoreResult {
   /** CPU of this process (dispatcher and its store, or the bare loop) per webhook, µs. */
   dispatcherCpu: number[];
   bareCpu: number[];
+  /** The database server's CPU per delivery of the real dispatcher (PostgreSQL; 0 for SQLite). */
+  dispatcherServerCpu: number[];
+  /** The receiver's CPU per request of the bare loop: the other core's share of the bare loop. */
+  receiverCpu: number[];
+  /** The store's exchanges alone, no HTTP: this process's CPU and the database server's, per delivery. */
+  storeMainCpu: number[];
+  storeCpu: number[];
+  storeServerCpu: number[];
   /** From decide() returning (the decision committed) to the receipt. */
   dispatcherLatency: number[];
   /** From the call to decide() to the receipt: the decision's own transaction included. */
@@ -263,7 +344,7 @@ async function benchStore(store: string, receiver: Receiver, dir: string): Promi
   await runtime.store.migrate();
   const app = await buildApp(runtime);
   await app.ready();
-  const result: StoreResult = { store, dispatcherRps: [], bareRps: [], memoryRps: [], memoryCpu: [], dispatcherCpu: [], bareCpu: [], dispatcherLatency: [], decideToReceipt: [], bareLatency: [] };
+  const result: StoreResult = { store, dispatcherRps: [], bareRps: [], memoryRps: [], memoryCpu: [], dispatcherCpu: [], bareCpu: [], dispatcherServerCpu: [], receiverCpu: [], storeMainCpu: [], storeCpu: [], storeServerCpu: [], dispatcherLatency: [], decideToReceipt: [], bareLatency: [] };
   const bare = bareSender(receiver.url);
   try {
     const shop = await runtime.integrations.createIntegration({ name: "bench", decisionWebhookUrl: `${receiver.url}/decision` });
@@ -284,10 +365,12 @@ async function benchStore(store: string, receiver: Receiver, dir: string): Promi
       // From the commit (the dispatcher may already be polling) to the last receipt.
       let started = performance.now();
       let cpu = process.cpuUsage();
+      const server = databaseServerCpu();
       runtime.outbox.wake();
       await receiver.expect(items.map((i) => i.sessionId));
       result.dispatcherRps.push(COUNT / ((performance.now() - started) / 1000));
       result.dispatcherCpu.push(cpuMicros(process.cpuUsage(cpu)) / COUNT);
+      result.dispatcherServerCpu.push((databaseServerCpu() - server) / COUNT);
 
       // Throughput, bare loop: the same bodies (new ids), the same number in flight.
       const bodies = items.map(() => {
@@ -296,6 +379,7 @@ async function benchStore(store: string, receiver: Receiver, dir: string): Promi
       });
       started = performance.now();
       cpu = process.cpuUsage();
+      const receiverCpu = cpuMicrosIn(`/proc/${receiver.pid}/stat`);
       let next = 0;
       await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
         while (next < bodies.length) await bare.post(bodies[next++]!.body);
@@ -303,6 +387,14 @@ async function benchStore(store: string, receiver: Receiver, dir: string): Promi
       await receiver.expect(bodies.map((b) => b.sessionId));
       result.bareRps.push(COUNT / ((performance.now() - started) / 1000));
       result.bareCpu.push(cpuMicros(process.cpuUsage(cpu)) / COUNT);
+      result.receiverCpu.push((cpuMicrosIn(`/proc/${receiver.pid}/stat`) - receiverCpu) / COUNT);
+
+      // The store's exchanges and the unsealing alone, on four times as many rows: the kernel counts
+      // CPU in 10 ms ticks, and this takes a few tens of them.
+      const alone = await storeAlone(runtime, shop.id, `${receiver.url}/decision`, 4 * COUNT);
+      result.storeMainCpu.push(alone.mainEach);
+      result.storeCpu.push(alone.cpuEach);
+      result.storeServerCpu.push(alone.serverEach);
 
       // The same dispatcher without a store: the same bodies (new ids), claimed from memory.
       const inMemory = await inMemoryDispatch(
@@ -344,7 +436,7 @@ async function benchStore(store: string, receiver: Receiver, dir: string): Promi
       const direct_arrivals = await receiver.expect(direct.map((d) => d.sessionId));
       result.bareLatency.push(...direct.map((d) => direct_arrivals.get(d.sessionId)! - sentAt.get(d.sessionId)!));
       console.log(
-        `  ${store} ${round < WARMUP_ROUNDS ? "warm-up" : `round ${round + 1 - WARMUP_ROUNDS}`}: dispatcher ${Math.round(result.dispatcherRps.at(-1)!)} /s (${Math.round(result.dispatcherCpu.at(-1)!)} µs CPU each), bare ${Math.round(result.bareRps.at(-1)!)} /s (${Math.round(result.bareCpu.at(-1)!)} µs), no store ${Math.round(result.memoryRps.at(-1)!)} /s; ` +
+        `  ${store} ${round < WARMUP_ROUNDS ? "warm-up" : `round ${round + 1 - WARMUP_ROUNDS}`}: dispatcher ${Math.round(result.dispatcherRps.at(-1)!)} /s (${Math.round(result.dispatcherCpu.at(-1)!)} µs CPU each), bare ${Math.round(result.bareRps.at(-1)!)} /s (${Math.round(result.bareCpu.at(-1)!)} µs), no store ${Math.round(result.memoryRps.at(-1)!)} /s, store and unsealing alone ${Math.round(result.storeCpu.at(-1)!)} + ${Math.round(result.storeServerCpu.at(-1)!)} µs; ` +
           `latency p50 ${percentile(result.dispatcherLatency.slice(-DECISIONS), 50).toFixed(1)} ms p99 ${percentile(result.dispatcherLatency.slice(-DECISIONS), 99).toFixed(1)} (bare p50 ${percentile(result.bareLatency.slice(-DECISIONS), 50).toFixed(1)})`,
       );
     }
@@ -401,6 +493,21 @@ async function main() {
     console.log(`  CPU         dispatcher ${Math.round(median(r.dispatcherCpu))} µs per delivery   bare loop ${Math.round(median(r.bareCpu))} µs per POST`);
     console.log(
       `  no store    dispatcher on rows in memory ${Math.round(median(r.memoryRps))} /s (ratio ${(median(r.memoryRps) / median(r.bareRps)).toFixed(2)}, ${Math.round(median(r.memoryCpu))} µs CPU each): the rest of the gap is the store's bookkeeping`,
+    );
+    // The bound: the bare loop's work plus only the store's and the unsealing, on this machine. The
+    // sender's event loop is one core; everything (sender, receiver, database) shares all of them.
+    const bare = median(r.bareCpu);
+    const receiverCpu = median(r.receiverCpu);
+    const [storeMain, storeAll, storeServer] = [median(r.storeMainCpu), median(r.storeCpu), median(r.storeServerCpu)];
+    const senderBound = bare / (bare + storeMain);
+    const machineBound = (CORES * bare) / (bare + receiverCpu + storeAll + storeServer);
+    console.log(
+      `  bound       store and unsealing alone (no HTTP): ${Math.round(storeMain)} µs CPU per delivery in the event loop, ${Math.round(storeAll)} in this process, ${Math.round(storeServer)} in the database server ` +
+        `(the real dispatcher's database server: ${Math.round(median(r.dispatcherServerCpu))}); the bare loop: ${Math.round(bare)} µs per POST here, ${Math.round(receiverCpu)} in the receiver`,
+    );
+    console.log(
+      `              a dispatcher whose own code cost nothing would reach at most ${Math.min(senderBound, machineBound).toFixed(2)} of the bare loop ` +
+        `(its event loop: ${senderBound.toFixed(2)}; ${CORES} cores shared with the receiver and the database: ${machineBound >= 1 ? "no limit" : machineBound.toFixed(2)})`,
     );
     const ms = (values: number[]) => `p50 ${percentile(values, 50).toFixed(1)} ms  p99 ${percentile(values, 99).toFixed(1)} ms`;
     console.log(`  latency     decision committed → receipt ${ms(r.dispatcherLatency)} (goal p99 < 100)   bare POST → receipt ${ms(r.bareLatency)}`);
