@@ -302,7 +302,7 @@ interface StoreResult {
   dispatcherServerCpu: number[];
   /** The receiver's CPU per request of the bare loop: the other core's share of the bare loop. */
   receiverCpu: number[];
-  /** The store's exchanges alone, no HTTP: this process's CPU and the database server's, per delivery. */
+  /** The store's exchanges and the unsealing alone, no HTTP: CPU per delivery of the event loop, this process and the database server. */
   storeMainCpu: number[];
   storeCpu: number[];
   storeServerCpu: number[];
