@@ -29,12 +29,16 @@ export interface Target {
 
 const TICK_MICROS = 1e6 / 100; // USER_HZ is 100 on Linux
 
+/** CPU time (user + system) in a /proc stat text, µs. */
+export function cpuMicrosOfStat(stat: string): number {
+  // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MICROS;
+}
+
 export function cpuMicrosIn(statFile: string): number {
   try {
-    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
-    const stat = readFileSync(statFile, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MICROS;
+    return cpuMicrosOfStat(readFileSync(statFile, "utf8"));
   } catch {
     return Number.NaN;
   }

@@ -37,9 +37,9 @@ import { webhookHeaders } from "../src/webhooks/signing.js";
 import { open, seal } from "../src/crypto/sealing.js";
 import { httpSender } from "../src/webhooks/delivery.js";
 import { webhookDispatcher } from "../src/webhooks/dispatcher.js";
-import { payloadAad, webhookOutbox } from "../src/webhooks/outbox.js";
+import { type WebhookOutbox, payloadAad, webhookOutbox } from "../src/webhooks/outbox.js";
 import { type AttemptRecord, type Claim, type DeliveryRow, deliveryRepo } from "../src/webhooks/repo.js";
-import { cpuMicrosIn } from "./targets.js";
+import { cpuMicrosIn, cpuMicrosOfStat } from "./targets.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP_ROUNDS = Number(process.env.BENCH_WARMUP_ROUNDS ?? 1);
@@ -203,6 +203,19 @@ async function inMemoryDispatch(receiver: Receiver, items: { sessionId: string; 
   return { rps, cpuEach };
 }
 
+/** `count` decision webhooks for `url`, committed to `outbox` in one transaction; returns them. */
+async function commitDecisions(runtime: ReturnType<typeof openRuntime>, outbox: WebhookOutbox, integrationId: string, url: string, count: number) {
+  const items = Array.from({ length: count }, () => {
+    const sessionId = randomUUID();
+    return { integrationId, url, sessionId, kind: "decision" as const, code: 9001, payload: decisionBody(sessionId) };
+  });
+  await runtime.store.db.transaction().execute(async (trx) => {
+    // SQLite takes at most 32766 variables in one statement.
+    for (let i = 0; i < items.length; i += 500) await outbox.enqueue(trx, items.slice(i, i + 500));
+  });
+  return items;
+}
+
 /**
  * CPU of the local PostgreSQL server's processes so far, µs (Linux /proc, every process named
  * "postgres": backends, WAL writer, checkpointer); 0 when none runs here (SQLite, a remote server).
@@ -211,13 +224,13 @@ function databaseServerCpu(): number {
   let total = 0;
   for (const pid of readdirSync("/proc")) {
     if (!/^\d+$/.test(pid)) continue;
+    let stat: string;
     try {
-      if (!readFileSync(`/proc/${pid}/stat`, "utf8").includes(" (postgres) ")) continue;
+      stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     } catch {
       continue; // gone meanwhile
     }
-    const micros = cpuMicrosIn(`/proc/${pid}/stat`);
-    if (Number.isFinite(micros)) total += micros;
+    if (stat.includes(" (postgres) ")) total += cpuMicrosOfStat(stat);
   }
   return total;
 }
@@ -236,16 +249,7 @@ const mainThreadCpu = () => cpuMicrosIn(`/proc/${process.pid}/task/${process.pid
 async function storeAlone(runtime: ReturnType<typeof openRuntime>, integrationId: string, url: string, count: number) {
   const future = Date.now() + 10 * 365 * 86_400_000;
   const masterKey = randomBytes(32);
-  const outbox = webhookOutbox({ masterKey, now: () => future });
-  await runtime.store.db.transaction().execute(async (trx) => {
-    for (let i = 0; i < count; i += 500) {
-      const batch = Array.from({ length: Math.min(500, count - i) }, () => {
-        const sessionId = randomUUID();
-        return { integrationId, url, sessionId, kind: "decision" as const, code: 9001, payload: decisionBody(sessionId) };
-      });
-      await outbox.enqueue(trx, batch);
-    }
-  });
+  await commitDecisions(runtime, webhookOutbox({ masterKey, now: () => future }), integrationId, url, count);
   const repo = deliveryRepo(runtime.store);
   const server = databaseServerCpu();
   const main = mainThreadCpu();
@@ -354,14 +358,7 @@ async function benchStore(store: string, receiver: Receiver, dir: string): Promi
       // The warm-up rounds run the same work (JIT, caches, the database's first pages) and are forgotten.
       if (round === WARMUP_ROUNDS) for (const series of Object.values(result)) if (Array.isArray(series)) series.length = 0;
       // Throughput, dispatcher: the whole batch commits at once, then the dispatcher drains it.
-      const items = Array.from({ length: COUNT }, () => {
-        const sessionId = randomUUID();
-        return { integrationId: shop.id, url: `${receiver.url}/decision`, sessionId, kind: "decision" as const, code: 9001, payload: decisionBody(sessionId) };
-      });
-      await runtime.store.db.transaction().execute(async (trx) => {
-        // SQLite takes at most 32766 variables in one statement.
-        for (let i = 0; i < items.length; i += 500) await runtime.outbox.enqueue(trx, items.slice(i, i + 500));
-      });
+      const items = await commitDecisions(runtime, runtime.outbox, shop.id, `${receiver.url}/decision`, COUNT);
       // From the commit (the dispatcher may already be polling) to the last receipt.
       let started = performance.now();
       let cpu = process.cpuUsage();
