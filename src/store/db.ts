@@ -31,10 +31,11 @@ export interface Store {
    * PostgreSQL only: runs one statement as a named prepared statement, parsed and planned once per
    * connection and then only executed, for hot paths whose text never changes (the webhook
    * dispatcher's exchange), where parsing and planning are a fifth of the server's work. `name` is
-   * the statement's, one per text; its result columns must be listed, not `*`, so that a column
-   * added by a later migration does not change the result type of a plan a connection already holds.
+   * the statement's, one per text; `text` takes `values` as $1, $2, …; its result columns must be
+   * listed, not `*`, so that a column added by a later migration does not change the result type of
+   * a plan a connection already holds.
    */
-  postgresPrepared?<R>(name: string, query: CompiledQuery<R>): Promise<R[]>;
+  postgresPrepared?<R>(name: string, text: string, values: unknown[]): Promise<R[]>;
 }
 
 export interface StoreOptions {
@@ -127,8 +128,8 @@ function openPostgres(url: string, poolSize: number): Store {
   pool.on("error", () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const store = withMigrations("postgres", db, postgresChangeSignal(url));
-  store.postgresPrepared = async <R>(name: string, query: CompiledQuery<R>) => {
-    const result = await pool.query<R & pg.QueryResultRow>({ name, text: query.sql, values: [...query.parameters] });
+  store.postgresPrepared = async <R>(name: string, text: string, values: unknown[]) => {
+    const result = await pool.query<R & pg.QueryResultRow>({ name, text, values });
     return result.rows;
   };
   return store;

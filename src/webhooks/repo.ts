@@ -1,4 +1,4 @@
-import { CompiledQuery, type Kysely, type Selectable } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import type { Statement as SqliteStatement } from "better-sqlite3";
 import type { Store } from "../store/db.js";
 import type { Database, WebhookAttemptsTable, WebhookDeliveriesTable } from "../store/schema.js";
@@ -130,7 +130,7 @@ function postgresExchange(prepared: Store["postgresPrepared"]) {
       column("statusCode"), column("error"), column("durationMs"), column("deliveredAt"), column("nextAttemptAt"),
       now, limit, claimedUntil,
     ];
-    const rows = await prepared("earthid_webhook_exchange", CompiledQuery.raw(POSTGRES_EXCHANGE, parameters) as CompiledQuery<DeliveryRow & { lost: string[] | null }>);
+    const rows = await prepared<DeliveryRow & { lost: string[] | null }>("earthid_webhook_exchange", POSTGRES_EXCHANGE, parameters);
     // Always one row at least, for the lost leases; with no claim, its row's columns are null.
     return { rows: rows.filter((row) => row.id !== null), lost: rows[0]?.lost ?? [] };
   };
