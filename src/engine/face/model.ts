@@ -9,6 +9,8 @@ export type { FaceModelInfo } from "./human.js";
 /** The face model of one thread: loaded once, then asked about one image at a time. */
 export interface FaceModel {
   info: FaceModelInfo;
+  /** Bytes the backend holds in tensors (the models' weights, mostly): steady once loaded. */
+  tensorBytes(): number;
   read(image: Buffer): Promise<FaceReading>;
   close(): Promise<void>;
 }
@@ -18,15 +20,21 @@ const MAX_SIDE = 1280;
 
 const RADIANS_TO_DEGREES = 180 / Math.PI;
 
+let loads = 0;
+/** How many times this thread loaded the face model: an engine worker loads it once for its whole life. */
+export const faceModelLoads = () => loads;
+
 /** Loads human with its face models (about a second, then about 200 MB held): call once per worker thread and keep it. */
 export async function createFaceModel(): Promise<FaceModel> {
   const { human, info } = await loadHuman();
+  loads++;
   // One image at a time: the wasm backend is single-threaded, and interleaved detections would only hold more tensors at once.
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
 
   return {
     info,
+    tensorBytes: () => human.tf.memory().numBytes,
     read(image) {
       if (closed) return Promise.reject(new Error("the face model is closed"));
       const reading = queue.then(() => readFaces(human, image));
