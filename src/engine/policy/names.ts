@@ -18,11 +18,10 @@ const ICAO: Record<string, string> = {
 const PLAIN: Record<string, string> = { ...ICAO, Ä: "A", Ö: "O", Ü: "U", Å: "A", Ø: "O" };
 
 function spell(name: string, table: Record<string, string>): string[] {
-  const upper = name.toLocaleUpperCase("en-US").replace(/ς/g, "Σ");
-  const letters = [...upper.normalize("NFC")].map((c) => table[c] ?? c).join("");
-  return letters
-    .normalize("NFKD")
-    .replace(/\p{M}/gu, "")
+  const upper = name.toLocaleUpperCase("en-US");
+  const map = (text: string) => [...text].map((c) => table[c] ?? c).join("");
+  // Mapped once whole (Ä is AE, not A), then again once accents are off (Greek Ά is Α, then A).
+  return map(map(upper.normalize("NFC")).normalize("NFKD").replace(/\p{M}/gu, ""))
     .replace(/['’`.]/g, "")
     .replace(/[^A-Z0-9]+/g, " ")
     .trim()
