@@ -4,7 +4,8 @@ import { type EnginePool, enginePool } from "../../src/engine/pool.js";
 
 const obama = () => readFile(new URL("../fixtures/images/obama.jpg", import.meta.url));
 
-describe("the engine pool", () => {
+// Loading the models takes a worker about a second on a quiet machine, many more when the machine is shared.
+describe("the engine pool", { timeout: 120_000 }, () => {
   let pool: EnginePool;
   beforeAll(() => {
     pool = enginePool({ size: 2 });
