@@ -34,6 +34,7 @@ import sharp from "sharp";
 import { createFaceModel } from "../src/engine/face/model.js";
 import { defaultEngineWorkers, enginePool } from "../src/engine/pool.js";
 import { similarity } from "../src/engine/face/similarity.js";
+import { DEFAULT_POLICY } from "../src/engine/policy/policy.js";
 import type { FaceFound, FaceReading } from "../src/engine/types.js";
 
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -263,6 +264,11 @@ console.log(`  at ${fmt(threshold, 2)} (certain, gated): TAR ${fmt(tar * 100, 1)
 console.log(`  Obama photo against another Obama photo (the realistic case): accepted ${share(cross, threshold)}, review ${share(cross, reviewFrom, threshold)}, declined ${share(cross, -Infinity, reviewFrom)}`);
 console.log(`  certain impostor pairs: accepted ${share(impostors, threshold)}, review ${share(impostors, reviewFrom, threshold)}, declined ${share(impostors, -Infinity, reviewFrom)}`);
 console.log(`  uncertain pairs (some are the same person): accepted ${share(uncertain, threshold)}, review ${share(uncertain, reviewFrom, threshold)}`);
+
+const { threshold: defaultThreshold, reviewFrom: defaultReviewFrom } = DEFAULT_POLICY.face;
+const acceptedAtDefault = pairs.filter((p) => p.bidenObama && p.score >= defaultThreshold).length;
+console.log(`the default policy (src/engine/policy/policy.ts) has ${defaultThreshold}, review from ${defaultReviewFrom}: ${defaultThreshold === threshold && defaultReviewFrom === reviewFrom ? "as measured" : "NOT as measured here"}; Biden/Obama pairs it accepts: ${acceptedAtDefault}`);
+if (acceptedAtDefault > 0) process.exitCode = 1;
 
 console.log("\nms per image read in one thread (decode, detect, mesh, descriptor, antispoof, liveness):");
 for (const [kind, times] of Object.entries(readTimes)) {

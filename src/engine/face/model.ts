@@ -24,7 +24,7 @@ let loads = 0;
 /** How many times this thread loaded the face model: an engine worker loads it once for its whole life. */
 export const faceModelLoads = () => loads;
 
-/** Loads human with its face models (about a second, then about 200 MB held): call once per worker thread and keep it. */
+/** Loads human with its face models (about a second on a quiet machine, then 150-300 MB resident): call once per worker thread and keep it. */
 export async function createFaceModel(): Promise<FaceModel> {
   const { human, info } = await loadHuman();
   loads++;
