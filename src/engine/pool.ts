@@ -10,7 +10,10 @@ export interface EnginePool {
   readonly size: number;
   /** The faces in one image. The buffer is handed over to the worker when it owns its memory: do not read it afterwards. */
   readFace(image: Buffer): Promise<FaceReading>;
-  /** Resolves, with every worker's description, once every worker has its models loaded. */
+  /**
+   * Resolves, with every worker's description, once every worker has its models loaded. It holds
+   * every worker for a moment: ask once at start (for readiness), not on every health probe.
+   */
   ready(): Promise<WorkerDescription[]>;
   close(): Promise<void>;
 }
@@ -29,15 +32,21 @@ const handOver = (buffer: Buffer): ArrayBuffer[] => (buffer.byteOffset === 0 && 
  */
 export function enginePool({ size = defaultEngineWorkers() }: { size?: number } = {}): EnginePool {
   if (!Number.isInteger(size) || size < 1) throw new Error(`an engine pool needs at least one worker, not ${size}`);
+  let asked: Promise<unknown> = Promise.resolve();
   const pool = new Piscina({ filename: workerFile, minThreads: size, maxThreads: size, idleTimeout: Number.POSITIVE_INFINITY });
 
   return {
     size,
     readFace: (image) => pool.run({ image }, { name: "readFace", transferList: handOver(image) }),
-    async ready() {
-      const barrier = new SharedArrayBuffer(8);
-      new Int32Array(barrier)[0] = size;
-      return Promise.all(Array.from({ length: size }, () => pool.run({ barrier }, { name: "describe" }) as Promise<WorkerDescription>));
+    ready() {
+      // One barrier at a time: two at once could each hold some of the workers, waiting for the others forever.
+      const described = asked.then(() => {
+        const barrier = new SharedArrayBuffer(8);
+        new Int32Array(barrier)[0] = size;
+        return Promise.all(Array.from({ length: size }, () => pool.run({ barrier }, { name: "describe" }) as Promise<WorkerDescription>));
+      });
+      asked = described.catch(() => undefined);
+      return described;
     },
     close: () => pool.close(),
   };

@@ -1,7 +1,8 @@
 /**
  * An engine worker thread (see pool.ts): loads the models once, when the thread starts (piscina
  * imports this module before handing it any task, so the top-level await holds tasks back until the
- * models are in), then answers tasks with them for the thread's lifetime.
+ * models are in), then answers tasks with them for the thread's lifetime. A task added here is
+ * re-exported by worker-from-source.mjs too, and gets its method in pool.ts.
  */
 import { threadId } from "node:worker_threads";
 import { createFaceModel, faceModelLoads } from "./face/model.js";

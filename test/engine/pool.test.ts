@@ -39,6 +39,12 @@ describe("the engine pool", { timeout: 120_000 }, () => {
     expect(reading.checks).toEqual([expect.objectContaining({ name: "face.image", outcome: "fail" })]);
   });
 
+  it("answers readiness asked twice at once (each question reaches every worker)", async () => {
+    const [first, second] = await Promise.all([pool.ready(), pool.ready()]);
+    expect(new Set(first.map((w) => w.threadId)).size).toBe(2);
+    expect(new Set(second.map((w) => w.threadId)).size).toBe(2);
+  });
+
   it("keeps the models it loaded at start: the same threads, each having loaded once", async () => {
     const before = await pool.ready();
     await Promise.all(Array.from({ length: 4 }, async () => pool.readFace(await obama())));
