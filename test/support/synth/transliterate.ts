@@ -32,7 +32,8 @@ const titleCase = (text: string) => text.toLowerCase().replace(/(^|[\s'-])(\p{L}
 
 /** The Latin spelling of a Greek or Cyrillic name, in title case ("Щербаков" → "Shcherbakov"). */
 export function romanize(name: string, script: Script, language?: CyrillicLanguage): string {
-  let upper = stripMarks(name).toUpperCase();
+  // Greek loses its accents; Cyrillic keeps its marks, which make letters of their own (Й, Ё, Ї).
+  let upper = (script === "greek" ? stripMarks(name) : name).toUpperCase();
   let out = "";
   if (script === "greek") {
     upper = upper.replace(/ΟΥ|ΑΥ|ΕΥ|ΓΓ|ΓΚ/g, (pair) => `\u0000${GREEK_PAIRS[pair]}\u0000`);

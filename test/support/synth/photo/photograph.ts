@@ -124,9 +124,10 @@ export async function photograph(side: PrintedSide, params: PhotoParams): Promis
 
   const frame = ctx.getImageData(0, 0, width, height);
   warpOnto(frame.data, width, height, source.data(), sw, sh, invertHomography(toPhoto), corners);
-  ctx.putImageData(frame, 0, 0);
 
+  let lit = frame.data;
   if (params.cover) {
+    ctx.putImageData(frame, 0, 0);
     // A sheet of paper laid over part of the card, overhanging it a little.
     const c = params.cover;
     const sheet = boxCorners({ x: c.x - 0.02, y: c.y - 0.02, width: c.width + 0.04, height: c.height + 0.06 }, 1, 1).map((p) => applyHomography(fromCard, p));
@@ -140,9 +141,9 @@ export async function photograph(side: PrintedSide, params: PhotoParams): Promis
     ctx.closePath();
     ctx.fill();
     ctx.restore();
+    lit = ctx.getImageData(0, 0, width, height).data;
   }
 
-  const lit = ctx.getImageData(0, 0, width, height).data;
   relight(lit, width, height, params, random.fork("light"), params.glare ? applyHomography(fromCard, [params.glare.x, params.glare.y]) : null, params.glare ? params.glare.radius * pose.widthPx : 0);
 
   let pipeline = sharp(Buffer.from(lit.buffer, lit.byteOffset, lit.byteLength), { raw: { width, height, channels: 4 } }).removeAlpha();

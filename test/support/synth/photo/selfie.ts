@@ -3,7 +3,7 @@
  * has one (only `obama` has three); otherwise the document's own photo, re-lit, re-framed and
  * perhaps mirrored, which is weaker evidence and is flagged as such (`sameSourceAsDocument`).
  */
-import sharp from "sharp";
+import sharp, { type OutputInfo } from "sharp";
 import { FACE_PHOTOS, type PersonId } from "../faces.js";
 import type { Random } from "../random.js";
 
@@ -53,10 +53,24 @@ export function randomSelfieParams(random: Random, person: PersonId, documentPho
   };
 }
 
+/** Each face photo decoded once: the scenario suite and the held set ask for the same few again and again. */
+const decoded = new Map<string, Promise<{ data: Buffer; info: OutputInfo }>>();
+
+function decode(file: string) {
+  let raw = decoded.get(file);
+  if (!raw) {
+    raw = sharp(file).raw().toBuffer({ resolveWithObject: true });
+    decoded.set(file, raw);
+  }
+  return raw;
+}
+
 export async function makeSelfie(params: SelfieParams): Promise<Buffer> {
   const photo = FACE_PHOTOS[params.person][params.photo];
   if (!photo) throw new Error(`no photo ${params.photo} of ${params.person}`);
-  const meta = await sharp(photo.file).metadata();
+  const source = await decode(photo.file);
+  const meta = source.info;
+  const raw = { raw: { width: meta.width, height: meta.height, channels: meta.channels } };
   const box = photo.portrait;
   const width = Math.min(meta.width, Math.round(box.width * params.zoom));
   const height = Math.min(meta.height, Math.round((width * params.height) / params.width));
@@ -64,11 +78,11 @@ export async function makeSelfie(params: SelfieParams): Promise<Buffer> {
   const cy = box.top + box.height / 2 + params.offsetY * box.height;
   const left = Math.max(0, Math.min(meta.width - width, Math.round(cx - width / 2)));
   const top = Math.max(0, Math.min(meta.height - height, Math.round(cy - height / 2)));
-  const framed = await sharp(photo.file).extract({ left, top, width, height }).rotate(params.rotationDeg, { background: "#808080" }).toBuffer({ resolveWithObject: true });
+  const framed = await sharp(source.data, raw).extract({ left, top, width, height }).rotate(params.rotationDeg, { background: "#808080" }).raw().toBuffer({ resolveWithObject: true });
   // Turning adds grey corners: cut back to the middle, which the turn left whole.
   const keep = 1 / (Math.abs(Math.cos((params.rotationDeg * Math.PI) / 180)) + Math.abs(Math.sin((params.rotationDeg * Math.PI) / 180)) * (framed.info.width / framed.info.height));
   const innerW = Math.floor(width * keep * 0.97), innerH = Math.floor(height * keep * 0.97);
-  let pipeline = sharp(framed.data)
+  let pipeline = sharp(framed.data, { raw: { width: framed.info.width, height: framed.info.height, channels: framed.info.channels } })
     .extract({ left: Math.floor((framed.info.width - innerW) / 2), top: Math.floor((framed.info.height - innerH) / 2), width: innerW, height: innerH })
     .resize(params.width, params.height, { fit: "cover" })
     .modulate({ brightness: params.brightness, saturation: params.saturation, hue: params.hue });
