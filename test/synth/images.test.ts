@@ -10,7 +10,8 @@ import { parse as parseAamva } from "aamva-parser";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { prepareZXingModule, readBarcodes } from "zxing-wasm/reader";
-import { aamvaPayload, buildCase, createRandom, printDocument, randomDocument } from "../support/synth/index.js";
+import { aamvaPayload, buildCase, buildHeldSetItem, createRandom, printDocument, randomDocument } from "../support/synth/index.js";
+import { parse as parseMrz } from "mrz";
 
 const ASOF = "2026-12-04";
 const require = createRequire(import.meta.url);
@@ -25,6 +26,17 @@ describe.runIf(process.env.EARTHID_TEST_STORE !== "postgres")("synthetic documen
     expect(one.truth).toEqual(two.truth);
     expect(one.documentFront.equals(other.documentFront)).toBe(false);
     expect(other.truth.mrz).not.toEqual(one.truth.mrz);
+  });
+
+  it("give held-set items that are the same bytes for the same seed and index, with a valid MRZ on the photographed side", async () => {
+    const [one, two, next] = [await buildHeldSetItem("held", ASOF, 3), await buildHeldSetItem("held", ASOF, 3), await buildHeldSetItem("held", ASOF, 4)];
+    expect(one.image.equals(two.image)).toBe(true);
+    expect(one.image.equals(next.image)).toBe(false);
+    for (const item of [one, next]) {
+      expect(parseMrz(item.mrz).valid).toBe(true);
+      expect(item.side).toBe(item.document.type === "PASSPORT" ? "front" : "back");
+      expect(item.photo.mrz).toHaveLength(4);
+    }
   });
 
   it("decode as JPEGs at the photo's size, with the card inside the frame", async () => {

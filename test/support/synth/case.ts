@@ -42,8 +42,34 @@ export interface Case {
   truth: Truth;
 }
 
-const photoTruth = (params: PhotoParams, photo: Photo): PhotoTruth =>
+export const photoTruth = (params: PhotoParams, photo: Photo): PhotoTruth =>
   ({ params, width: photo.width, height: photo.height, corners: photo.corners, mrz: photo.mrz, barcode: photo.barcode });
+
+/** The document's and its holder's fields, in Veriff's vocabulary. */
+export function documentTruth(document: SyntheticDocument): Pick<Truth, "document" | "person"> {
+  const { holder } = document;
+  return {
+    document: {
+      type: document.type,
+      issuingState: document.issuingState.icao,
+      country: document.issuingState.alpha2,
+      number: document.number,
+      personalNumber: document.personalNumber || null,
+      dateOfIssue: document.dateOfIssue,
+      validUntil: document.dateOfExpiry,
+      specimen: document.specimen,
+    },
+    person: {
+      firstName: holder.givenNames,
+      lastName: holder.surname,
+      nativeName: holder.native ? { firstName: holder.native.givenNames, lastName: holder.native.surname } : null,
+      gender: holder.sex,
+      dateOfBirth: holder.dateOfBirth,
+      nationality: document.nationality.alpha2,
+      face: holder.person,
+    },
+  };
+}
 
 export async function buildCase(random: Random, options: CaseOptions): Promise<Case> {
   const document = options.document ?? randomDocument(random.fork("document"), options);
@@ -69,27 +95,8 @@ export async function buildCase(random: Random, options: CaseOptions): Promise<C
   if (options.selfiePerson && options.selfiePerson !== document.holder.person) selfieParams.sameSourceAsDocument = false;
   const selfie = await makeSelfie(selfieParams);
 
-  const { holder } = document;
   const truth: Truth = {
-    document: {
-      type: document.type,
-      issuingState: document.issuingState.icao,
-      country: document.issuingState.alpha2,
-      number: document.number,
-      personalNumber: document.personalNumber || null,
-      dateOfIssue: document.dateOfIssue,
-      validUntil: document.dateOfExpiry,
-      specimen: document.specimen,
-    },
-    person: {
-      firstName: holder.givenNames,
-      lastName: holder.surname,
-      nativeName: holder.native ? { firstName: holder.native.givenNames, lastName: holder.native.surname } : null,
-      gender: holder.sex,
-      dateOfBirth: holder.dateOfBirth,
-      nationality: document.nationality.alpha2,
-      face: holder.person,
-    },
+    ...documentTruth(document),
     mrz,
     mrzPrinted: tampering?.lines ?? mrz,
     aamva: document.type === "DRIVERS_LICENSE" ? aamvaPayload(document) : null,

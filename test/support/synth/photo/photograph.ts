@@ -149,13 +149,14 @@ export async function photograph(side: PrintedSide, params: PhotoParams): Promis
   let pipeline = sharp(Buffer.from(lit.buffer, lit.byteOffset, lit.byteLength), { raw: { width, height, channels: 4 } }).removeAlpha();
   if (params.blurSigma >= 0.3) pipeline = pipeline.blur(params.blurSigma);
   const image = await pipeline.jpeg({ quality: params.jpegQuality }).toBuffer();
+  const tenth = (points: Point[]): Point[] => points.map(([x, y]) => [Math.round(x * 10) / 10, Math.round(y * 10) / 10]);
   return {
     image,
     width,
     height,
-    corners,
-    mrz: side.mrz ? boxCorners(side.mrz, 1, 1).map((p) => applyHomography(fromCard, p)) : null,
-    barcode: side.barcode ? boxCorners(side.barcode, 1, 1).map((p) => applyHomography(fromCard, p)) : null,
+    corners: tenth(corners),
+    mrz: side.mrz ? tenth(boxCorners(side.mrz, 1, 1).map((p) => applyHomography(fromCard, p))) : null,
+    barcode: side.barcode ? tenth(boxCorners(side.barcode, 1, 1).map((p) => applyHomography(fromCard, p))) : null,
   };
 }
 
