@@ -43,6 +43,15 @@ describe("MRZ of the synthetic documents", () => {
     });
   }
 
+  it("issues ICAO specimens from UTO on request: every check digit valid, only the state code unknown to the mrz package", () => {
+    const document = randomDocument(createRandom("specimen"), { asOf: ASOF, type: "PASSPORT", issuingState: "UTO" });
+    expect(document.specimen).toBe(true);
+    const lines = documentMrz(document) ?? [];
+    expect(lines[0]?.slice(0, 5)).toBe("P<UTO");
+    const invalid = parse(lines).details.filter((d) => !d.valid).map((d) => d.field);
+    expect(invalid).toEqual(["issuingState", "nationality"]);
+  });
+
   it("writes names in the MRZ alphabet after ICAO 9303 part 3, umlauts expanded or stripped as the issuing state does", () => {
     expect(mrzText("Müller", "expand")).toBe("MUELLER");
     expect(mrzText("Müller", "strip")).toBe("MULLER");
