@@ -58,6 +58,7 @@ describe.runIf(process.env.EARTHID_TEST_STORE !== "postgres")("the scenario suit
   it("breaks exactly what each failing scenario is about", async () => {
     const mismatch = get("name_mismatch");
     expect(mismatch.sessionRequest.person.lastName).not.toBe(mismatch.truth.person.lastName);
+    expect(mismatch.sessionRequest.person.firstName).not.toBe(mismatch.truth.person.firstName);
     expect(mismatch.expected.reasonCode).toBe(104);
 
     expect(get("expired").truth.document.validUntil < ASOF).toBe(true);

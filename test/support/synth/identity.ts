@@ -99,9 +99,11 @@ export function randomDocument(random: Random, options: DocumentOptions): Synthe
   const holder = randomHolder(random, issuingState, options);
   const minor = (options.age?.max ?? 80) < 18;
   const validity = licence ? 8 : minor ? 5 : 10;
-  const dateOfIssue = options.expired
+  const drawn = options.expired
     ? addDays(addYears(options.asOf, -validity), -random.int(1, 1400))
     : addDays(options.asOf, -random.int(30, validity * 365 - 60));
+  // A baby's passport cannot be older than the baby (ISO dates compare as strings).
+  const dateOfIssue = drawn > holder.dateOfBirth ? drawn : addDays(holder.dateOfBirth, 7);
   const usState = licence ? random.pick(US_STATES) : null;
   return {
     type: options.type,

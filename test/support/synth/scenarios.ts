@@ -85,15 +85,21 @@ export async function buildScenario(name: ScenarioName, options: ScenarioOptions
       return scenario(name, built, request(built), approved("a valid ID card (MRZ on the back), the holder's selfie and data"));
     }
     case "approve_drivers_license": {
+      // The happy path: the back photographed square on (PDF417 readers fail from 2° without a deskew retry).
       const built = await build({ profile: "clean", readableSide: { rotationDeg: 1, tiltXDeg: 0, tiltYDeg: 0, blurSigma: 0 } }, "DRIVERS_LICENSE");
       return scenario(name, built, request(built), approved("a valid US licence whose PDF417 carries the holder's data"));
     }
     case "name_mismatch": {
       const built = await build();
       const other = random.fork("impostor");
-      const pool = POOLS[other.pick(["en", "de", "fr", "es", "it"] as const)];
+      const { holder } = built.document;
+      let impostor = { firstName: holder.givenNames, lastName: holder.surname };
+      while (impostor.firstName === holder.givenNames || impostor.lastName === holder.surname) {
+        const pool = POOLS[other.pick(["en", "de", "fr", "es", "it"] as const)];
+        impostor = { firstName: other.pick(pool.male), lastName: surnameFor(other.pick(pool.surnames), "M") };
+      }
       const sent = request(built);
-      sent.person = { firstName: other.pick(pool.male), lastName: surnameFor(other.pick(pool.surnames), "M") };
+      sent.person = impostor;
       return scenario(name, built, sent, declined(104, "the session's person has another name than the document"));
     }
     case "expired": {

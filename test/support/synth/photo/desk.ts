@@ -30,7 +30,7 @@ export function drawSurface(ctx: SKRSContext2D, surface: Surface, width: number,
     case "dark-desk": {
       const light = surface === "grey-desk" ? random.int(62, 86) : random.int(8, 20);
       fill(`hsl(${random.int(190, 230)}, ${random.int(3, 12)}%, ${light}%)`);
-      for (let i = 0; i < 2500; i++) {
+      for (let i = 0; i < 900; i++) {
         ctx.fillStyle = `rgba(${random.chance(0.5) ? "255,255,255" : "0,0,0"}, ${random.range(0.03, 0.12)})`;
         ctx.fillRect(random.next() * width, random.next() * height, random.range(1, 3), random.range(1, 3));
       }

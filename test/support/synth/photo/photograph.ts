@@ -106,7 +106,12 @@ export async function photograph(side: PrintedSide, params: PhotoParams): Promis
 
   const canvas = createCanvas(width, height);
   const ctx = canvas.getContext("2d");
-  drawSurface(ctx, params.surface, width, height, random.fork("surface"));
+  // The desk is drawn at half size and stretched: it is out of focus anyway, and wood grain at full size costs 4×.
+  const desk = createCanvas(Math.ceil(width / 2), Math.ceil(height / 2));
+  const deskCtx = desk.getContext("2d");
+  deskCtx.scale(0.5, 0.5);
+  drawSurface(deskCtx, params.surface, width, height, random.fork("surface"));
+  ctx.drawImage(desk, 0, 0, width, height);
   if (params.pen) drawPen(ctx, width, height, random.fork("pen"));
   ctx.save();
   ctx.shadowColor = "rgba(0,0,0,0.5)";
@@ -122,28 +127,31 @@ export async function photograph(side: PrintedSide, params: PhotoParams): Promis
   ctx.fill();
   ctx.restore();
 
-  const frame = ctx.getImageData(0, 0, width, height);
-  warpOnto(frame.data, width, height, source.data(), sw, sh, invertHomography(toPhoto), corners);
-
-  let lit = frame.data;
+  // The desk is opaque, so its premultiplied pixels are its plain ones: no getImageData (3× slower).
+  const pixels = canvas.data();
+  const lit = new Uint8ClampedArray(pixels.buffer, pixels.byteOffset, pixels.byteLength);
+  warpOnto(lit, width, height, source.data(), sw, sh, invertHomography(toPhoto), corners);
   if (params.cover) {
-    ctx.putImageData(frame, 0, 0);
-    // A sheet of paper laid over part of the card, overhanging it a little.
+    // A sheet of paper laid over part of the card, overhanging it a little, drawn apart and laid on top.
     const c = params.cover;
     const sheet = boxCorners({ x: c.x - 0.02, y: c.y - 0.02, width: c.width + 0.04, height: c.height + 0.06 }, 1, 1).map((p) => applyHomography(fromCard, p));
-    ctx.save();
-    ctx.shadowColor = "rgba(0,0,0,0.4)";
-    ctx.shadowBlur = width * 0.01;
-    ctx.shadowOffsetY = width * 0.004;
-    ctx.fillStyle = "hsl(45, 20%, 94%)";
-    ctx.beginPath();
-    for (const p of sheet) ctx.lineTo(...p);
-    ctx.closePath();
-    ctx.fill();
-    ctx.restore();
-    lit = ctx.getImageData(0, 0, width, height).data;
+    const overlay = createCanvas(width, height);
+    const octx = overlay.getContext("2d");
+    octx.shadowColor = "rgba(0,0,0,0.4)";
+    octx.shadowBlur = width * 0.01;
+    octx.shadowOffsetY = width * 0.004;
+    octx.fillStyle = "hsl(45, 20%, 94%)";
+    octx.beginPath();
+    for (const p of sheet) octx.lineTo(...p);
+    octx.closePath();
+    octx.fill();
+    const over = overlay.data();
+    for (let o = 0; o < lit.length; o += 4) {
+      const keep = 1 - (over[o + 3] as number) / 255;
+      if (keep === 1) continue;
+      for (let k = 0; k < 3; k++) lit[o + k] = (over[o + k] as number) + (lit[o + k] as number) * keep;
+    }
   }
-
   relight(lit, width, height, params, random.fork("light"), params.glare ? applyHomography(fromCard, [params.glare.x, params.glare.y]) : null, params.glare ? params.glare.radius * pose.widthPx : 0);
 
   let pipeline = sharp(Buffer.from(lit.buffer, lit.byteOffset, lit.byteLength), { raw: { width, height, channels: 4 } }).removeAlpha();
