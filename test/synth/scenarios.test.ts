@@ -6,7 +6,7 @@
 import { parse } from "mrz";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
-import { SCENARIO_NAMES, type Scenario, ageOn, buildScenarioSuite } from "../support/synth/index.js";
+import { SCENARIO_NAMES, type Scenario, ageOn, buildScenario, buildScenarioSuite } from "../support/synth/index.js";
 
 const ASOF = "2026-12-04";
 
@@ -64,6 +64,11 @@ describe.runIf(process.env.EARTHID_TEST_STORE !== "postgres")("the scenario suit
     expect(get("expired").truth.document.validUntil < ASOF).toBe(true);
     expect(get("approve").truth.document.validUntil > ASOF).toBe(true);
     expect(ageOn(get("under_age").truth.person.dateOfBirth, ASOF)).toBeLessThan(18);
+    expect(get("under_age").expected.reasonCode).toBe(533);
+    const underTwentyOne = await buildScenario("under_age", { seed: "suite", asOf: ASOF, minimumAge: 21 });
+    expect(ageOn(underTwentyOne.truth.person.dateOfBirth, ASOF)).toBeGreaterThanOrEqual(18);
+    expect(ageOn(underTwentyOne.truth.person.dateOfBirth, ASOF)).toBeLessThan(21);
+    expect(underTwentyOne.expected.reasonCode).toBe(535);
 
     const faces = get("face_mismatch").truth;
     expect(faces.selfie.person).not.toBe(faces.person.face);

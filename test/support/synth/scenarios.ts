@@ -26,9 +26,12 @@ export interface ScenarioOptions {
   seed: string | number;
   /** The day the engine will judge the documents on (ISO date); `todayUtc()` for a live suite. */
   asOf: IsoDate;
-  /** The integration's minimum age the under-age scenario is built against (reason 533 is "under 18"). */
-  minimumAge?: 18;
+  /** The integration's minimum age the under-age scenario is built against: 13, 14, 16, 18 (default), 20, 21 or 25. */
+  minimumAge?: number;
 }
+
+/** Veriff's declined reasons 530-536: "person is under 13 / 14 / 16 / 18 / 20 / 21 / 25". */
+const UNDER_AGE_REASON: Record<number, number> = { 13: 530, 14: 531, 16: 532, 18: 533, 20: 534, 21: 535, 25: 536 };
 
 const approved = (because: string): Expected => ({ status: "approved", code: 9001, reasonCode: null, because });
 const declined = (reasonCode: number, because: string): Expected => ({ status: "declined", code: 9102, reasonCode, because });
@@ -108,8 +111,10 @@ export async function buildScenario(name: ScenarioName, options: ScenarioOptions
     }
     case "under_age": {
       const minimum = options.minimumAge ?? 18;
+      const reason = UNDER_AGE_REASON[minimum];
+      if (!reason) throw new Error(`Veriff has no under-age reason for a minimum age of ${minimum}`);
       const built = await build({ age: { min: minimum - 3, max: minimum - 1 } });
-      return scenario(name, built, request(built), declined(533, `the holder is under ${minimum} (integration minimum age ${minimum})`));
+      return scenario(name, built, request(built), declined(reason, `the holder is under ${minimum}, the integration's minimum age`));
     }
     case "face_mismatch": {
       const person = random.fork("person").pick(PEOPLE);
