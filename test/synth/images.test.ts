@@ -10,7 +10,7 @@ import { parse as parseAamva } from "aamva-parser";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { prepareZXingModule, readBarcodes } from "zxing-wasm/reader";
-import { aamvaPayload, buildCase, buildHeldSetItem, createRandom, printDocument, randomDocument } from "../support/synth/index.js";
+import { aamvaPayload, buildCase, buildHeldSetItem, createRandom, placeCard, printDocument, randomDocument, randomPhotoParams } from "../support/synth/index.js";
 import { parse as parseMrz } from "mrz";
 
 const ASOF = "2026-12-04";
@@ -55,6 +55,18 @@ describe.runIf(process.env.EARTHID_TEST_STORE !== "postgres")("synthetic documen
     expect(built.truth.back?.mrz).toHaveLength(4);
     const selfie = await sharp(built.selfie).metadata();
     expect([selfie.format, selfie.width, selfie.height]).toEqual(["jpeg", 720, 960]);
+  });
+
+  it("keep the whole card inside the frame, whatever the random pose", () => {
+    const random = createRandom("poses");
+    const outside: unknown[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const params = randomPhotoParams(random, random.pick(["clean", "typical", "harsh"] as const));
+      const aspect = random.pick([88 / 125, 54 / 85.6]);
+      const { corners } = placeCard(aspect, params);
+      if (!corners.every(([x, y]) => x > 0 && y > 0 && x < params.width && y < params.height)) outside.push({ params, corners });
+    }
+    expect(outside).toEqual([]);
   });
 
   it("print a licence back whose PDF417 reads as its AAMVA text, with the holder's fields", async () => {

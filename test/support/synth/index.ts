@@ -14,7 +14,7 @@ export { aamvaPayload } from "./aamva.js";
 export { tamperBirthDateCheckDigit } from "./tamper.js";
 export { FACE_PHOTOS, PEOPLE, otherPerson, type PersonId } from "./faces.js";
 export { printDocument, type PrintedDocument, type PrintOptions } from "./render/document.js";
-export { photograph, type Photo, type PrintedSide } from "./photo/photograph.js";
+export { photograph, placeCard, type Photo, type PrintedSide } from "./photo/photograph.js";
 export { randomPhotoParams, type PhotoParams, type PhotoProfile, type Glare } from "./photo/params.js";
 export { makeSelfie, randomSelfieParams, type SelfieParams } from "./photo/selfie.js";
 export { buildCase, type Case, type CaseOptions } from "./case.js";

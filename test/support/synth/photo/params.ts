@@ -22,7 +22,7 @@ export interface PhotoParams {
   /** Seeds the desk's texture, the pen and the sensor noise. */
   seed: string;
   pen: boolean;
-  /** The document's width over the photo's width, before tilt. */
+  /** The document's width over the photo's width, before tilt; at most, as the card is kept inside the frame. */
   coverage: number;
   /** Where the document's centre is, as fractions of the photo. */
   centerX: number;

@@ -8,7 +8,7 @@ import sharp from "sharp";
 import { createRandom } from "../random.js";
 import type { Box } from "../render/page.js";
 import { drawPen, drawSurface } from "./desk.js";
-import { type Point, applyHomography, homographyFromPoints, invertHomography, projectCard } from "./homography.js";
+import { type Point, type Pose, applyHomography, homographyFromPoints, invertHomography, projectCard } from "./homography.js";
 import type { PhotoParams } from "./params.js";
 
 /** A side to photograph: its pixels and where its parts are. */
@@ -87,19 +87,36 @@ function warpOnto(target: Uint8ClampedArray, tw: number, th: number, source: Uin
   }
 }
 
-export async function photograph(side: PrintedSide, params: PhotoParams): Promise<Photo> {
-  const random = createRandom(params.seed);
+/**
+ * Where the card lands. `coverage` is an upper bound: a card that would stick out of the frame
+ * (a long card turned 15° and tilted towards the camera can) is shrunk until its corners are 2%
+ * inside, since a photo cut at the edge is another scenario (203), not a reading test.
+ */
+export function placeCard(aspect: number, params: PhotoParams): { pose: Pose; corners: Point[] } {
   const { width, height } = params;
-  const aspect = side.canvas.height / side.canvas.width;
-  const pose = {
+  const margin = 0.02 * Math.min(width, height);
+  const inside = (points: Point[]) => points.every(([x, y]) => x >= margin && y >= margin && x <= width - margin && y <= height - margin);
+  const pose: Pose = {
     widthPx: params.coverage * width,
-    center: [params.centerX * width, params.centerY * height] as Point,
+    center: [params.centerX * width, params.centerY * height],
     rotationDeg: params.rotationDeg,
     tiltXDeg: params.tiltXDeg,
     tiltYDeg: params.tiltYDeg,
     focalPx: Math.max(width, height) * 1.1,
   };
-  const corners = projectCard(aspect, pose);
+  let corners = projectCard(aspect, pose);
+  while (!inside(corners) && pose.widthPx > width * 0.2) {
+    pose.widthPx *= 0.95;
+    corners = projectCard(aspect, pose);
+  }
+  return { pose, corners };
+}
+
+export async function photograph(side: PrintedSide, params: PhotoParams): Promise<Photo> {
+  const random = createRandom(params.seed);
+  const { width, height } = params;
+  const aspect = side.canvas.height / side.canvas.width;
+  const { pose, corners } = placeCard(aspect, params);
   const source = sourceAtScale(side.canvas, pose.widthPx);
   const sw = source.width, sh = source.height;
   const toPhoto = homographyFromPoints([[0, 0], [sw, 0], [sw, sh], [0, sh]], corners);
