@@ -130,7 +130,7 @@ export async function buildScenario(name: ScenarioName, options: ScenarioOptions
       return scenario(name, built, request(built), declined(506, "the birth date's check digit does not match; the composite does"));
     }
     case "unreadable_mrz_blurred": {
-      const built = await build({ readableSide: { blurSigma: 4.5 } });
+      const built = await build({ readableSide: { blurSigma: 8 } });
       return scenario(name, built, request(built), resubmit(204, "the document photo is too blurred to read"));
     }
     case "unreadable_mrz_covered": {
