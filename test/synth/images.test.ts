@@ -1,8 +1,8 @@
 /**
  * The generator's images: the same seed gives the same bytes, every photo decodes at the size its
  * parameters name, and a licence's printed PDF417 reads back, through the engine's own reader, as
- * the AAMVA text it was made from. The generator touches no store, so this file runs in the sqlite
- * project only rather than twice.
+ * the AAMVA text it was made from. The generator touches no store: vitest's
+ * engine project runs this file once.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -16,7 +16,7 @@ import { parse as parseMrz } from "mrz";
 const ASOF = "2026-12-04";
 const require = createRequire(import.meta.url);
 
-describe.runIf(process.env.EARTHID_TEST_STORE !== "postgres")("synthetic document images", () => {
+describe("synthetic document images", () => {
   it("are the same bytes for the same seed, and differ for another", async () => {
     const one = await buildCase(createRandom("same"), { asOf: ASOF, type: "PASSPORT", profile: "typical" });
     const two = await buildCase(createRandom("same"), { asOf: ASOF, type: "PASSPORT", profile: "typical" });
