@@ -10,7 +10,12 @@ export interface TextBar {
   length: number;
   thickness: number;
   pixels: number;
+  /** Separate marks along the bar's middle: about one per character on a text line, a few on a ruled box. */
+  glyphs: number;
 }
+
+/** An MRZ line has 30 to 44 characters; fillers merge at small sizes, so fewer marks are expected. */
+const MIN_GLYPHS = 14;
 
 /** Where the MRZ may be, in the finder image's pixels: an oriented box around two or three lines. */
 export interface MrzCandidate {
@@ -43,7 +48,7 @@ export function findMrzCandidates(gray: GrayImage): MrzCandidate[] {
   clearTallRuns(mask, gray.width, gray.height, Math.round(side / 12));
   const gap = Math.round(side / 90) + 2;
   const smeared = erode(dilate({ data: mask, width: gray.width, height: gray.height }, gap, 0), gap, 0);
-  const bars = textBars(smeared, side * 0.15);
+  const bars = textBars(smeared, side * 0.15).filter((bar) => (bar.glyphs = glyphsAlong(mask, gray.width, gray.height, bar)) >= MIN_GLYPHS);
   return groupLines(bars, gray).sort((a, b) => b.score - a.score);
 }
 
@@ -96,9 +101,27 @@ function textBars(mask: GrayImage, minLength: number): TextBar[] {
     // A text line's height is a fraction of its length set by the character count: an MRZ line of
     // 30-44 characters is 20-40 times longer than high. Ruled lines and fused blocks fall outside.
     if (minor < major / 90) continue;
-    bars.push({ cx, cy, angle, length: major, thickness: Math.max(minor, 2), pixels: n });
+    bars.push({ cx, cy, angle, length: major, thickness: Math.max(minor, 2), pixels: n, glyphs: 0 });
   }
   return bars;
+}
+
+/** Ink runs met walking the bar's middle line (the unsmeared strokes), one step a pixel. */
+function glyphsAlong(mask: Uint8Array, width: number, height: number, bar: TextBar): number {
+  const cos = Math.cos(bar.angle), sin = Math.sin(bar.angle);
+  const half = Math.max(1, Math.round(bar.thickness * 0.25));
+  let runs = 0;
+  let inside = false;
+  for (let t = -bar.length / 2; t <= bar.length / 2; t++) {
+    let inked = false;
+    for (let d = -half; d <= half && !inked; d++) {
+      const x = Math.round(bar.cx + t * cos - d * sin), y = Math.round(bar.cy + t * sin + d * cos);
+      if (x >= 0 && y >= 0 && x < width && y < height && mask[y * width + x]) inked = true;
+    }
+    if (inked && !inside) runs++;
+    inside = inked;
+  }
+  return runs;
 }
 
 /** Bars stacked like MRZ lines: parallel, about as long, centred on each other, one line pitch apart. */
@@ -146,11 +169,15 @@ function candidateOf(group: TextBar[], gray: GrayImage): MrzCandidate {
   const lowness = cy / gray.height;
   const lengthShare = length / Math.max(gray.width, gray.height);
   const countBonus = group.length === 3 ? 1.03 : group.length === 2 ? 1 : 0.45;
+  // OCR-B advances about 0.75 of a line height per character: a text line shows that many marks,
+  // the edges of form boxes and photos far fewer.
+  const marks = group.reduce((sum, bar) => sum + bar.glyphs / (bar.length / (0.75 * bar.thickness)), 0) / group.length;
+  const textLike = Math.min(1, Math.max(0.3, marks / 0.6));
   return {
     cx, cy, angle, length,
     height: spread + lineHeight,
     lineHeight,
     lines: group.length,
-    score: countBonus * (lengthShare + 0.35 * lowness),
+    score: countBonus * textLike * (lengthShare + 0.35 * lowness),
   };
 }

@@ -49,7 +49,8 @@ export async function readMrz(image: DecodedImage, ocr: MrzOcr): Promise<MrzAtte
   const source = await grayAt(image, sourceSide);
   const scale = source.width / finderGray.width;
   const passes: MrzAttempt["passes"] = [];
-  let best: { readout: MrzReadout; candidate: number } | null = null;
+  // A holder, not a variable: the pass closure updates it, and TypeScript cannot follow that.
+  const found: { best: { readout: MrzReadout; candidate: number } | null } = { best: null };
 
   const tryPass = async (index: number, variant: (typeof VARIANTS)[number]): Promise<boolean> => {
     const cut = sampleBand(source, candidates[index]!, { ...variant.options, scale });
@@ -62,23 +63,27 @@ export async function readMrz(image: DecodedImage, ocr: MrzOcr): Promise<MrzAtte
     const readout = bestReadout(await ocr.read(variant.binarise ? binarise(band) : band));
     const held = readout?.valid.length ?? 0;
     passes.push({ candidate: index, variant: variant.name, held, of: readout ? held + readout.invalid.length : 0, ms: Math.round(performance.now() - started) });
-    if (readout && (!best || score(readout) > score(best.readout))) best = { readout, candidate: index };
+    if (readout && (!found.best || score(readout) > score(found.best.readout))) found.best = { readout, candidate: index };
     return readout !== null && readout.invalid.length === 0;
   };
 
-  const done = () => ({ readout: best!.readout, passes, candidates: candidates.length });
-  // The finder's first candidate is the MRZ on almost every page: two cuts of it, then one of the next.
-  if (candidates.length > 0 && (await tryPass(0, VARIANTS[0]!))) return done();
-  if (candidates.length > 0 && (await tryPass(0, VARIANTS[1]!))) return done();
-  for (let index = 1; index < candidates.length && !(best && index >= 2); index++) {
+  const done = () => ({ readout: found.best?.readout ?? null, passes, candidates: candidates.length });
+  // The finder's first candidate is the MRZ on most pages; the next ones are read while nothing
+  // better than a garbled readout (fewer than half its check digits holding) has come back.
+  for (let index = 0; index < candidates.length; index++) {
+    if (index > 0 && found.best && heldShare(found.best.readout) >= 0.5) break;
     if (await tryPass(index, VARIANTS[0]!)) return done();
   }
-  const focus: number = (best as { candidate: number } | null)?.candidate ?? 0;
-  for (const variant of VARIANTS.slice(focus === 0 ? 2 : 1)) {
+  const focus = found.best?.candidate ?? 0;
+  for (const variant of VARIANTS.slice(1)) {
     if (candidates.length === 0 || passes.length >= MAX_PASSES) break;
     if (await tryPass(focus, variant)) break;
   }
-  return { readout: (best as { readout: MrzReadout } | null)?.readout ?? null, passes, candidates: candidates.length };
+  return done();
+}
+
+function heldShare(readout: MrzReadout): number {
+  return readout.valid.length / Math.max(1, readout.valid.length + readout.invalid.length);
 }
 
 function score(readout: MrzReadout): number {

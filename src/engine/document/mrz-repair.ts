@@ -9,8 +9,11 @@ const LOOKALIKES: Record<string, string[]> = {
   "0": ["O", "D", "Q"], O: ["0"], D: ["0"], Q: ["0"], "1": ["I"], I: ["1"], "8": ["B"], B: ["8"],
   "5": ["S"], S: ["5"], "2": ["Z"], Z: ["2"], "6": ["G"], G: ["6"],
 };
-/** Swaps tried in one number before giving up on it: 3 swaps among 9 characters is at most a few hundred tries. */
-const MAX_SWAPS = 3;
+/**
+ * Swaps tried in one number. Each extra swap multiplies the variants, and about one in ten of any
+ * set of variants satisfies a check digit by chance: past two, the repair would invent numbers.
+ */
+const MAX_SWAPS = 2;
 
 export interface Correction {
   line: number;
@@ -69,7 +72,11 @@ export function repairMrz(input: string[], layout: MrzLayout): RepairedMrz {
   }
   // Every combination of the numbers' valid variants, fewest swaps first, until the composite holds.
   const combos = combinations(options.map((option) => option.variants)).sort((a, b) => swapsOf(a) - swapsOf(b));
-  const chosen = combos.find((combo) => !composite || holds(apply(text(), combo), composite)) ?? fewestHolding(options) ?? [];
+  const holding = combos.filter((combo) => !composite || holds(apply(text(), combo), composite));
+  // Two different repairs with as few swaps that both hold: the digits cannot tell which, so neither.
+  const fewest = holding.length > 0 ? swapsOf(holding[0]!) : -1;
+  const tied = holding.filter((combo) => swapsOf(combo) === fewest).map((combo) => apply(text(), combo).join("\n"));
+  const chosen = holding.length > 0 && new Set(tied).size === 1 ? holding[0]! : uniqueFieldRepairs(options);
   for (const variant of chosen) for (const swap of variant.swaps) set(swap.line, swap.column, swap.to);
 
   const final = text();
@@ -114,9 +121,13 @@ function variantsHolding(lines: string[], check: CheckSpan, line: number, start:
   return holdsAlready ? [unchanged, ...found] : [...found, unchanged];
 }
 
-/** Without a composite that holds: each number's own best (first) variant. */
-function fewestHolding(options: { variants: Variant[] }[]): Variant[] {
-  return options.map((option) => option.variants[0]!);
+/** Without a composite that holds: each number's own repair, where exactly one has the fewest swaps. */
+function uniqueFieldRepairs(options: { variants: Variant[] }[]): Variant[] {
+  return options.map((option) => {
+    const [first, second] = option.variants;
+    const unique = first && (!second || second.swaps.length > first.swaps.length || first.swaps.length === 0);
+    return unique ? first : { swaps: [] };
+  });
 }
 
 function apply(lines: string[], variants: Variant[]): string[] {

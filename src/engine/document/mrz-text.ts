@@ -1,3 +1,4 @@
+import { alpha2Of, SPECIMEN_STATES } from "./countries.js";
 import { isVisaLayout, LAYOUTS, type MrzLayout } from "./mrz-layout.js";
 import { repairMrz, type RepairedMrz } from "./mrz-repair.js";
 
@@ -46,7 +47,17 @@ function closestLength(group: string[], layout: MrzLayout): boolean {
 /** Holding check digits first; then fewer repairs; a longer format wins ties (TD3 over a TD2 misfit). */
 function rank(readout: MrzReadout): number {
   const held = readout.valid.length / (readout.valid.length + readout.invalid.length);
-  return held * 1000 + readout.valid.length * 10 - readout.corrections.length * 0.1 + readout.layout.lineLength * 0.001;
+  return held * 1000 + readout.valid.length * 10 + plausibleStart(readout.lines[0]!) * 2 - readout.corrections.length * 0.1 + readout.layout.lineLength * 0.001;
+}
+
+/**
+ * No check digit covers the first line of a passport, so among its fittings the one that starts
+ * like an MRZ wins: a document code letter, then a state code that exists (a stray mark read off a
+ * page's frame in front of the P otherwise shifts the whole line).
+ */
+function plausibleStart(line: string): number {
+  const state = line.slice(2, 5).replace(/<+$/, "");
+  return (/^[PIACVD][A-Z<]/.test(line) ? 1 : 0) + (alpha2Of(state) || SPECIMEN_STATES.has(state) ? 1 : 0);
 }
 
 /** Each line's ways to the right length, combined over the lines (a handful each). */
