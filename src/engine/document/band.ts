@@ -137,3 +137,23 @@ function spansAcross(ink: GrayImage, line: { from: number; to: number }, share: 
   }
   return last - first >= ink.width * share;
 }
+
+/** Unsharp mask: small type enlarged from a low-resolution photo has soft edges the legacy engine misreads. */
+export function sharpen(band: GrayImage, amount = 1.2): GrayImage {
+  const { width, height, data } = band;
+  const out = new Uint8Array(data.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (x === 0 || y === 0 || x === width - 1 || y === height - 1) {
+        out[i] = data[i]!;
+        continue;
+      }
+      let sum = 0;
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) sum += data[i + dy * width + dx]!;
+      const value = data[i]! + amount * (data[i]! - sum / 9);
+      out[i] = value < 0 ? 0 : value > 255 ? 255 : Math.round(value);
+    }
+  }
+  return { data: out, width, height };
+}

@@ -32,6 +32,9 @@ export async function createMrzOcr(): Promise<MrzOcr> {
     tessedit_char_whitelist: MRZ_ALPHABET,
     tessedit_pageseg_mode: PSM.SINGLE_BLOCK,
     user_defined_dpi: "300",
+    // The legacy classifier adapts to what it has read before, in this worker, across images: a
+    // reading would depend on the documents read before it, and a replay would not reproduce it.
+    classify_enable_learning: "0",
   });
   return {
     async read(band) {

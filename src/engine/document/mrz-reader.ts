@@ -1,8 +1,9 @@
 import type { DecodedImage } from "../image/decode.js";
 import { grayAt } from "../image/gray.js";
-import { binarise, isolateLines, sampleBand, type BandOptions } from "./band.js";
+import { binarise, isolateLines, sampleBand, sharpen, type BandOptions } from "./band.js";
 import { findMrzCandidates, type MrzCandidate } from "./mrz-finder.js";
 import type { MrzOcr } from "./mrz-ocr.js";
+import { mergeReadouts } from "./mrz-merge.js";
 import { bestReadout, type MrzReadout } from "./mrz-text.js";
 
 /** The finder works at this size: enough to see MRZ lines as lines, cheap to filter. */
@@ -10,7 +11,7 @@ const FINDER_SIDE = 800;
 /** Small uploads are enlarged (lanczos) to at least this before bands are cut from them. */
 const MIN_SOURCE_SIDE = 1600;
 /** OCR passes per image at most: each costs 50-150 ms. */
-const MAX_PASSES = 9;
+const MAX_PASSES = 10;
 
 export interface MrzAttempt {
   readout: MrzReadout | null;
@@ -26,11 +27,13 @@ interface Variant {
   /** Only the band's full-width lines, restacked (see isolateLines); else the band as cut. */
   isolate: boolean;
   binarise?: boolean;
+  sharpen?: boolean;
 }
 const CUT = { lineHeight: 30, marginLines: 0.7, marginEnds: 0.015 };
 const VARIANTS: Variant[] = [
   { name: "lines", options: CUT, isolate: true },
   { name: "band", options: CUT, isolate: false },
+  { name: "sharpened", options: CUT, isolate: true, sharpen: true },
   { name: "large", options: { ...CUT, lineHeight: 40 }, isolate: false },
   { name: "binarised", options: CUT, isolate: true, binarise: true },
   { name: "small", options: { ...CUT, lineHeight: 22 }, isolate: false },
@@ -50,6 +53,8 @@ export async function readMrz(image: DecodedImage, ocr: MrzOcr): Promise<MrzAtte
   const scale = source.width / finderGray.width;
   const passes: MrzAttempt["passes"] = [];
   // A holder, not a variable: the pass closure updates it, and TypeScript cannot follow that.
+  const readouts: MrzReadout[] = [];
+  const passesOf: number[] = [];
   const found: { best: { readout: MrzReadout; candidate: number } | null } = { best: null };
 
   const tryPass = async (index: number, variant: (typeof VARIANTS)[number]): Promise<boolean> => {
@@ -60,11 +65,24 @@ export async function readMrz(image: DecodedImage, ocr: MrzOcr): Promise<MrzAtte
       return false;
     }
     const started = performance.now();
-    const readout = bestReadout(await ocr.read(variant.binarise ? binarise(band) : band));
+    const prepared = variant.binarise ? binarise(band) : variant.sharpen ? sharpen(band) : band;
+    const readout = bestReadout(await ocr.read(prepared));
     const held = readout?.valid.length ?? 0;
     passes.push({ candidate: index, variant: variant.name, held, of: readout ? held + readout.invalid.length : 0, ms: Math.round(performance.now() - started) });
     if (readout && (!found.best || score(readout) > score(found.best.readout))) found.best = { readout, candidate: index };
-    return readout !== null && readout.invalid.length === 0;
+    if (!readout) return false;
+    if (readout.invalid.length === 0) return true;
+    // What this cut got right may complete what the earlier cuts of the same candidate got right.
+    readouts.push(readout);
+    passesOf.push(index);
+    const merged = mergeReadouts(readouts.filter((_, i) => passesOf[i] === index));
+    if (merged && merged.invalid.length === 0) {
+      found.best = { readout: merged, candidate: index };
+      passes.push({ candidate: index, variant: "merged", held: merged.valid.length, of: merged.valid.length, ms: 0 });
+      return true;
+    }
+    if (merged && score(merged) > score(found.best!.readout)) found.best = { readout: merged, candidate: index };
+    return false;
   };
 
   const done = () => ({ readout: found.best?.readout ?? null, passes, candidates: candidates.length });
