@@ -6,7 +6,7 @@ import { glareShare, meanLuminance } from "./measure.js";
 /**
  * Thresholds, calibrated on ../shared/data (31 numbered MRZ specimens, the 2 ICAO specimens, the 5
  * face portraits) and on degraded copies of each (blur σ1 and σ2, a synthetic reflection, 20% of
- * the light); the numbers are in the README's engine section.
+ * the light): each threshold sits between what the originals and the degraded copies scored.
  */
 export const QUALITY_THRESHOLDS = {
   /** Shortest side of the upload, px. The smallest specimen (250×159) still reads. */
