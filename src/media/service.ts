@@ -1,16 +1,16 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../store/schema.js";
 import { apiError } from "../errors.js";
 import type { Actor } from "../audit/events.js";
 import type { AuditRepo } from "../audit/repo.js";
-import type { Runtime } from "../runtime.js";
-import { openSessionKey } from "../sessions/init-data.js";
 import type { SessionLifecycle } from "../sessions/lifecycle.js";
 import { OPEN_FOR_MEDIA, type SessionStatus } from "../sessions/lifecycle-fns.js";
-import { type SessionRepo, type SessionRow, sessionRepo } from "../sessions/repo.js";
+import type { SessionRepo, SessionRow } from "../sessions/repo.js";
 import { isUuid } from "../sessions/service.js";
 import { checkImage } from "./image-check.js";
-import { type MediaRepo, type MediaRow, mediaRepo } from "./repo.js";
+import type { MediaRepo, MediaRow } from "./repo.js";
 import type { MediaItem, MediaList, UploadBody, UploadResponse } from "./schemas.js";
-import { type MediaFiles, eraseSessionFiles, mediaFiles } from "./storage.js";
+import type { MediaFiles } from "./storage.js";
 import type { DecodedUpload, MediaWork } from "./work.js";
 import { newRowId } from "../store/ids.js";
 
@@ -170,30 +170,15 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
       const id = ourId(sessionId);
       return id ? files.eraseSession(id) : 0;
     },
+
+    /**
+     * The media capability's part of an erasure, inside the erasing transaction: how many media the
+     * session has, and the removal of their files, to run once the erasure committed.
+     */
+    async forgetSession(trx: Kysely<Database>, sessionId: string): Promise<{ files: number; afterCommit: () => Promise<void> }> {
+      return { files: await repo.countForSession(trx, sessionId), afterCommit: async () => void (await files.eraseSession(sessionId)) };
+    },
   };
 }
 
 export type MediaService = ReturnType<typeof mediaService>;
-
-/** The media service over one runtime's store, keys and data directory. */
-export function mediaServiceFor(runtime: Runtime, work: MediaWork): MediaService {
-  const db = runtime.store.db;
-  const sessions = sessionRepo(db);
-  return mediaService({
-    repo: mediaRepo(db),
-    files: mediaFiles(runtime.config.dataDir, work),
-    sessions,
-    dataKey: async (sessionId) => {
-      const sealed = await sessions.findKey(sessionId);
-      return sealed ? openSessionKey(runtime.masterKey, sealed) : undefined;
-    },
-    lifecycle: runtime.lifecycle,
-    audit: runtime.audit,
-    publicUrl: runtime.config.publicUrl,
-  });
-}
-
-/** The same erasure without a service at hand: the files of one session under `dataDir`. */
-export function eraseSessionMedia(runtime: Pick<Runtime, "config">, sessionId: string): Promise<number> {
-  return isUuid(sessionId) ? eraseSessionFiles(runtime.config.dataDir, sessionId) : Promise.resolve(0);
-}

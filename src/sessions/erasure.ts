@@ -1,13 +1,9 @@
 import type { Kysely } from "kysely";
 import { ApiError, apiError } from "../errors.js";
 import type { AuditRepo } from "../audit/repo.js";
-import type { Runtime } from "../runtime.js";
 import type { Database } from "../store/schema.js";
-import { erasePayloads } from "../webhooks/repo.js";
-import { mediaRepo } from "../media/repo.js";
-import { eraseSessionMedia } from "../media/service.js";
 import type { Locked, SessionLifecycle } from "./lifecycle.js";
-import { type LifecycleRepo, lifecycleRepo } from "./lifecycle-repo.js";
+import type { LifecycleRepo } from "./lifecycle-repo.js";
 import { DELETABLE, type SessionStatus } from "./lifecycle-fns.js";
 import { isUuid } from "./service.js";
 
@@ -143,21 +139,3 @@ export function sessionErasure(deps: ErasureDeps) {
 }
 
 export type SessionErasure = ReturnType<typeof sessionErasure>;
-
-/** The erasure every part of the service uses, over the runtime's store and the other capabilities' erasers. */
-export function runtimeErasure(runtime: Pick<Runtime, "store" | "lifecycle" | "audit" | "config">, onFileRemovalError?: ErasureDeps["onFileRemovalError"]): SessionErasure {
-  const { store, lifecycle, audit, config } = runtime;
-  const media = mediaRepo(store.db);
-  return sessionErasure({
-    lifecycle,
-    repo: lifecycleRepo(store.db, store.kind),
-    audit,
-    erasePayloads,
-    eraseMedia: async (trx, sessionId) => ({
-      files: await media.countForSession(trx, sessionId),
-      afterCommit: async () => void (await eraseSessionMedia(runtime, sessionId)),
-    }),
-    limits: { perHour: config.deleteLimitPerHour, perDay: config.deleteLimitPerDay },
-    onFileRemovalError,
-  });
-}

@@ -1,15 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { apiError } from "../errors.js";
 import { validationErrorFormatter } from "../http/validation-errors.js";
-import type { Runtime } from "../runtime.js";
-import { DeletionRateLimited, type SessionErasure, runtimeErasure } from "./erasure.js";
+import { DeletionRateLimited, type SessionErasure } from "./erasure.js";
 import type { SessionLifecycle } from "./lifecycle.js";
-import { type LifecycleReads, lifecycleReads } from "./lifecycle-reads.js";
-import { sessionListRepo } from "./list-repo.js";
-import { sessionListRoutes } from "./list-routes.js";
-import { sessionList } from "./list-service.js";
-import { sessionRepo } from "./repo.js";
-import { sessionTokens } from "./token.js";
+import type { LifecycleReads } from "./lifecycle-reads.js";
 import { AttemptsResponse, DecisionResponse, DeletedResponse, PersonResponse, SubmitBody, submitRules } from "./lifecycle-schemas.js";
 import { ErrorBody, SessionEnvelope, SessionIdParams } from "./schemas.js";
 import { type SessionService, isUuid } from "./service.js";
@@ -113,14 +107,4 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox<LifecycleRouteDeps> = as
     config: signedOverId,
     handler: async (request) => reads.attempts(request.integration!.id, request.params.id),
   });
-};
-
-/** Everything above and the session list, wired over the runtime: what api.ts registers. */
-export const sessionLifecycleApi: FastifyPluginAsyncTypebox<{ runtime: Runtime; sessions: SessionService }> = async (app, { runtime, sessions }) => {
-  const { store, lifecycle, config, tokenSecret } = runtime;
-  const erasure = runtimeErasure(runtime, (error, sessionId) => app.log.warn({ err: error, sessionId }, "media files of an erased session were not all removed"));
-  const reads = lifecycleReads({ db: store.db, repo: sessionRepo(store.db), lifecycle });
-  const list = sessionList({ repo: sessionListRepo(store.db), tokens: sessionTokens(tokenSecret), publicUrl: config.publicUrl });
-  await app.register(lifecycleRoutes, { sessions, lifecycle, reads, erasure });
-  await app.register(sessionListRoutes, { list });
 };

@@ -2,14 +2,13 @@ import type { Kysely } from "kysely";
 import { ApiError, apiError } from "../errors.js";
 import type { Actor } from "../audit/events.js";
 import type { AuditRepo } from "../audit/repo.js";
-import { integrationRepo } from "../integrations/repo.js";
-import type { StoreKind } from "../store/db.js";
+import type { Integration, IntegrationService } from "../integrations/service.js";
 import { newRowId } from "../store/ids.js";
-import type { Database, DecisionsTable, IntegrationsTable, SessionsTable } from "../store/schema.js";
+import type { Database, DecisionsTable, SessionsTable } from "../store/schema.js";
 import type { OutboxItem, WebhookOutbox } from "../webhooks/outbox.js";
 import { decisionPayload, eventPayload } from "../webhooks/payloads.js";
 import { type InitData, openInitData, openSessionKey } from "./init-data.js";
-import { lifecycleRepo } from "./lifecycle-repo.js";
+import type { LifecycleRepo } from "./lifecycle-repo.js";
 import {
   ATTEMPT_OPEN,
   DECIDABLE_FROM,
@@ -28,7 +27,8 @@ import {
 
 export interface LifecycleDeps {
   db: Kysely<Database>;
-  kind: StoreKind;
+  repo: LifecycleRepo;
+  integrations: Pick<IntegrationService, "getIntegrationIn">;
   masterKey: Buffer;
   audit: Pick<AuditRepo, "record">;
   outbox: Pick<WebhookOutbox, "enqueue" | "wake">;
@@ -39,7 +39,7 @@ export interface LifecycleDeps {
 export interface Locked {
   trx: Kysely<Database>;
   session: SessionsTable;
-  integration: IntegrationsTable;
+  integration: Integration;
   at: number;
   actor: Actor;
 }
@@ -58,18 +58,16 @@ export interface DecideOptions {
  * The session state machine of DESIGN.md. Each verb is one transaction: new state, audit event and
  * outbox rows commit together; the dispatcher is woken after the commit.
  */
-export function sessionLifecycle({ db, kind, masterKey, audit, outbox, now = Date.now }: LifecycleDeps) {
-  const repo = lifecycleRepo(db, kind);
-
+export function sessionLifecycle({ db, repo, integrations, masterKey, audit, outbox, now = Date.now }: LifecycleDeps) {
   const initData = async (trx: Kysely<Database>, session: SessionsTable): Promise<InitData> => {
     if (!session.init_data_sealed) return {};
     const key = await repo.sessionKey(trx, session.id);
     return key ? openInitData(openSessionKey(masterKey, key), session) : {};
   };
 
-  const webhook = (integration: IntegrationsTable, session: SessionsTable, kind: "event" | "decision", code: number, payload: unknown): OutboxItem => ({
+  const webhook = (integration: Integration, session: SessionsTable, kind: "event" | "decision", code: number, payload: unknown): OutboxItem => ({
     integrationId: integration.id,
-    url: kind === "event" ? integration.event_webhook_url : integration.decision_webhook_url,
+    url: kind === "event" ? integration.eventWebhookUrl : integration.decisionWebhookUrl,
     sessionId: session.id,
     kind,
     code,
@@ -81,7 +79,7 @@ export function sessionLifecycle({ db, kind, masterKey, audit, outbox, now = Dat
     const result = await db.transaction().execute(async (trx) => {
       const session = await repo.lock(trx, opts.sessionId, opts.integrationId);
       if (!session) throw apiError("NOT_FOUND", { what: "Session" });
-      const integration = await integrationRepo(trx, kind).findById(session.integration_id);
+      const integration = await integrations.getIntegrationIn(trx, session.integration_id);
       if (!integration) throw apiError("NOT_FOUND", { what: "Session" });
       return fn({ trx, session, integration, at: now(), actor: opts.actor });
     });
@@ -185,7 +183,7 @@ export function sessionLifecycle({ db, kind, masterKey, audit, outbox, now = Dat
         Object.assign(session, { status: "submitted", submitted_at: at, updated_at: at });
         // Until the engine decides, a test integration's forced outcome applies at once and every
         // other submission waits for a person.
-        const forced = integration.is_test === 1 ? forcedTestVerdict((await initData(trx, session)).person?.firstName) : undefined;
+        const forced = integration.isTest ? forcedTestVerdict((await initData(trx, session)).person?.firstName) : undefined;
         if (forced) await decideLocked({ ...locked, actor: "test-mode" }, forced, null, `Forced by test integration (person.firstName)`);
         else await decideLocked({ ...locked, actor: "system" }, "review", null, null);
         return session;

@@ -37,7 +37,7 @@ function reusableStatements() {
   };
 }
 
-export function sessionRepo(db: Kysely<Database>, kind: StoreKind = "sqlite") {
+export function sessionRepo(db: Kysely<Database>, kind: StoreKind) {
   const statement = reusableStatements();
   const writeBatch = async (batch: NewSession[]) => {
     const sessions = new Array<SessionRow>(batch.length);

@@ -1,10 +1,8 @@
-import type { FastifyBaseLogger } from "fastify";
 import { ApiError } from "../errors.js";
-import type { Runtime } from "../runtime.js";
 import type { IntegrationService } from "../integrations/service.js";
-import { type SessionErasure, runtimeErasure } from "./erasure.js";
+import type { SessionErasure } from "./erasure.js";
 import type { SessionLifecycle } from "./lifecycle.js";
-import { type LifecycleRepo, lifecycleRepo } from "./lifecycle-repo.js";
+import type { LifecycleRepo } from "./lifecycle-repo.js";
 import { FINAL, type SessionStatus } from "./lifecycle-fns.js";
 
 export interface RetentionDeps {
@@ -54,9 +52,3 @@ export function sessionRetention({ integrations, lifecycle, repo, erasure, now =
 }
 
 export type SessionRetention = ReturnType<typeof sessionRetention>;
-
-/** Retention over the runtime's store, erasing as DELETE does. */
-export function runtimeRetention(runtime: Runtime, log?: Pick<FastifyBaseLogger, "warn">): SessionRetention {
-  const erasure = runtimeErasure(runtime, (error, sessionId) => log?.warn({ err: error, sessionId }, "media files of an erased session were not all removed"));
-  return sessionRetention({ integrations: runtime.integrations, lifecycle: runtime.lifecycle, repo: lifecycleRepo(runtime.store.db, runtime.store.kind), erasure });
-}

@@ -8,9 +8,10 @@ import type { SessionTokens } from "./token.js";
 import { checkCreateSession } from "./create-checks.js";
 import { sessionVerification } from "./envelope.js";
 import { newRowId } from "../store/ids.js";
+import { openSessionKey } from "./init-data.js";
 
 export interface SessionServiceDeps {
-  repo: Pick<SessionRepo, "insert" | "findForIntegration">;
+  repo: Pick<SessionRepo, "insert" | "findForIntegration" | "findKey">;
   tokens: Pick<SessionTokens, "sign">;
   masterKey: Buffer;
   publicUrl: string;
@@ -71,6 +72,12 @@ export function sessionService({ repo, tokens, masterKey, publicUrl, now = Date.
       const row = isUuid(id) ? await repo.findForIntegration(integration.id, id.toLowerCase()) : undefined;
       if (!row) throw apiError("NOT_FOUND", { what: "Session" });
       return envelope(row);
+    },
+
+    /** The session's data key, opened; undefined once it was destroyed (the session's data erased). */
+    async dataKey(sessionId: string): Promise<Buffer | undefined> {
+      const sealed = await repo.findKey(sessionId);
+      return sealed ? openSessionKey(masterKey, sealed) : undefined;
     },
   };
 }

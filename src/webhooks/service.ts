@@ -1,7 +1,7 @@
 import { apiError } from "../errors.js";
 import type { Actor } from "../audit/events.js";
 import type { AuditRepo } from "../audit/repo.js";
-import type { DeliveryRepo, DeliveryRow } from "./repo.js";
+import { type DeliveryRepo, type DeliveryRow, erasePayloads } from "./repo.js";
 
 /** A delivery as the API and the CLI show it; never the body (it holds personal data). */
 export interface DeliveryView {
@@ -57,6 +57,9 @@ export const MAX_LIST = 500;
  */
 export function webhookService({ repo, audit, wake, now = Date.now }: WebhookServiceDeps) {
   return {
+    /** The webhook capability's part of an erasure: the session's stored bodies are dropped, in `trx`. */
+    erasePayloads,
+
     async listDeliveries(filter: { integrationId?: string; sessionId?: string; limit?: number }): Promise<DeliveryView[]> {
       const rows = await repo.list({ ...filter, limit: Math.min(filter.limit ?? 100, MAX_LIST) });
       return rows.map(toDeliveryView);

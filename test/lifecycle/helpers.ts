@@ -36,8 +36,8 @@ export function expectOk(res: ApiResponse, status = 200): void {
  * the service, then its sealed secret replaced through the integrations repo, as a rotation would.
  */
 export async function integrationWithSecret(server: TestServer, secret: string, options: { isTest?: boolean } = {}): Promise<TestIntegration> {
-  const created = await server.runtime.integrations.createIntegration({ name: "vectors", isTest: options.isTest ?? false });
-  const { store, masterKey } = server.runtime;
+  const created = await server.services.integrations.createIntegration({ name: "vectors", isTest: options.isTest ?? false });
+  const { store, masterKey } = server.services;
   const updated = await integrationRepo(store.db, store.kind).update(created.id, { secret_sealed: seal(masterKey, secret, `integration-secret:${created.id}`) }, Date.now());
   if (!updated) throw new Error("the integration vanished");
   return { id: created.id, apiKey: created.apiKey, sharedSecret: secret, api: apiClient(server.url, created.apiKey, secret) };
@@ -45,7 +45,7 @@ export async function integrationWithSecret(server: TestServer, secret: string, 
 
 /** Everything the store holds about one session, read straight from the tables. */
 export async function storedSession(server: TestServer, sessionId: string) {
-  const db = server.runtime.store.db;
+  const db = server.services.store.db;
   const [session, key, attempts, decisions, audit, deliveries, media] = await Promise.all([
     db.selectFrom("sessions").selectAll().where("id", "=", sessionId).executeTakeFirst(),
     db.selectFrom("session_keys").selectAll().where("session_id", "=", sessionId).executeTakeFirst(),
@@ -61,7 +61,7 @@ export async function storedSession(server: TestServer, sessionId: string) {
 /** The body a delivery will send, opened with the master key; null once erased. */
 export function deliveryBody(server: TestServer, delivery: { id: string; payload_sealed: string | null }): any {
   if (delivery.payload_sealed === null) return null;
-  return JSON.parse(open(server.runtime.masterKey, delivery.payload_sealed, payloadAad(delivery.id)).toString("utf8"));
+  return JSON.parse(open(server.services.masterKey, delivery.payload_sealed, payloadAad(delivery.id)).toString("utf8"));
 }
 
 export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {

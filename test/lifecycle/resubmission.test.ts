@@ -51,7 +51,7 @@ describe("resubmission: a new attempt on the same session, at most 9 times, then
 
   it("counts reviewers' resubmission requests the same way on a live integration", async () => {
     const id = await createSession(live);
-    const { lifecycle: verbs } = server.runtime;
+    const { lifecycle: verbs } = server.services;
     for (let attempt = 1; attempt <= 10; attempt++) {
       expect((await lifecycle(live).submit(id)).body.verification.status).toBe("review");
       const decision = await verbs.decide({ sessionId: id, verdict: "resubmission_requested", reasonCode: 204, actor: "reviewer" });

@@ -3,23 +3,30 @@ import Fastify, { type FastifyInstance } from "fastify";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import type { Runtime } from "./runtime.js";
-import { answerClientError, answerRouterError, installErrorHandling } from "./http/errors-plugin.js";
-import { acceptJsonKeepingRawBody } from "./http/json-body.js";
-import { securityHeaders } from "./http/security-headers.js";
-import { OneLineRequestLog, loggerOptions } from "./http/access-log.js";
-import { registerIntegratorApi } from "./api.js";
+import type { Config } from "../config.js";
+import { answerClientError, answerRouterError, installErrorHandling } from "../http/errors-plugin.js";
+import { acceptJsonKeepingRawBody } from "../http/json-body.js";
+import { securityHeaders } from "../http/security-headers.js";
+import { OneLineRequestLog, loggerOptions } from "../http/access-log.js";
+import { opsRoutes } from "../ops/routes.js";
+import { createMetrics } from "../ops/metrics.js";
+import type { Observers, Services } from "./compose.js";
+import { registerIntegratorApi } from "./integrator-api.js";
 import { backgroundTasks } from "./background.js";
-import { sessionRepo } from "./sessions/repo.js";
-import { sessionService } from "./sessions/service.js";
-import { sessionTokens } from "./sessions/token.js";
-import { createMetrics } from "./ops/metrics.js";
-import { opsRoutes } from "./ops/routes.js";
 
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
-export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
-  const { config, store, masterKey, tokenSecret } = runtime;
+export interface BuiltApp {
+  app: FastifyInstance;
+  services: Services;
+}
+
+/**
+ * The HTTP service: Fastify with the plumbing every scope shares, the services `openServices`
+ * builds (given the app's logger and metrics), each scope of access as its plugin, and the background tasks,
+ * started when the app is ready. Closing the app closes the services.
+ */
+export async function buildApp(config: Config, openServices: (observers: Observers) => Services | Promise<Services>): Promise<BuiltApp> {
   const app = Fastify({
     logger: loggerOptions(config.logLevel),
     genReqId: () => randomUUID(),
@@ -34,13 +41,9 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const metrics = createMetrics();
-  const sessions = sessionService({
-    repo: sessionRepo(store.db, store.kind),
-    tokens: sessionTokens(tokenSecret),
-    masterKey,
-    publicUrl: config.publicUrl,
-    onCreated: (integration) => metrics.sessionCreated(integration.isTest),
-  });
+  const services = await openServices({ log: app.log, metrics });
+  app.addHook("onClose", () => services.close());
+  const { store } = services;
 
   installErrorHandling(app);
   acceptJsonKeepingRawBody(app);
@@ -71,10 +74,10 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   });
   await app.register(opsRoutes, { store, metrics, metricsToken: config.metricsToken });
 
-  await registerIntegratorApi(app, { runtime, sessions });
+  await registerIntegratorApi(app, services);
 
-  const tasks = backgroundTasks(runtime, app.log, { webhookAttemptEnded: (attempt) => metrics.webhookAttemptEnded(attempt) });
+  const tasks = backgroundTasks(services, metrics, app.log);
   app.addHook("onReady", async () => tasks.forEach((task) => task.start()));
   app.addHook("preClose", async () => void (await Promise.all(tasks.map((task) => task.stop()))));
-  return app;
+  return { app, services };
 }

@@ -1,0 +1,150 @@
+import type { Config } from "../config.js";
+import { loadMasterKey, loadTokenSecret } from "../crypto/keys.js";
+import { type Store, openStore } from "../store/db.js";
+import { type AuditRepo, auditRepo } from "../audit/repo.js";
+import { integrationRepo } from "../integrations/repo.js";
+import { type IntegrationService, integrationService } from "../integrations/service.js";
+import type { Metrics } from "../ops/metrics.js";
+import { sessionRepo } from "../sessions/repo.js";
+import { type SessionService, sessionService } from "../sessions/service.js";
+import { type SessionTokens, sessionTokens } from "../sessions/token.js";
+import { type SessionList, sessionList } from "../sessions/list-service.js";
+import { sessionListRepo } from "../sessions/list-repo.js";
+import { type SessionLifecycle, sessionLifecycle } from "../sessions/lifecycle.js";
+import { lifecycleRepo } from "../sessions/lifecycle-repo.js";
+import { type LifecycleReads, lifecycleReads } from "../sessions/lifecycle-reads.js";
+import { type SessionErasure, sessionErasure } from "../sessions/erasure.js";
+import { type SessionRetention, sessionRetention } from "../sessions/retention.js";
+import { type MediaService, mediaService } from "../media/service.js";
+import { mediaRepo } from "../media/repo.js";
+import { mediaFiles } from "../media/storage.js";
+import { type MediaWork, mediaWork } from "../media/work.js";
+import { type DeliveryRepo, deliveryRepo } from "../webhooks/repo.js";
+import { type WebhookOutbox, webhookOutbox } from "../webhooks/outbox.js";
+import { type WebhookService, webhookService } from "../webhooks/service.js";
+
+/** Where the services report what they cannot answer to a caller (a file left behind after an erasure). */
+export interface ServiceLog {
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+/** Who watches the services: the log, and the HTTP server's metrics (the CLI has none). */
+export interface Observers {
+  log: ServiceLog;
+  metrics?: Pick<Metrics, "sessionCreated"> | undefined;
+}
+
+/**
+ * Every capability of one service instance, each built once, here, from the few things it needs.
+ * The entry points (HTTP server, CLI, tests) read what they use from it; no capability is handed
+ * this object: each gets its own dependencies, by name.
+ */
+export interface Services {
+  config: Config;
+  store: Store;
+  masterKey: Buffer;
+  tokens: SessionTokens;
+  integrations: IntegrationService;
+  audit: AuditRepo;
+  outbox: WebhookOutbox;
+  sessions: SessionService;
+  sessionList: SessionList;
+  lifecycle: SessionLifecycle;
+  reads: LifecycleReads;
+  erasure: SessionErasure;
+  retention: SessionRetention;
+  mediaWork: MediaWork;
+  media: MediaService;
+  deliveries: DeliveryRepo;
+  webhooks: WebhookService;
+  /** Closes the store and the media threads; once. */
+  close(): Promise<void>;
+}
+
+export function composeServices(config: Config, { log, metrics }: Observers): Services {
+  const masterKey = loadMasterKey(config.dataDir, config.masterKey);
+  const tokens = sessionTokens(loadTokenSecret(config.dataDir, config.tokenSecret));
+  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous });
+  const { db, kind } = store;
+
+  const integrations = integrationService({ repo: integrationRepo(db, kind), masterKey, changes: store.integrationChanges });
+  const audit = auditRepo(db);
+  const outbox = webhookOutbox({ masterKey });
+  const deliveries = deliveryRepo(store);
+  const webhooks = webhookService({ repo: deliveries, audit, wake: outbox.wake });
+
+  const sessionStore = sessionRepo(db, kind);
+  const sessions = sessionService({
+    repo: sessionStore,
+    tokens,
+    masterKey,
+    publicUrl: config.publicUrl,
+    onCreated: (integration) => metrics?.sessionCreated(integration.isTest),
+  });
+  const list = sessionList({ repo: sessionListRepo(db), tokens, publicUrl: config.publicUrl });
+
+  const lifecycleStore = lifecycleRepo(db, kind);
+  const lifecycle = sessionLifecycle({ db, repo: lifecycleStore, integrations, masterKey, audit, outbox });
+  const reads = lifecycleReads({ db, repo: sessionStore, lifecycle });
+
+  // Uploads, sealing and opening of media run in worker threads, started on first use.
+  const work = mediaWork();
+  const media = mediaService({
+    repo: mediaRepo(db),
+    files: mediaFiles(config.dataDir, work),
+    sessions: sessionStore,
+    dataKey: sessions.dataKey,
+    lifecycle,
+    audit,
+    publicUrl: config.publicUrl,
+  });
+
+  const erasure = sessionErasure({
+    lifecycle,
+    repo: lifecycleStore,
+    audit,
+    erasePayloads: webhooks.erasePayloads,
+    eraseMedia: media.forgetSession,
+    limits: { perHour: config.deleteLimitPerHour, perDay: config.deleteLimitPerDay },
+    onFileRemovalError: (error, sessionId) => log.warn({ err: error, sessionId }, "media files of an erased session were not all removed"),
+  });
+  const retention = sessionRetention({ integrations, lifecycle, repo: lifecycleStore, erasure });
+
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= Promise.all([work.close(), store.close()]).then(() => undefined));
+
+  return {
+    config, store, masterKey, tokens, integrations, audit, outbox, sessions, sessionList: list, lifecycle, reads, erasure, retention,
+    mediaWork: work, media, deliveries, webhooks, close,
+  };
+}
+
+/** For error messages: the setting that chose the store, a password in the URL masked. */
+function storeSetting(config: Config): string {
+  if (!config.databaseUrl) return `EARTHID_DATA_DIR=${config.dataDir}`;
+  try {
+    const url = new URL(config.databaseUrl);
+    if (url.password) url.password = "***";
+    return `DATABASE_URL=${url.toString()}`;
+  } catch {
+    return "DATABASE_URL";
+  }
+}
+
+/**
+ * The services over a store brought up to the latest migration: what `serve`, `migrate` and the
+ * store commands start from. A store that cannot be opened is reported with the setting that
+ * points at it, so the operator knows what to fix.
+ */
+export async function openMigratedServices(config: Config, observers: Observers): Promise<Services> {
+  let services: Services | undefined;
+  try {
+    services = composeServices(config, observers);
+    await services.store.migrate();
+    return services;
+  } catch (error) {
+    await services?.close().catch(() => {});
+    throw new Error(`cannot open the store (${storeSetting(config)}): ${(error as Error).message}`, { cause: error });
+  }
+}
