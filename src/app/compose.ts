@@ -8,13 +8,12 @@ import type { Metrics } from "../ops/metrics.js";
 import { sessionRepo } from "../sessions/repo.js";
 import { type SessionService, sessionService } from "../sessions/service.js";
 import { type SessionTokens, sessionTokens } from "../sessions/token.js";
-import { type SessionList, sessionList } from "../sessions/list-service.js";
-import { sessionListRepo } from "../sessions/list-repo.js";
-import { type SessionLifecycle, sessionLifecycle } from "../sessions/lifecycle.js";
-import { lifecycleRepo } from "../sessions/lifecycle-repo.js";
-import { type LifecycleReads, lifecycleReads } from "../sessions/lifecycle-reads.js";
-import { type SessionErasure, sessionErasure } from "../sessions/erasure.js";
-import { type SessionRetention, sessionRetention } from "../sessions/retention.js";
+import { type SessionList, sessionList } from "../sessions/list.js";
+import { type SessionLifecycle, sessionLifecycle } from "../verification/transitions.js";
+import { verificationRepo } from "../verification/repo.js";
+import { type LifecycleReads, lifecycleReads } from "../verification/reads.js";
+import { type SessionErasure, sessionErasure } from "../verification/erasure.js";
+import { type SessionRetention, sessionRetention } from "../verification/retention.js";
 import { type MediaService, mediaService } from "../media/service.js";
 import { mediaRepo } from "../media/repo.js";
 import { mediaFiles } from "../media/storage.js";
@@ -82,18 +81,18 @@ export function composeServices(config: Config, { log, metrics }: Observers): Se
     publicUrl: config.publicUrl,
     onCreated: (integration) => metrics?.sessionCreated(integration.isTest),
   });
-  const list = sessionList({ repo: sessionListRepo(db), tokens, publicUrl: config.publicUrl });
+  const list = sessionList({ repo: sessionStore, tokens, publicUrl: config.publicUrl });
 
-  const lifecycleStore = lifecycleRepo(db, kind);
-  const lifecycle = sessionLifecycle({ db, repo: lifecycleStore, integrations, masterKey, audit, outbox });
-  const reads = lifecycleReads({ db, repo: sessionStore, lifecycle });
+  const verificationStore = verificationRepo(db, kind);
+  const lifecycle = sessionLifecycle({ db, repo: verificationStore, sessions, integrations, audit, outbox });
+  const reads = lifecycleReads({ db, sessions, lifecycle });
 
   // Uploads, sealing and opening of media run in worker threads, started on first use.
   const work = mediaWork();
   const media = mediaService({
     repo: mediaRepo(db),
     files: mediaFiles(config.dataDir, work),
-    sessions: sessionStore,
+    sessions,
     dataKey: sessions.dataKey,
     lifecycle,
     audit,
@@ -102,14 +101,15 @@ export function composeServices(config: Config, { log, metrics }: Observers): Se
 
   const erasure = sessionErasure({
     lifecycle,
-    repo: lifecycleStore,
+    repo: verificationStore,
+    sessions,
     audit,
     erasePayloads: webhooks.erasePayloads,
     eraseMedia: media.forgetSession,
     limits: { perHour: config.deleteLimitPerHour, perDay: config.deleteLimitPerDay },
     onFileRemovalError: (error, sessionId) => log.warn({ err: error, sessionId }, "media files of an erased session were not all removed"),
   });
-  const retention = sessionRetention({ integrations, lifecycle, repo: lifecycleStore, erasure });
+  const retention = sessionRetention({ integrations, lifecycle, sessions, erasure });
 
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= Promise.all([work.close(), store.close()]).then(() => undefined));

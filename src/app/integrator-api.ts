@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import cors from "@fastify/cors";
 import { integratorScope } from "../http/integrator-api.js";
 import { createSessionCors, createSessionRoute, sessionRoutes } from "../sessions/routes.js";
-import { lifecycleRoutes } from "../sessions/lifecycle-routes.js";
+import { lifecycleRoutes } from "../verification/routes.js";
 import { sessionListRoutes } from "../sessions/list-routes.js";
 import { mediaRoutes } from "../media/routes.js";
 import { webhookRoutes } from "../webhooks/routes.js";

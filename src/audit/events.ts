@@ -1,3 +1,5 @@
+import type { DecisionStatus, SessionStatus } from "../store/schema.js";
+
 /**
  * Audit events are persisted, so their shapes are a closed, typed union. They never carry personal
  * data: ids, statuses, codes and who acted.
@@ -7,9 +9,9 @@ export type Actor = "integrator" | "end-user" | "engine" | "operator" | "reviewe
 export type AuditEvent =
   | { type: "session.started"; data: { attemptId: string; attemptNumber: number } }
   | { type: "session.submitted"; data: { attemptId: string } }
-  | { type: "session.decided"; data: { attemptId: string | null; status: string; code: number; reasonCode: number | null; decisionId: string } }
+  | { type: "session.decided"; data: { attemptId: string | null; status: DecisionStatus; code: number; reasonCode: number | null; decisionId: string } }
   | { type: "media.uploaded"; data: { attemptId: string; mediaId: string; context: string; mimetype: string; size: number } }
-  | { type: "session.deleted"; data: { previousStatus: string } }
+  | { type: "session.deleted"; data: { previousStatus: SessionStatus } }
   | { type: "session.erased"; data: { reason: "deleted" | "retention"; mediaFiles: number } }
   | { type: "webhook.resent"; data: { deliveryId: string } };
 

@@ -1,16 +1,15 @@
 import { parseArgs } from "node:util";
 import { ApiError } from "../errors.js";
+import { iso } from "../time.js";
 import type { AuditRepo } from "../audit/repo.js";
-import type { SessionLifecycle } from "../sessions/lifecycle.js";
-import { DECIDABLE } from "../sessions/lifecycle-fns.js";
-import { isUuid } from "../sessions/service.js";
+import type { SessionLifecycle } from "../verification/transitions.js";
+import { DECIDABLE } from "../verification/states.js";
+import { isUuid } from "../store/ids.js";
 import type { Io } from "./main.js";
 
 /** What an operator may set by hand; review is where sessions wait for people, not a verdict. */
 const OPERATOR_VERDICTS = DECIDABLE.filter((status) => status !== "review");
 type OperatorVerdict = (typeof OPERATOR_VERDICTS)[number];
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
 
 function sessionId(positionals: string[], sub: string): string {
   const id = positionals[0];

@@ -2,7 +2,7 @@ import type { FastifyRequest } from "fastify";
 import { apiError } from "../errors.js";
 import { hexDigestsEqual, hmacMatches, isHexSha256 } from "../crypto/hmac.js";
 import type { IntegrationAuth, IntegrationService } from "../integrations/service.js";
-import { isUuid } from "../sessions/service.js";
+import { isUuid } from "../store/ids.js";
 
 /**
  * What a route's X-HMAC-SIGNATURE covers (reference §1.3): the raw body, optionally (session

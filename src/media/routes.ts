@@ -1,13 +1,12 @@
 import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { validationErrorFormatter } from "../http/validation-errors.js";
-import { ErrorBody } from "../sessions/schemas.js";
 import { MEDIA_TYPES } from "./image-check.js";
 import { IdParams, MediaList, UploadBody, UploadResponse, uploadRules } from "./schemas.js";
 import type { MediaService, UploadContent } from "./service.js";
 import type { MediaWork } from "./work.js";
 import { MAX_BASE64_CHARS } from "./worker.js";
-import { authHeaders } from "../http/route-schemas.js";
+import { ErrorBody, authHeaders } from "../http/route-schemas.js";
 
 declare module "fastify" {
   interface FastifyRequest {

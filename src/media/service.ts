@@ -3,10 +3,11 @@ import type { Database } from "../store/schema.js";
 import { apiError } from "../errors.js";
 import type { Actor } from "../audit/events.js";
 import type { AuditRepo } from "../audit/repo.js";
-import type { SessionLifecycle } from "../sessions/lifecycle.js";
-import { OPEN_FOR_MEDIA, type SessionStatus } from "../sessions/lifecycle-fns.js";
-import type { SessionRepo, SessionRow } from "../sessions/repo.js";
-import { isUuid } from "../sessions/service.js";
+import type { SessionService } from "../sessions/service.js";
+import type { SessionLifecycle } from "../verification/transitions.js";
+import { OPEN_FOR_MEDIA } from "../verification/states.js";
+import { isUuid } from "../store/ids.js";
+import type { SessionStatus } from "../store/schema.js";
 import { checkImage } from "./image-check.js";
 import type { MediaRepo, MediaRow } from "./repo.js";
 import type { MediaItem, MediaList, UploadBody, UploadResponse } from "./schemas.js";
@@ -17,10 +18,10 @@ import { newRowId } from "../store/ids.js";
 export interface MediaServiceDeps {
   repo: MediaRepo;
   files: MediaFiles;
-  sessions: Pick<SessionRepo, "findForIntegration">;
+  sessions: Pick<SessionService, "ownSession" | "findOwn">;
   /** The session's data key; undefined once it was destroyed. */
   dataKey: (sessionId: string) => Promise<Buffer | undefined>;
-  lifecycle: Pick<SessionLifecycle, "inLockedSession" | "openAttempt">;
+  lifecycle: Pick<SessionLifecycle, "inLockedSession" | "openAttempt" | "attemptSession">;
   audit: Pick<AuditRepo, "record">;
   publicUrl: string;
 }
@@ -62,13 +63,7 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
 
   const list = (rows: MediaRow[], apiPrefix: string): MediaList => ({ status: "success", images: rows.map((row) => item(row, apiPrefix)), videos: [] });
 
-  const ownSession = async (integrationId: string, id: string | undefined): Promise<SessionRow> => {
-    const session = id ? await sessions.findForIntegration(integrationId, id) : undefined;
-    if (!session) throw notFound("Session");
-    return session;
-  };
-
-  const closed = (status: string) => apiError("CONFLICT", { detail: `Session is ${status}: media can be uploaded only until it is submitted` });
+  const closed = (status: SessionStatus) => apiError("CONFLICT", { detail: `Session is ${status}: media can be uploaded only until it is submitted` });
 
   return {
     /**
@@ -84,9 +79,9 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
       actor = "integrator",
     }: Caller & { sessionId: string; image: { context: UploadBody["image"]["context"]; content: UploadContent }; actor?: Actor }): Promise<UploadResponse> {
       const { bytes, sha256 } = uploadedBytes(image.content);
-      const session = await ownSession(integrationId, ourId(sessionId));
+      const session = await sessions.ownSession(integrationId, sessionId);
       // Before the costly decode; checked again under the session's lock.
-      if (!OPEN_FOR_MEDIA.includes(session.status as SessionStatus)) throw closed(session.status);
+      if (!OPEN_FOR_MEDIA.includes(session.status)) throw closed(session.status);
       const checked = await checkImage(bytes);
       const key = await dataKey(session.id);
       if (!key) throw notFound("Session");
@@ -97,7 +92,7 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
       await files.write(session.id, mediaId, key, bytes);
       try {
         const row = await lifecycle.inLockedSession({ sessionId: session.id, integrationId, actor }, async (locked) => {
-          if (!OPEN_FOR_MEDIA.includes(locked.session.status as SessionStatus)) throw closed(locked.session.status);
+          if (!OPEN_FOR_MEDIA.includes(locked.session.status)) throw closed(locked.session.status);
           const attemptId = await lifecycle.openAttempt(locked);
           const row: MediaRow = {
             id: mediaId,
@@ -131,15 +126,15 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
 
     /** The latest attempt's media (reference §4.4); older attempts through listForAttempt. */
     async listForSession({ integrationId, apiPrefix, sessionId }: Caller & { sessionId: string }): Promise<MediaList> {
-      const session = await ownSession(integrationId, ourId(sessionId));
+      const session = await sessions.ownSession(integrationId, sessionId);
       if (!session.current_attempt_id || session.erased_at !== null) return list([], apiPrefix);
       return list(await repo.listForAttempt(session.current_attempt_id), apiPrefix);
     },
 
     async listForAttempt({ integrationId, apiPrefix, attemptId }: Caller & { attemptId: string }): Promise<MediaList> {
       const id = ourId(attemptId);
-      const attempt = id ? await repo.attemptSession(id) : undefined;
-      const session = attempt ? await sessions.findForIntegration(integrationId, attempt.session_id) : undefined;
+      const attempt = id ? await lifecycle.attemptSession(id) : undefined;
+      const session = attempt ? await sessions.findOwn(integrationId, attempt.session_id) : undefined;
       if (!attempt || !session) throw notFound("Attempt");
       return list(session.erased_at !== null ? [] : await repo.listForAttempt(attempt.id), apiPrefix);
     },
@@ -152,7 +147,7 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
     async download({ integrationId, mediaId, secret = null }: { integrationId: string; mediaId: string; secret?: Buffer | null }): Promise<{ mimetype: string; bytes: Buffer; hmac: string | null }> {
       const id = ourId(mediaId);
       const row = id ? await repo.find(id) : undefined;
-      const session = row ? await sessions.findForIntegration(integrationId, row.session_id) : undefined;
+      const session = row ? await sessions.findOwn(integrationId, row.session_id) : undefined;
       if (!row || !session || session.erased_at !== null) throw notFound("Media");
       const key = await dataKey(session.id);
       const file = key ? await files.read(session.id, row.id, key, secret) : undefined;

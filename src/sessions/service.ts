@@ -1,4 +1,6 @@
+import type { Kysely } from "kysely";
 import { apiError } from "../errors.js";
+import type { Database } from "../store/schema.js";
 import { seal } from "../crypto/sealing.js";
 import { randomBytesPooled } from "../crypto/random.js";
 import type { IntegrationAuth } from "../integrations/service.js";
@@ -7,11 +9,11 @@ import type { CreateSessionBody, SessionEnvelope } from "./schemas.js";
 import type { SessionTokens } from "./token.js";
 import { checkCreateSession } from "./create-checks.js";
 import { sessionVerification } from "./envelope.js";
-import { newRowId } from "../store/ids.js";
-import { openSessionKey } from "./init-data.js";
+import { isUuid, newRowId } from "../store/ids.js";
+import { type InitData, initDataAad, openInitData, openSessionKey, sessionKeyAad } from "./init-data.js";
 
 export interface SessionServiceDeps {
-  repo: Pick<SessionRepo, "insert" | "findForIntegration" | "findKey">;
+  repo: SessionRepo;
   tokens: Pick<SessionTokens, "sign">;
   masterKey: Buffer;
   publicUrl: string;
@@ -19,11 +21,6 @@ export interface SessionServiceDeps {
   onCreated?: (integration: IntegrationAuth) => void;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: string) => UUID.test(value);
-
-export const sessionKeyAad = (sessionId: string) => `session-key:${sessionId}`;
-export const initDataAad = (sessionId: string) => `session-init:${sessionId}`;
 
 /** What the integrator told us about the person, kept sealed under the session's data key. */
 function initData(v: CreateSessionBody["verification"]): string | null {
@@ -33,8 +30,24 @@ function initData(v: CreateSessionBody["verification"]): string | null {
   return Object.keys(data).length > 0 ? JSON.stringify(data) : null;
 }
 
+/**
+ * Sessions: creation, the integrator's reads, and the one place the sessions and session_keys
+ * tables are reached from. The verification capability changes a session's state through the
+ * `trx` verbs below, inside its own transactions.
+ */
 export function sessionService({ repo, tokens, masterKey, publicUrl, now = Date.now, onCreated }: SessionServiceDeps) {
   const envelope = (row: SessionRow): SessionEnvelope => ({ status: "success", verification: sessionVerification(row, tokens, publicUrl) });
+
+  /** The integration's own live session; undefined for another integration's, a deleted one or a malformed id. */
+  const findOwn = async (integrationId: string, id: string): Promise<SessionRow | undefined> =>
+    isUuid(id) ? repo.findForIntegration(integrationId, id.toLowerCase()) : undefined;
+
+  /** The same, where every such case is the one answer: 404 Session not found. */
+  async function ownSession(integrationId: string, id: string): Promise<SessionRow> {
+    const row = await findOwn(integrationId, id);
+    if (!row) throw apiError("NOT_FOUND", { what: "Session" });
+    return row;
+  }
 
   return {
     async createSession({ integration, body }: { integration: IntegrationAuth; body: CreateSessionBody }): Promise<SessionEnvelope> {
@@ -69,16 +82,31 @@ export function sessionService({ repo, tokens, masterKey, publicUrl, now = Date.
     },
 
     async getSession({ integration, id }: { integration: IntegrationAuth; id: string }): Promise<SessionEnvelope> {
-      const row = isUuid(id) ? await repo.findForIntegration(integration.id, id.toLowerCase()) : undefined;
-      if (!row) throw apiError("NOT_FOUND", { what: "Session" });
-      return envelope(row);
+      return envelope(await ownSession(integration.id, id));
     },
+
+    ownSession,
+    findOwn,
 
     /** The session's data key, opened; undefined once it was destroyed (the session's data erased). */
     async dataKey(sessionId: string): Promise<Buffer | undefined> {
       const sealed = await repo.findKey(sessionId);
       return sealed ? openSessionKey(masterKey, sealed) : undefined;
     },
+
+    /** What the integrator sent about the person and the document, opened in `trx`; {} once erased. */
+    async initData(trx: Kysely<Database>, session: SessionRow): Promise<InitData> {
+      if (!session.init_data_sealed) return {};
+      const key = await repo.findKey(session.id, trx);
+      return key ? openInitData(openSessionKey(masterKey, key), session) : {};
+    },
+
+    lock: repo.lock,
+    update: repo.update,
+    destroyKey: repo.destroyKey,
+    createdBefore: repo.createdBefore,
+    erasableBefore: repo.erasableBefore,
+    findAny: repo.findAny,
   };
 }
 

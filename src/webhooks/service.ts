@@ -1,27 +1,11 @@
 import { apiError } from "../errors.js";
+import { iso } from "../time.js";
+import type { DeliveryView } from "./schemas.js";
+
+export type { DeliveryView } from "./schemas.js";
 import type { Actor } from "../audit/events.js";
 import type { AuditRepo } from "../audit/repo.js";
 import { type DeliveryRepo, type DeliveryRow, erasePayloads } from "./repo.js";
-
-/** A delivery as the API and the CLI show it; never the body (it holds personal data). */
-export interface DeliveryView {
-  id: string;
-  sessionId: string;
-  kind: string;
-  code: number;
-  url: string;
-  status: string;
-  attempts: number;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  lastAttemptAt: string | null;
-  /** When the next attempt is due; null unless pending. */
-  nextAttemptAt: string | null;
-  deliveredAt: string | null;
-  createdAt: string;
-}
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export function toDeliveryView(row: DeliveryRow): DeliveryView {
   return {
@@ -37,7 +21,7 @@ export function toDeliveryView(row: DeliveryRow): DeliveryView {
     lastAttemptAt: iso(row.last_attempt_at),
     nextAttemptAt: row.status === "pending" ? iso(row.next_attempt_at) : null,
     deliveredAt: iso(row.delivered_at),
-    createdAt: iso(row.created_at)!,
+    createdAt: iso(row.created_at),
   };
 }
 

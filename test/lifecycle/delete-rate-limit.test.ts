@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deletionWait } from "../../src/sessions/erasure.js";
+import { deletionWait } from "../../src/verification/erasure.js";
 import { expectFail } from "../support/client.js";
 import { type TestIntegration, type TestServer, startTestServer } from "../support/server.js";
 import { createSession, lifecycle, storedSession } from "./helpers.js";

@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openInitData, openSessionKey } from "../../src/sessions/init-data.js";
-import { lifecycleRepo } from "../../src/sessions/lifecycle-repo.js";
 import { expectFail, sign } from "../support/client.js";
 import { type TestIntegration, type TestServer, startTestServer } from "../support/server.js";
 import { download, makeJpeg, upload } from "../media/images.js";
@@ -144,8 +143,7 @@ describe("DELETE /sessions/{id}: deletion erases at once and leaves a tombstone"
       const processing = await createSession(shop, { person });
       await lifecycle(shop).submit(processing);
       // A submission the engine has not decided yet.
-      const repo = lifecycleRepo(server.services.store.db, server.services.store.kind);
-      await repo.updateSession(server.services.store.db, processing, { status: "submitted" });
+      await server.services.sessions.update(server.services.store.db, processing, { status: "submitted" });
       expectFail(await lifecycle(shop).remove(processing), 400, "1306", "in progress");
       expectFail(await lifecycle(shop).remove(inReview), 400, "1305", "not in a completed status");
       for (const id of [processing, inReview]) {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import { seal } from "../../src/crypto/sealing.js";
 import { sessionRepo } from "../../src/sessions/repo.js";
-import { sessionKeyAad } from "../../src/sessions/service.js";
+import { sessionKeyAad } from "../../src/sessions/init-data.js";
 import { type Receiver, startReceiver } from "../webhooks/receiver.js";
 import { expectFail, sign } from "../support/client.js";
 import { type TestIntegration, type TestServer, startTestServer } from "../support/server.js";

@@ -1,8 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lifecycleRepo } from "../../src/sessions/lifecycle-repo.js";
-import { sessionRetention } from "../../src/sessions/retention.js";
+import { sessionRetention } from "../../src/verification/retention.js";
 import { builtCli, runCli } from "../support/built-cli.js";
 import { type TestIntegration, type TestServer, startTestServer } from "../support/server.js";
 import { makeJpeg, upload } from "../media/images.js";
@@ -21,7 +20,7 @@ describe("retention: media and personal data erased N days after a final decisio
     return sessionRetention({
       integrations: services.integrations,
       lifecycle: services.lifecycle,
-      repo: lifecycleRepo(services.store.db, services.store.kind),
+      sessions: services.sessions,
       erasure: services.erasure,
       now: () => Date.now() + days * DAY,
     }).sweep();
@@ -94,8 +93,7 @@ describe("retention: media and personal data erased N days after a final decisio
     const id = await createSession(month, { person: { firstName: "Someone" } });
     await lifecycle(month).submit(id);
     // Decided by a reviewer 20 days later: 31 days after creation is 11 days after the decision.
-    const repo = lifecycleRepo(server.services.store.db, server.services.store.kind);
-    await repo.updateSession(server.services.store.db, id, { created_at: Date.now() - 20 * DAY });
+    await server.services.sessions.update(server.services.store.db, id, { created_at: Date.now() - 20 * DAY });
     await server.services.lifecycle.decide({ sessionId: id, verdict: "declined", actor: "reviewer" });
     await sweepAt(11);
     expect((await storedSession(server, id)).key).toBeDefined();

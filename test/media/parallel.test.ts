@@ -75,10 +75,11 @@ describe("media: concurrent uploads and erasure", () => {
     const media = mediaService({
       repo: mediaRepo(services.store.db),
       files: mediaFiles(services.config.dataDir, work),
-      sessions: sessionRepo(services.store.db, services.store.kind),
+      sessions: services.sessions,
       dataKey: services.sessions.dataKey,
       lifecycle: {
         openAttempt: services.lifecycle.openAttempt,
+        attemptSession: services.lifecycle.attemptSession,
         inLockedSession: async (opts, fn) => {
           await services.lifecycle.submit({ sessionId, integrationId: shop.id, actor: "integrator" });
           return services.lifecycle.inLockedSession(opts, fn);

@@ -1,25 +1,19 @@
 import type { Kysely } from "kysely";
-import { apiError } from "../errors.js";
-import type { Database, SessionsTable } from "../store/schema.js";
-import { decisionPayload, personOf } from "../webhooks/payloads.js";
-import type { SessionLifecycle } from "./lifecycle.js";
-import type { SessionRepo } from "./repo.js";
-import { isUuid } from "./service.js";
+import type { Database } from "../store/schema.js";
+import type { SessionService } from "../sessions/service.js";
+import { iso } from "../time.js";
+import { decisionPayload, personOf } from "./payloads.js";
+import type { SessionLifecycle } from "./transitions.js";
 
 export interface LifecycleReadsDeps {
   db: Kysely<Database>;
-  repo: Pick<SessionRepo, "findForIntegration">;
+  sessions: Pick<SessionService, "ownSession">;
   lifecycle: Pick<SessionLifecycle, "latestDecision" | "attempts" | "initData">;
 }
 
 /** What an integrator reads about its session's outcome: decision, person, attempts (reference §4.5-4.7). */
-export function lifecycleReads({ db, repo, lifecycle }: LifecycleReadsDeps) {
-  /** The integration's own live session; another integration's, a deleted or a malformed id are all 404. */
-  async function owned(integrationId: string, id: string): Promise<SessionsTable> {
-    const session = isUuid(id) ? await repo.findForIntegration(integrationId, id.toLowerCase()) : undefined;
-    if (!session) throw apiError("NOT_FOUND", { what: "Session" });
-    return session;
-  }
+export function lifecycleReads({ db, sessions, lifecycle }: LifecycleReadsDeps) {
+  const owned = sessions.ownSession;
 
   return {
     /** The latest decision with the webhook's payload; `verification: null` until there is one. */
@@ -58,7 +52,7 @@ export function lifecycleReads({ db, repo, lifecycle }: LifecycleReadsDeps) {
       const attempts = await lifecycle.attempts(session.id);
       return {
         status: "success" as const,
-        verifications: attempts.map((attempt) => ({ id: attempt.id, status: attempt.status, createdTime: new Date(attempt.created_at).toISOString() })),
+        verifications: attempts.map((attempt) => ({ id: attempt.id, status: attempt.status, createdTime: iso(attempt.created_at) })),
       };
     },
   };

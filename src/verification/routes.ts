@@ -2,12 +2,13 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { apiError } from "../errors.js";
 import { validationErrorFormatter } from "../http/validation-errors.js";
 import { DeletionRateLimited, type SessionErasure } from "./erasure.js";
-import type { SessionLifecycle } from "./lifecycle.js";
-import type { LifecycleReads } from "./lifecycle-reads.js";
-import { AttemptsResponse, DecisionResponse, DeletedResponse, PersonResponse, SubmitBody, submitRules } from "./lifecycle-schemas.js";
-import { ErrorBody, SessionEnvelope, SessionIdParams } from "./schemas.js";
-import { type SessionService, isUuid } from "./service.js";
-import { authHeaders } from "../http/route-schemas.js";
+import type { SessionLifecycle } from "./transitions.js";
+import type { LifecycleReads } from "./reads.js";
+import { AttemptsResponse, DecisionResponse, DeletedResponse, PersonResponse, SubmitBody, submitRules } from "./schemas.js";
+import { SessionEnvelope, SessionIdParams } from "../sessions/schemas.js";
+import type { SessionService } from "../sessions/service.js";
+import { isUuid } from "../store/ids.js";
+import { ErrorBody, authHeaders } from "../http/route-schemas.js";
 
 export interface LifecycleRouteDeps {
   sessions: Pick<SessionService, "getSession">;

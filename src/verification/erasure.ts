@@ -2,10 +2,11 @@ import type { Kysely } from "kysely";
 import { ApiError, apiError } from "../errors.js";
 import type { AuditRepo } from "../audit/repo.js";
 import type { Database } from "../store/schema.js";
-import type { Locked, SessionLifecycle } from "./lifecycle.js";
-import type { LifecycleRepo } from "./lifecycle-repo.js";
-import { DELETABLE, type SessionStatus } from "./lifecycle-fns.js";
-import { isUuid } from "./service.js";
+import { isUuid } from "../store/ids.js";
+import type { SessionService } from "../sessions/service.js";
+import type { Locked, SessionLifecycle } from "./transitions.js";
+import type { VerificationRepo } from "./repo.js";
+import { DELETABLE } from "./states.js";
 
 /**
  * The media capability's part of an erasure: inside the erasing transaction it forgets the session's
@@ -25,7 +26,8 @@ export interface DeletionLimits {
 
 export interface ErasureDeps {
   lifecycle: Pick<SessionLifecycle, "inLockedSession" | "endUnfinished">;
-  repo: Pick<LifecycleRepo, "destroySessionKey" | "updateSession" | "serialiseDeletions">;
+  repo: Pick<VerificationRepo, "serialiseDeletions">;
+  sessions: Pick<SessionService, "destroyKey" | "update">;
   audit: Pick<AuditRepo, "record" | "recentTimes">;
   erasePayloads: PayloadEraser;
   eraseMedia?: MediaEraser | undefined;
@@ -77,8 +79,8 @@ export function sessionErasure(deps: ErasureDeps) {
     const { trx, session, integration, at, actor } = locked;
     await deps.erasePayloads(trx, session.id);
     const media = deps.eraseMedia ? await deps.eraseMedia(trx, session.id) : { files: 0 };
-    await repo.destroySessionKey(trx, session.id);
-    await repo.updateSession(trx, session.id, { init_data_sealed: null, erased_at: at });
+    await deps.sessions.destroyKey(trx, session.id);
+    await deps.sessions.update(trx, session.id, { init_data_sealed: null, erased_at: at });
     Object.assign(session, { init_data_sealed: null, erased_at: at });
     await audit.record(trx, { integrationId: integration.id, sessionId: session.id, actor, at, event: { type: "session.erased", data: { reason, mediaFiles: media.files } } });
     return media.afterCommit;
@@ -117,13 +119,13 @@ export function sessionErasure(deps: ErasureDeps) {
       let afterCommit: (() => Promise<void>) | undefined;
       await lifecycle.inLockedSession({ sessionId: id, integrationId, actor: "integrator" }, async (locked) => {
         await checkRateLimit(locked);
-        const previousStatus = locked.session.status as SessionStatus;
+        const previousStatus = locked.session.status;
         // Being processed right now (Veriff's "in progress"); review waits for a final decision.
         if (previousStatus === "submitted") throw apiError("SESSION_IN_PROGRESS");
         if (!DELETABLE.includes(previousStatus)) throw apiError("NOT_COMPLETED");
         afterCommit = await eraseLocked(locked, "deleted");
         await lifecycle.endUnfinished(locked);
-        await repo.updateSession(locked.trx, id, { deleted_at: locked.at });
+        await deps.sessions.update(locked.trx, id, { deleted_at: locked.at });
         await audit.record(locked.trx, {
           integrationId: locked.integration.id,
           sessionId: id,

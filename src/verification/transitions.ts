@@ -5,10 +5,10 @@ import type { AuditRepo } from "../audit/repo.js";
 import type { Integration, IntegrationService } from "../integrations/service.js";
 import { newRowId } from "../store/ids.js";
 import type { Database, DecisionsTable, SessionsTable } from "../store/schema.js";
+import type { SessionService } from "../sessions/service.js";
 import type { OutboxItem, WebhookOutbox } from "../webhooks/outbox.js";
-import { decisionPayload, eventPayload } from "../webhooks/payloads.js";
-import { type InitData, openInitData, openSessionKey } from "./init-data.js";
-import type { LifecycleRepo } from "./lifecycle-repo.js";
+import { decisionPayload, eventPayload } from "./payloads.js";
+import type { VerificationRepo } from "./repo.js";
 import {
   ATTEMPT_OPEN,
   DECIDABLE_FROM,
@@ -19,17 +19,17 @@ import {
   REASONS,
   RESUBMISSION_LIMIT_REASON_CODE,
   SUBMITTABLE_FROM,
-  type SessionStatus,
   type Verdict,
   forcedTestVerdict,
   reasonCodeFits,
-} from "./lifecycle-fns.js";
+  UNFINISHED,
+} from "./states.js";
 
 export interface LifecycleDeps {
   db: Kysely<Database>;
-  repo: LifecycleRepo;
+  repo: VerificationRepo;
+  sessions: Pick<SessionService, "lock" | "update" | "initData" | "createdBefore" | "findAny">;
   integrations: Pick<IntegrationService, "getIntegrationIn">;
-  masterKey: Buffer;
   audit: Pick<AuditRepo, "record">;
   outbox: Pick<WebhookOutbox, "enqueue" | "wake">;
   now?: () => number;
@@ -58,12 +58,8 @@ export interface DecideOptions {
  * The session state machine of DESIGN.md. Each verb is one transaction: new state, audit event and
  * outbox rows commit together; the dispatcher is woken after the commit.
  */
-export function sessionLifecycle({ db, repo, integrations, masterKey, audit, outbox, now = Date.now }: LifecycleDeps) {
-  const initData = async (trx: Kysely<Database>, session: SessionsTable): Promise<InitData> => {
-    if (!session.init_data_sealed) return {};
-    const key = await repo.sessionKey(trx, session.id);
-    return key ? openInitData(openSessionKey(masterKey, key), session) : {};
-  };
+export function sessionLifecycle({ db, repo, sessions, integrations, audit, outbox, now = Date.now }: LifecycleDeps) {
+  const { initData } = sessions;
 
   const webhook = (integration: Integration, session: SessionsTable, kind: "event" | "decision", code: number, payload: unknown): OutboxItem => ({
     integrationId: integration.id,
@@ -77,7 +73,7 @@ export function sessionLifecycle({ db, repo, integrations, masterKey, audit, out
   /** Runs `fn` on the locked live session; a missing, deleted or foreign session is a 404. */
   async function inLockedSession<T>(opts: { sessionId: string; integrationId?: string | undefined; actor: Actor }, fn: (locked: Locked) => Promise<T>): Promise<T> {
     const result = await db.transaction().execute(async (trx) => {
-      const session = await repo.lock(trx, opts.sessionId, opts.integrationId);
+      const session = await sessions.lock(trx, opts.sessionId, opts.integrationId);
       if (!session) throw apiError("NOT_FOUND", { what: "Session" });
       const integration = await integrations.getIntegrationIn(trx, session.integration_id);
       if (!integration) throw apiError("NOT_FOUND", { what: "Session" });
@@ -97,7 +93,7 @@ export function sessionLifecycle({ db, repo, integrations, masterKey, audit, out
     const number = (await repo.lastAttemptNumber(trx, session.id)) + 1;
     const attemptId = newRowId();
     await repo.insertAttempt(trx, { id: attemptId, session_id: session.id, number, status: "started", created_at: at, submitted_at: null, decided_at: null });
-    await repo.updateSession(trx, session.id, { status: "started", current_attempt_id: attemptId, started_at: session.started_at ?? at, updated_at: at });
+    await sessions.update(trx, session.id, { status: "started", current_attempt_id: attemptId, started_at: session.started_at ?? at, updated_at: at });
     await audit.record(trx, { integrationId: integration.id, sessionId: session.id, actor, at, event: { type: "session.started", data: { attemptId, attemptNumber: number } } });
     await outbox.enqueue(trx, [webhook(integration, session, "event", EVENT_CODES.started, eventPayload(session, attemptId, 7001))]);
     Object.assign(session, { status: "started", current_attempt_id: attemptId, updated_at: at });
@@ -108,7 +104,7 @@ export function sessionLifecycle({ db, repo, integrations, masterKey, audit, out
     const { trx, session, integration, actor } = locked;
     // Strictly after the session's previous decision, so that "latest decision" is never a tie.
     const at = Math.max(locked.at, (session.decided_at ?? 0) + 1);
-    const attemptOpen = ATTEMPT_OPEN.includes(session.status as SessionStatus);
+    const attemptOpen = ATTEMPT_OPEN.includes(session.status);
     const decision: DecisionsTable = {
       id: newRowId(),
       session_id: session.id,
@@ -121,7 +117,7 @@ export function sessionLifecycle({ db, repo, integrations, masterKey, audit, out
       decided_at: at,
     };
     await repo.insertDecision(trx, decision);
-    await repo.updateSession(trx, session.id, { status, decided_at: at, updated_at: at });
+    await sessions.update(trx, session.id, { status, decided_at: at, updated_at: at });
     // An attempt already closed by a resubmission request keeps its status when the session is abandoned.
     if (session.current_attempt_id && attemptOpen) await repo.updateAttempt(trx, session.current_attempt_id, { status, decided_at: at });
     await audit.record(trx, {
@@ -139,7 +135,7 @@ export function sessionLifecycle({ db, repo, integrations, masterKey, audit, out
 
   /** A verdict on a submitted (or in-review) attempt; the 10th resubmission request declines (539). */
   async function decideLocked(locked: Locked, verdict: Verdict, reasonCode: number | null, reason: string | null): Promise<DecisionsTable> {
-    const status = locked.session.status as SessionStatus;
+    const status = locked.session.status;
     if (!DECIDABLE_FROM.includes(status) || (status === "review" && verdict === "review")) {
       throw apiError("TRANSITION_NOT_ALLOWED", { status: verdict });
     }
@@ -174,10 +170,10 @@ export function sessionLifecycle({ db, repo, integrations, masterKey, audit, out
     async submit(opts: { sessionId: string; integrationId?: string; actor: Actor }): Promise<SessionsTable> {
       return inLockedSession(opts, async (locked) => {
         const { trx, session, integration, at, actor } = locked;
-        if (!SUBMITTABLE_FROM.includes(session.status as SessionStatus)) throw apiError("TRANSITION_NOT_ALLOWED", { status: "submitted" });
+        if (!SUBMITTABLE_FROM.includes(session.status)) throw apiError("TRANSITION_NOT_ALLOWED", { status: "submitted" });
         const attemptId = await openAttempt(locked);
         await repo.updateAttempt(trx, attemptId, { status: "submitted", submitted_at: at });
-        await repo.updateSession(trx, session.id, { status: "submitted", submitted_at: at, updated_at: at });
+        await sessions.update(trx, session.id, { status: "submitted", submitted_at: at, updated_at: at });
         await audit.record(trx, { integrationId: integration.id, sessionId: session.id, actor, at, event: { type: "session.submitted", data: { attemptId } } });
         await outbox.enqueue(trx, [webhook(integration, session, "event", EVENT_CODES.submitted, eventPayload(session, attemptId, 7002))]);
         Object.assign(session, { status: "submitted", submitted_at: at, updated_at: at });
@@ -198,7 +194,7 @@ export function sessionLifecycle({ db, repo, integrations, masterKey, audit, out
     /** Expires or abandons every unfinished session created more than `maxAgeMs` ago. */
     async sweepUnfinished(maxAgeMs: number, batch = 200): Promise<number> {
       let ended = 0;
-      const stale = await repo.unfinishedBefore(now() - maxAgeMs, batch);
+      const stale = await sessions.createdBefore(UNFINISHED, now() - maxAgeMs, batch);
       for (const { id } of stale) {
         try {
           if (await inLockedSession({ sessionId: id, actor: "sweeper" }, endUnfinished)) ended++;
@@ -213,8 +209,9 @@ export function sessionLifecycle({ db, repo, integrations, masterKey, audit, out
     latestDecision: repo.latestDecision,
     attempts: repo.attempts,
     /** The operator's view: any session by id, deleted ones included, and every decision it had. */
-    findAny: repo.findAny,
+    findAny: sessions.findAny,
     decisions: repo.decisions,
+    attemptSession: repo.attemptSession,
     initData,
   };
 }
