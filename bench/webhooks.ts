@@ -413,7 +413,7 @@ async function benchStore(store: string, receiver: Receiver, dir: string): Promi
       await atRate(DECISIONS, RATE, async (i) => {
         const sessionId = sessions[i]!;
         calledAt.set(sessionId, clock());
-        await runtime.lifecycle.decide({ sessionId, verdict: "approved", actor: "operator" });
+        await runtime.lifecycle.decide({ sessionId, verdict: "approved", actor: { kind: "operator" } });
         committedAt.set(sessionId, clock());
       });
       const arrivals = await receiver.expect(sessions);
@@ -442,6 +442,7 @@ async function benchStore(store: string, receiver: Receiver, dir: string): Promi
   } finally {
     bare.close();
     await app.close();
+    await runtime.close();
     await dropDatabase();
   }
   return result;
@@ -462,7 +463,7 @@ async function reviewSessions(runtime: Services, setupIntegrationId: string, int
       .insertInto("sessions")
       .values({ id, integration_id: setupIntegrationId, status: "created", vendor_data: null, end_user_id: null, callback_url: null, lang: null, init_data_sealed: null, token_iat: now, created_at: now, updated_at: now, current_attempt_id: null, started_at: null, submitted_at: null, decided_at: null, deleted_at: null, erased_at: null })
       .execute();
-    await runtime.lifecycle.submit({ sessionId: id, actor: "integrator" });
+    await runtime.lifecycle.submit({ sessionId: id, actor: { kind: "operator" } });
   }
   await db.updateTable("sessions").set({ integration_id: integrationId }).where("id", "in", ids).execute();
   return ids;

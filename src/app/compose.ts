@@ -1,26 +1,29 @@
 import type { Config } from "../config.js";
+import type { Services } from "../services.js";
 import { loadMasterKey, loadTokenSecret } from "../crypto/keys.js";
-import { type Store, openStore } from "../store/db.js";
-import { type AuditRepo, auditRepo } from "../audit/repo.js";
+import { openStore } from "../store/db.js";
+import { auditRepo } from "../audit/repo.js";
 import { integrationRepo } from "../integrations/repo.js";
-import { type IntegrationService, integrationService } from "../integrations/service.js";
+import { integrationService } from "../integrations/service.js";
 import type { Metrics } from "../ops/metrics.js";
 import { sessionRepo } from "../sessions/repo.js";
-import { type SessionService, sessionService } from "../sessions/service.js";
-import { type SessionTokens, sessionTokens } from "../sessions/token.js";
-import { type SessionList, sessionList } from "../sessions/list.js";
-import { type SessionLifecycle, sessionLifecycle } from "../verification/transitions.js";
+import { sessionService } from "../sessions/service.js";
+import { sessionTokens } from "../sessions/token.js";
+import { sessionList } from "../sessions/list.js";
+import { sessionLifecycle } from "../verification/transitions.js";
 import { verificationRepo } from "../verification/repo.js";
-import { type LifecycleReads, lifecycleReads } from "../verification/reads.js";
-import { type SessionErasure, sessionErasure } from "../verification/erasure.js";
-import { type SessionRetention, sessionRetention } from "../verification/retention.js";
-import { type MediaService, mediaService } from "../media/service.js";
+import { lifecycleReads } from "../verification/reads.js";
+import { sessionErasure } from "../verification/erasure.js";
+import { sessionRetention } from "../verification/retention.js";
+import { mediaService } from "../media/service.js";
 import { mediaRepo } from "../media/repo.js";
 import { mediaFiles } from "../media/storage.js";
-import { type MediaWork, mediaWork } from "../media/work.js";
-import { type DeliveryRepo, deliveryRepo } from "../webhooks/repo.js";
-import { type WebhookOutbox, webhookOutbox } from "../webhooks/outbox.js";
-import { type WebhookService, webhookService } from "../webhooks/service.js";
+import { mediaWork } from "../media/work.js";
+import { deliveryRepo } from "../webhooks/repo.js";
+import { webhookOutbox } from "../webhooks/outbox.js";
+import { webhookService } from "../webhooks/service.js";
+
+export type { Services } from "../services.js";
 
 /** Where the services report what they cannot answer to a caller (a file left behind after an erasure). */
 export interface ServiceLog {
@@ -32,33 +35,6 @@ export interface ServiceLog {
 export interface Observers {
   log: ServiceLog;
   metrics?: Pick<Metrics, "sessionCreated"> | undefined;
-}
-
-/**
- * Every capability of one service instance, each built once, here, from the few things it needs.
- * The entry points (HTTP server, CLI, tests) read what they use from it; no capability is handed
- * this object: each gets its own dependencies, by name.
- */
-export interface Services {
-  config: Config;
-  store: Store;
-  masterKey: Buffer;
-  tokens: SessionTokens;
-  integrations: IntegrationService;
-  audit: AuditRepo;
-  outbox: WebhookOutbox;
-  sessions: SessionService;
-  sessionList: SessionList;
-  lifecycle: SessionLifecycle;
-  reads: LifecycleReads;
-  erasure: SessionErasure;
-  retention: SessionRetention;
-  mediaWork: MediaWork;
-  media: MediaService;
-  deliveries: DeliveryRepo;
-  webhooks: WebhookService;
-  /** Closes the store and the media threads; once. */
-  close(): Promise<void>;
 }
 
 export function composeServices(config: Config, { log, metrics }: Observers): Services {

@@ -8,11 +8,20 @@ import { answerClientError, answerRouterError, installErrorHandling } from "../h
 import { acceptJsonKeepingRawBody } from "../http/json-body.js";
 import { securityHeaders } from "../http/security-headers.js";
 import { OneLineRequestLog, loggerOptions } from "../http/access-log.js";
-import { opsRoutes } from "../ops/routes.js";
 import { createMetrics } from "../ops/metrics.js";
 import type { Observers, Services } from "./compose.js";
-import { registerIntegratorApi } from "./integrator-api.js";
+import { integratorScope } from "../scopes/integrator.js";
+import { operationsScope } from "../scopes/operations.js";
+import type { Scope } from "../scopes/scope.js";
 import { backgroundTasks } from "./background.js";
+
+/**
+ * The doors in front of the services, in the order they are registered. The hosted flow (src/flow/:
+ * pages under /v/<sessionToken> and a flow API whose actor is the session's end user, from
+ * sessions.endUserOf) and the back-office (/admin: cookie session, CSRF, a reviewer actor) each
+ * come in as one more Scope here.
+ */
+const SCOPES: readonly Scope[] = [operationsScope, integratorScope];
 
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
@@ -24,7 +33,7 @@ export interface BuiltApp {
 /**
  * The HTTP service: Fastify with the plumbing every scope shares, the services `openServices`
  * builds (given the app's logger and metrics), each scope of access as its plugin, and the background tasks,
- * started when the app is ready. Closing the app closes the services.
+ * started when the app is ready and stopped when it closes.
  */
 export async function buildApp(config: Config, openServices: (observers: Observers) => Services | Promise<Services>): Promise<BuiltApp> {
   const app = Fastify({
@@ -41,9 +50,8 @@ export async function buildApp(config: Config, openServices: (observers: Observe
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const metrics = createMetrics();
+  // Whoever asked for the app closes the services, after it: a closed app leaves the store open.
   const services = await openServices({ log: app.log, metrics });
-  app.addHook("onClose", () => services.close());
-  const { store } = services;
 
   installErrorHandling(app);
   acceptJsonKeepingRawBody(app);
@@ -72,9 +80,7 @@ export async function buildApp(config: Config, openServices: (observers: Observe
       return config.publicUrl.startsWith("https://") ? csp : csp.replace(/\s*upgrade-insecure-requests;?/, "");
     },
   });
-  await app.register(opsRoutes, { store, metrics, metricsToken: config.metricsToken });
-
-  await registerIntegratorApi(app, services);
+  for (const scope of SCOPES) await scope.register(app, { services, config, metrics });
 
   const tasks = backgroundTasks(services, metrics, app.log);
   app.addHook("onReady", async () => tasks.forEach((task) => task.start()));

@@ -56,6 +56,7 @@ export async function startServer(config: Config, out: (text: string) => void = 
     }
     return services;
   });
+  app.addHook("onClose", () => services.close());
   const url = await app.listen({ port: config.port, host: config.host });
   app.log.info({ store: services.store.kind, publicUrl: config.publicUrl, dataDir: config.dataDir }, "EarthID Verify is serving");
   return { app, url, close: () => app.close() };

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { ApiError } from "../errors.js";
 import { iso } from "../time.js";
+import { OPERATOR } from "../audit/events.js";
 import type { AuditRepo } from "../audit/repo.js";
 import type { SessionLifecycle } from "../verification/transitions.js";
 import { DECIDABLE } from "../verification/states.js";
@@ -48,7 +49,7 @@ export async function sessionCommands({ lifecycle, audit }: { lifecycle: Session
           verdict: verdict as OperatorVerdict,
           reasonCode: rawCode === undefined ? null : Number(rawCode),
           reason: values.reason ?? null,
-          actor: "operator",
+          actor: OPERATOR,
         });
         const result = {
           id: decision.id,

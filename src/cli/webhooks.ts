@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import type { DeliveryView, WebhookService } from "../webhooks/service.js";
+import { OPERATOR } from "../audit/events.js";
 import type { Io } from "./main.js";
 
 function describe(d: DeliveryView): string {
@@ -35,7 +36,7 @@ export async function webhookCommands({ webhooks: service, pollMs }: { webhooks:
     case "resend": {
       const id = positionals[0];
       if (!id) throw new TypeError("webhooks resend needs a delivery id");
-      const delivery = await service.resend({ id, actor: "operator" });
+      const delivery = await service.resend({ id, actor: OPERATOR });
       print(delivery, `delivery ${delivery.id} queued again; the running service sends it within ${pollMs} ms.\n`);
       return 0;
     }

@@ -18,7 +18,7 @@ import { newRowId } from "../store/ids.js";
 export interface MediaServiceDeps {
   repo: MediaRepo;
   files: MediaFiles;
-  sessions: Pick<SessionService, "ownSession" | "findOwn">;
+  sessions: Pick<SessionService, "sessionFor" | "visibleTo">;
   /** The session's data key; undefined once it was destroyed. */
   dataKey: (sessionId: string) => Promise<Buffer | undefined>;
   lifecycle: Pick<SessionLifecycle, "inLockedSession" | "openAttempt" | "attemptSession">;
@@ -27,11 +27,11 @@ export interface MediaServiceDeps {
 }
 
 /**
- * Who asks: an integration sees its own sessions only. `apiPrefix` is where the URLs we hand out
+ * Who asks (what the actor may see: sessions/service.ts, visibleTo), and where the URLs we hand out
  * point: the prefix the request came in on ("/v1" or "/earthid/api").
  */
 export interface Caller {
-  integrationId: string;
+  actor: Actor;
   apiPrefix: string;
 }
 
@@ -72,14 +72,13 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
      * the transaction fails, so a row never points at nothing.
      */
     async upload({
-      integrationId,
+      actor,
       apiPrefix,
       sessionId,
       image,
-      actor = "integrator",
-    }: Caller & { sessionId: string; image: { context: UploadBody["image"]["context"]; content: UploadContent }; actor?: Actor }): Promise<UploadResponse> {
+    }: Caller & { sessionId: string; image: { context: UploadBody["image"]["context"]; content: UploadContent } }): Promise<UploadResponse> {
       const { bytes, sha256 } = uploadedBytes(image.content);
-      const session = await sessions.ownSession(integrationId, sessionId);
+      const session = await sessions.sessionFor(actor, sessionId);
       // Before the costly decode; checked again under the session's lock.
       if (!OPEN_FOR_MEDIA.includes(session.status)) throw closed(session.status);
       const checked = await checkImage(bytes);
@@ -91,7 +90,7 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
       // The bytes go to the sealing thread and are not ours to read after this.
       await files.write(session.id, mediaId, key, bytes);
       try {
-        const row = await lifecycle.inLockedSession({ sessionId: session.id, integrationId, actor }, async (locked) => {
+        const row = await lifecycle.inLockedSession({ sessionId: session.id, actor }, async (locked) => {
           if (!OPEN_FOR_MEDIA.includes(locked.session.status)) throw closed(locked.session.status);
           const attemptId = await lifecycle.openAttempt(locked);
           const row: MediaRow = {
@@ -108,7 +107,7 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
           };
           await repo.insert(locked.trx, row);
           await audit.record(locked.trx, {
-            integrationId,
+            integrationId: locked.integration.id,
             sessionId: session.id,
             actor: locked.actor,
             at: locked.at,
@@ -125,16 +124,16 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
     },
 
     /** The latest attempt's media (reference §4.4); older attempts through listForAttempt. */
-    async listForSession({ integrationId, apiPrefix, sessionId }: Caller & { sessionId: string }): Promise<MediaList> {
-      const session = await sessions.ownSession(integrationId, sessionId);
+    async listForSession({ actor, apiPrefix, sessionId }: Caller & { sessionId: string }): Promise<MediaList> {
+      const session = await sessions.sessionFor(actor, sessionId);
       if (!session.current_attempt_id || session.erased_at !== null) return list([], apiPrefix);
       return list(await repo.listForAttempt(session.current_attempt_id), apiPrefix);
     },
 
-    async listForAttempt({ integrationId, apiPrefix, attemptId }: Caller & { attemptId: string }): Promise<MediaList> {
+    async listForAttempt({ actor, apiPrefix, attemptId }: Caller & { attemptId: string }): Promise<MediaList> {
       const id = ourId(attemptId);
       const attempt = id ? await lifecycle.attemptSession(id) : undefined;
-      const session = attempt ? await sessions.findOwn(integrationId, attempt.session_id) : undefined;
+      const session = attempt ? await sessions.visibleTo(actor, attempt.session_id) : undefined;
       if (!attempt || !session) throw notFound("Attempt");
       return list(session.erased_at !== null ? [] : await repo.listForAttempt(attempt.id), apiPrefix);
     },
@@ -144,10 +143,10 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
      * worked out off the event loop). Another integration's media, an erased one and a missing one
      * all read as absent.
      */
-    async download({ integrationId, mediaId, secret = null }: { integrationId: string; mediaId: string; secret?: Buffer | null }): Promise<{ mimetype: string; bytes: Buffer; hmac: string | null }> {
+    async download({ actor, mediaId, secret = null }: { actor: Actor; mediaId: string; secret?: Buffer | null }): Promise<{ mimetype: string; bytes: Buffer; hmac: string | null }> {
       const id = ourId(mediaId);
       const row = id ? await repo.find(id) : undefined;
-      const session = row ? await sessions.findOwn(integrationId, row.session_id) : undefined;
+      const session = row ? await sessions.visibleTo(actor, row.session_id) : undefined;
       if (!row || !session || session.erased_at !== null) throw notFound("Media");
       const key = await dataKey(session.id);
       const file = key ? await files.read(session.id, row.id, key, secret) : undefined;

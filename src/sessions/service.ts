@@ -4,6 +4,7 @@ import type { Database } from "../store/schema.js";
 import { seal } from "../crypto/sealing.js";
 import { randomBytesPooled } from "../crypto/random.js";
 import type { IntegrationAuth } from "../integrations/service.js";
+import type { Actor } from "../audit/events.js";
 import type { SessionRepo, SessionRow } from "./repo.js";
 import type { CreateSessionBody, SessionEnvelope } from "./schemas.js";
 import type { SessionTokens } from "./token.js";
@@ -14,7 +15,7 @@ import { type InitData, initDataAad, openInitData, openSessionKey, sessionKeyAad
 
 export interface SessionServiceDeps {
   repo: SessionRepo;
-  tokens: Pick<SessionTokens, "sign">;
+  tokens: Pick<SessionTokens, "sign" | "verify">;
   masterKey: Buffer;
   publicUrl: string;
   now?: () => number;
@@ -42,9 +43,20 @@ export function sessionService({ repo, tokens, masterKey, publicUrl, now = Date.
   const findOwn = async (integrationId: string, id: string): Promise<SessionRow | undefined> =>
     isUuid(id) ? repo.findForIntegration(integrationId, id.toLowerCase()) : undefined;
 
+  /**
+   * The live session `actor` may see, or undefined: an integrator its own sessions, an end user the
+   * one session of its token, the others (reviewer, operator, engine, the service itself) any.
+   */
+  async function visibleTo(actor: Actor, id: string): Promise<SessionRow | undefined> {
+    if (actor.kind === "integrator") return findOwn(actor.integrationId, id);
+    if (!isUuid(id) || (actor.kind === "endUser" && actor.sessionId !== id.toLowerCase())) return undefined;
+    const row = await repo.findAny(id.toLowerCase());
+    return row && row.deleted_at === null ? row : undefined;
+  }
+
   /** The same, where every such case is the one answer: 404 Session not found. */
-  async function ownSession(integrationId: string, id: string): Promise<SessionRow> {
-    const row = await findOwn(integrationId, id);
+  async function sessionFor(actor: Actor, id: string): Promise<SessionRow> {
+    const row = await visibleTo(actor, id);
     if (!row) throw apiError("NOT_FOUND", { what: "Session" });
     return row;
   }
@@ -81,12 +93,24 @@ export function sessionService({ repo, tokens, masterKey, publicUrl, now = Date.
       return envelope(session);
     },
 
-    async getSession({ integration, id }: { integration: IntegrationAuth; id: string }): Promise<SessionEnvelope> {
-      return envelope(await ownSession(integration.id, id));
+    async getSession({ actor, id }: { actor: Actor; id: string }): Promise<SessionEnvelope> {
+      return envelope(await sessionFor(actor, id));
     },
 
-    ownSession,
-    findOwn,
+    sessionFor,
+    visibleTo,
+
+    /**
+     * The end user a session token speaks for: the hosted flow's one credential. A token that does
+     * not verify (forged, expired, another installation's) or whose session is gone is a 404, as
+     * a session the caller may not see is everywhere else.
+     */
+    async endUserOf(token: string): Promise<Actor> {
+      const claims = await tokens.verify(token).catch(() => undefined);
+      const session = claims ? await repo.findAny(claims.session_id) : undefined;
+      if (!claims || !session || session.deleted_at !== null || session.integration_id !== claims.iid) throw apiError("NOT_FOUND", { what: "Session" });
+      return { kind: "endUser", sessionId: session.id };
+    },
 
     /** The session's data key, opened; undefined once it was destroyed (the session's data erased). */
     async dataKey(sessionId: string): Promise<Buffer | undefined> {

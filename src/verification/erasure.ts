@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { ApiError, apiError } from "../errors.js";
 import type { AuditRepo } from "../audit/repo.js";
+import type { Actor } from "../audit/events.js";
 import type { Database } from "../store/schema.js";
 import { isUuid } from "../store/ids.js";
 import type { SessionService } from "../sessions/service.js";
@@ -113,11 +114,11 @@ export function sessionErasure(deps: ErasureDeps) {
      * decision webhook, built after the erasure so that it carries no personal data and is the one
      * delivery left to send; then the row becomes a tombstone the API no longer sees.
      */
-    async deleteSession({ integrationId, sessionId }: { integrationId: string; sessionId: string }): Promise<{ status: "success"; verification: { id: string } }> {
+    async deleteSession({ actor, sessionId }: { actor: Actor; sessionId: string }): Promise<{ status: "success"; verification: { id: string } }> {
       if (!isUuid(sessionId)) throw apiError("NOT_FOUND", { what: "Session" });
       const id = sessionId.toLowerCase();
       let afterCommit: (() => Promise<void>) | undefined;
-      await lifecycle.inLockedSession({ sessionId: id, integrationId, actor: "integrator" }, async (locked) => {
+      await lifecycle.inLockedSession({ sessionId: id, actor }, async (locked) => {
         await checkRateLimit(locked);
         const previousStatus = locked.session.status;
         // Being processed right now (Veriff's "in progress"); review waits for a final decision.

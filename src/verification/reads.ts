@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema.js";
+import type { Actor } from "../audit/events.js";
 import type { SessionService } from "../sessions/service.js";
 import { iso } from "../time.js";
 import { decisionPayload, personOf } from "./payloads.js";
@@ -7,26 +8,26 @@ import type { SessionLifecycle } from "./transitions.js";
 
 export interface LifecycleReadsDeps {
   db: Kysely<Database>;
-  sessions: Pick<SessionService, "ownSession">;
+  sessions: Pick<SessionService, "sessionFor">;
   lifecycle: Pick<SessionLifecycle, "latestDecision" | "attempts" | "initData">;
 }
 
 /** What an integrator reads about its session's outcome: decision, person, attempts (reference §4.5-4.7). */
 export function lifecycleReads({ db, sessions, lifecycle }: LifecycleReadsDeps) {
-  const owned = sessions.ownSession;
+  const owned = sessions.sessionFor;
 
   return {
     /** The latest decision with the webhook's payload; `verification: null` until there is one. */
-    async decision(integrationId: string, id: string) {
-      const session = await owned(integrationId, id);
+    async decision(actor: Actor, id: string) {
+      const session = await owned(actor, id);
       const decision = await lifecycle.latestDecision(session.id);
       if (!decision) return { status: "success" as const, verification: null };
       return { ...decisionPayload(session, decision, await lifecycle.initData(db, session)), status: "success" as const };
     },
 
     /** The person as the integrator described it (nothing is extracted yet); no screening, so no matches. */
-    async person(integrationId: string, id: string) {
-      const session = await owned(integrationId, id);
+    async person(actor: Actor, id: string) {
+      const session = await owned(actor, id);
       const person = personOf(await lifecycle.initData(db, session));
       return {
         status: "success" as const,
@@ -47,8 +48,8 @@ export function lifecycleReads({ db, sessions, lifecycle }: LifecycleReadsDeps) 
       };
     },
 
-    async attempts(integrationId: string, id: string) {
-      const session = await owned(integrationId, id);
+    async attempts(actor: Actor, id: string) {
+      const session = await owned(actor, id);
       const attempts = await lifecycle.attempts(session.id);
       return {
         status: "success" as const,

@@ -1,4 +1,5 @@
 import { ApiError } from "../errors.js";
+import { SWEEPER } from "../audit/events.js";
 import type { IntegrationService } from "../integrations/service.js";
 import type { SessionErasure } from "./erasure.js";
 import type { SessionService } from "../sessions/service.js";
@@ -32,7 +33,7 @@ export function sessionRetention({ integrations, lifecycle, sessions, erasure, n
         for (const sessionId of await sessions.erasableBefore(integration.id, FINAL, cutoff, batch)) {
           let afterCommit: (() => Promise<void>) | undefined;
           try {
-            const done = await lifecycle.inLockedSession({ sessionId, actor: "sweeper" }, async (locked) => {
+            const done = await lifecycle.inLockedSession({ sessionId, actor: SWEEPER }, async (locked) => {
               // Re-checked under the lock: a reviewer or a DELETE may have got there first.
               const { session } = locked;
               if (session.erased_at !== null || !FINAL.includes(session.status) || (session.decided_at ?? Infinity) >= cutoff) return false;

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { integratorActor } from "../http/integrator-api.js";
 import { apiError } from "../errors.js";
 import { validationErrorFormatter } from "../http/validation-errors.js";
 import { DeletionRateLimited, type SessionErasure } from "./erasure.js";
@@ -37,13 +38,13 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox<LifecycleRouteDeps> = as
     config: { signed: { body: "required" } },
     schemaErrorFormatter: validationErrorFormatter(submitRules),
     handler: async (request) => {
-      const integration = request.integration!;
+      const actor = integratorActor(request);
       const { id } = request.params;
       if (!isUuid(id)) throw apiError("NOT_FOUND", { what: "Session" });
       const { status } = request.body.verification;
       if (status !== "submitted") throw apiError("INVALID_STATUS", { detail: `${JSON.stringify(status)}; the only status that can be set is "submitted"` });
-      await lifecycle.submit({ sessionId: id.toLowerCase(), integrationId: integration.id, actor: "integrator" });
-      return sessions.getSession({ integration, id });
+      await lifecycle.submit({ sessionId: id.toLowerCase(), actor });
+      return sessions.getSession({ actor, id });
     },
   });
 
@@ -62,7 +63,7 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox<LifecycleRouteDeps> = as
     config: signedOverId,
     handler: async (request, reply) => {
       try {
-        return await erasure.deleteSession({ integrationId: request.integration!.id, sessionId: request.params.id });
+        return await erasure.deleteSession({ actor: integratorActor(request), sessionId: request.params.id });
       } catch (error) {
         if (error instanceof DeletionRateLimited) reply.header("retry-after", String(error.retryAfterSeconds));
         throw error;
@@ -80,7 +81,7 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox<LifecycleRouteDeps> = as
       response: { 200: DecisionResponse, ...errors },
     },
     config: signedOverId,
-    handler: async (request) => reads.decision(request.integration!.id, request.params.id),
+    handler: async (request) => reads.decision(integratorActor(request), request.params.id),
   });
 
   app.get("/sessions/:id/person", {
@@ -93,7 +94,7 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox<LifecycleRouteDeps> = as
       response: { 200: PersonResponse, ...errors },
     },
     config: signedOverId,
-    handler: async (request) => reads.person(request.integration!.id, request.params.id),
+    handler: async (request) => reads.person(integratorActor(request), request.params.id),
   });
 
   app.get("/sessions/:id/attempts", {
@@ -106,6 +107,6 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox<LifecycleRouteDeps> = as
       response: { 200: AttemptsResponse, ...errors },
     },
     config: signedOverId,
-    handler: async (request) => reads.attempts(request.integration!.id, request.params.id),
+    handler: async (request) => reads.attempts(integratorActor(request), request.params.id),
   });
 };

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import { ApiError, apiError } from "../errors.js";
-import type { Actor } from "../audit/events.js";
+import { type Actor, SWEEPER, SYSTEM, TEST_MODE, actorName } from "../audit/events.js";
 import type { AuditRepo } from "../audit/repo.js";
 import type { Integration, IntegrationService } from "../integrations/service.js";
 import { newRowId } from "../store/ids.js";
@@ -46,8 +46,6 @@ export interface Locked {
 
 export interface DecideOptions {
   sessionId: string;
-  /** When an integrator acts, its own sessions only. */
-  integrationId?: string;
   verdict: Verdict;
   reasonCode?: number | null;
   reason?: string | null;
@@ -70,10 +68,15 @@ export function sessionLifecycle({ db, repo, sessions, integrations, audit, outb
     payload,
   });
 
-  /** Runs `fn` on the locked live session; a missing, deleted or foreign session is a 404. */
-  async function inLockedSession<T>(opts: { sessionId: string; integrationId?: string | undefined; actor: Actor }, fn: (locked: Locked) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` on the locked live session; a missing or deleted one, and one the actor may not act
+   * on (another integration's, another session's token), is a 404.
+   */
+  async function inLockedSession<T>(opts: { sessionId: string; actor: Actor }, fn: (locked: Locked) => Promise<T>): Promise<T> {
+    const { actor } = opts;
+    if (actor.kind === "endUser" && actor.sessionId !== opts.sessionId) throw apiError("NOT_FOUND", { what: "Session" });
     const result = await db.transaction().execute(async (trx) => {
-      const session = await sessions.lock(trx, opts.sessionId, opts.integrationId);
+      const session = await sessions.lock(trx, opts.sessionId, actor.kind === "integrator" ? actor.integrationId : undefined);
       if (!session) throw apiError("NOT_FOUND", { what: "Session" });
       const integration = await integrations.getIntegrationIn(trx, session.integration_id);
       if (!integration) throw apiError("NOT_FOUND", { what: "Session" });
@@ -113,7 +116,7 @@ export function sessionLifecycle({ db, repo, sessions, integrations, audit, outb
       code: DECISION_CODES[status],
       reason: reason ?? (reasonCode !== null ? REASONS[reasonCode] ?? null : null),
       reason_code: reasonCode,
-      decided_by: actor,
+      decided_by: actorName(actor),
       decided_at: at,
     };
     await repo.insertDecision(trx, decision);
@@ -167,7 +170,7 @@ export function sessionLifecycle({ db, repo, sessions, integrations, audit, outb
     endUnfinished,
 
     /** PATCH status=submitted: only from created or started (1304 otherwise). */
-    async submit(opts: { sessionId: string; integrationId?: string; actor: Actor }): Promise<SessionsTable> {
+    async submit(opts: { sessionId: string; actor: Actor }): Promise<SessionsTable> {
       return inLockedSession(opts, async (locked) => {
         const { trx, session, integration, at, actor } = locked;
         if (!SUBMITTABLE_FROM.includes(session.status)) throw apiError("TRANSITION_NOT_ALLOWED", { status: "submitted" });
@@ -180,8 +183,8 @@ export function sessionLifecycle({ db, repo, sessions, integrations, audit, outb
         // Until the engine decides, a test integration's forced outcome applies at once and every
         // other submission waits for a person.
         const forced = integration.isTest ? forcedTestVerdict((await initData(trx, session)).person?.firstName) : undefined;
-        if (forced) await decideLocked({ ...locked, actor: "test-mode" }, forced, null, `Forced by test integration (person.firstName)`);
-        else await decideLocked({ ...locked, actor: "system" }, "review", null, null);
+        if (forced) await decideLocked({ ...locked, actor: TEST_MODE }, forced, null, `Forced by test integration (person.firstName)`);
+        else await decideLocked({ ...locked, actor: SYSTEM }, "review", null, null);
         return session;
       });
     },
@@ -197,7 +200,7 @@ export function sessionLifecycle({ db, repo, sessions, integrations, audit, outb
       const stale = await sessions.createdBefore(UNFINISHED, now() - maxAgeMs, batch);
       for (const { id } of stale) {
         try {
-          if (await inLockedSession({ sessionId: id, actor: "sweeper" }, endUnfinished)) ended++;
+          if (await inLockedSession({ sessionId: id, actor: SWEEPER }, endUnfinished)) ended++;
         } catch (error) {
           // Deleted since the list was read: nothing left to end. Anything else is a real failure.
           if (!(error instanceof ApiError && error.errorName === "NOT_FOUND")) throw error;

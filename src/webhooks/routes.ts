@@ -1,5 +1,6 @@
 import { Type } from "typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { integratorActor } from "../http/integrator-api.js";
 import { MAX_LIST, type WebhookService } from "./service.js";
 import { DeliveryView } from "./schemas.js";
 import { ErrorBody, authHeaders, authHeadersSignedOver } from "../http/route-schemas.js";
@@ -52,7 +53,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
     },
     config: { signed: { body: "required" } },
     handler: async (request, reply) => {
-      const delivery = await webhooks.resend({ id: request.params.id, integrationId: request.integration!.id, actor: "integrator" });
+      const delivery = await webhooks.resend({ id: request.params.id, actor: integratorActor(request) });
       return reply.code(202).send({ status: "success" as const, delivery });
     },
   });

@@ -54,8 +54,9 @@ export function webhookService({ repo, audit, wake, now = Date.now }: WebhookSer
      * body (and the same delivery id, so a receiver that dedupes sees it as a repeat). A delivery
      * past its 7 days gets this one attempt. One whose body was erased cannot be sent: 409.
      */
-    async resend({ id, integrationId, actor }: { id: string; integrationId?: string; actor: Actor }): Promise<DeliveryView> {
-      const found = await repo.find(id.toLowerCase(), integrationId);
+    async resend({ id, actor }: { id: string; actor: Actor }): Promise<DeliveryView> {
+      // An integrator re-sends its own deliveries; the operator any.
+      const found = await repo.find(id.toLowerCase(), actor.kind === "integrator" ? actor.integrationId : undefined);
       if (!found) throw apiError("NOT_FOUND", { what: "Webhook delivery" });
       if (found.payload_sealed === null) throw erased(id);
       const at = now();

@@ -45,7 +45,7 @@ describe("DELETE /sessions/{id}: rate-limited per integration, counted in the st
     const { buildApp } = await import("../../src/app/http.js");
     const { apiClient } = await import("../support/client.js");
     const config = loadConfig({ ...server.env, PORT: "0" });
-    const { app } = await buildApp(config, (observers) => composeServices(config, observers));
+    const { app, services } = await buildApp(config, (observers) => composeServices(config, observers));
     await app.listen({ port: 0, host: "127.0.0.1" });
     try {
       const address = app.server.address();
@@ -55,6 +55,7 @@ describe("DELETE /sessions/{id}: rate-limited per integration, counted in the st
       expectFail(await lifecycle(second).remove(id), 429, "1904", "Too many requests");
     } finally {
       await app.close();
+      await services.close();
     }
   });
 

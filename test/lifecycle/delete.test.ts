@@ -126,8 +126,8 @@ describe("DELETE /sessions/{id}: deletion erases at once and leaves a tombstone"
       const expired = await createSession(shop, { person });
       const abandoned = await createSession(shop, { person });
       const { lifecycle: verbs } = server.services;
-      await verbs.inLockedSession({ sessionId: abandoned, actor: "end-user" }, verbs.openAttempt);
-      for (const id of [expired, abandoned]) await verbs.inLockedSession({ sessionId: id, actor: "sweeper" }, verbs.endUnfinished);
+      await verbs.inLockedSession({ sessionId: abandoned, actor: { kind: "endUser", sessionId: abandoned } }, verbs.openAttempt);
+      for (const id of [expired, abandoned]) await verbs.inLockedSession({ sessionId: id, actor: { kind: "sweeper" } }, verbs.endUnfinished);
       for (const [id, status] of [[expired, "expired"], [abandoned, "abandoned"]] as const) {
         const { after } = await deleteAndCheckErased(shop, id);
         expect(after.session!.status).toBe(status);
@@ -154,7 +154,7 @@ describe("DELETE /sessions/{id}: deletion erases at once and leaves a tombstone"
         expect(stored.audit.map((e) => e.type)).not.toContain("session.deleted");
       }
       // Once decided, review becomes deletable.
-      await server.services.lifecycle.decide({ sessionId: inReview, verdict: "approved", actor: "reviewer" });
+      await server.services.lifecycle.decide({ sessionId: inReview, verdict: "approved", actor: { kind: "reviewer", reviewerId: "test-reviewer" } });
       await deleteAndCheckErased(shop, inReview);
     });
 

@@ -71,7 +71,7 @@ describe("GET /sessions/{id}/decision, /person, /attempts", () => {
       const id = await createSession(sandbox, { person: { firstName: "Someone" } });
       await lifecycle(sandbox).submit(id);
       expect((await lifecycle(sandbox).decision(id)).body.verification).toMatchObject({ status: "review", code: 9121 });
-      await server.services.lifecycle.decide({ sessionId: id, verdict: "declined", reasonCode: 102, actor: "operator" });
+      await server.services.lifecycle.decide({ sessionId: id, verdict: "declined", reasonCode: 102, actor: { kind: "operator" } });
       expect((await lifecycle(sandbox).decision(id)).body.verification).toMatchObject({ status: "declined", code: 9102, reasonCode: 102, reason: "Suspected document tampering" });
     });
   });

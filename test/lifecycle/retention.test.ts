@@ -94,7 +94,7 @@ describe("retention: media and personal data erased N days after a final decisio
     await lifecycle(month).submit(id);
     // Decided by a reviewer 20 days later: 31 days after creation is 11 days after the decision.
     await server.services.sessions.update(server.services.store.db, id, { created_at: Date.now() - 20 * DAY });
-    await server.services.lifecycle.decide({ sessionId: id, verdict: "declined", actor: "reviewer" });
+    await server.services.lifecycle.decide({ sessionId: id, verdict: "declined", actor: { kind: "reviewer", reviewerId: "test-reviewer" } });
     await sweepAt(11);
     expect((await storedSession(server, id)).key).toBeDefined();
     await sweepAt(31);

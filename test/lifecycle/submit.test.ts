@@ -53,7 +53,7 @@ describe("PATCH /sessions/{id}: submitting a session", () => {
 
     it("submits a started session, keeping the attempt the first upload opened", async () => {
       const id = await createSession(live);
-      await server.services.lifecycle.inLockedSession({ sessionId: id, actor: "end-user" }, server.services.lifecycle.openAttempt);
+      await server.services.lifecycle.inLockedSession({ sessionId: id, actor: { kind: "endUser", sessionId: id } }, server.services.lifecycle.openAttempt);
       const res = await lifecycle(live).submit(id);
       expect(res.body.verification.status).toBe("review");
       expect((await storedSession(server, id)).attempts).toHaveLength(1);

@@ -58,7 +58,7 @@ describe("media: concurrent uploads and erasure", () => {
     const jpeg = await makeJpeg();
     await upload(shop, sessionId, jpeg);
     const racing = Array.from({ length: 6 }, () => upload(shop, sessionId, jpeg));
-    const submit = server.services.lifecycle.submit({ sessionId, integrationId: shop.id, actor: "integrator" });
+    const submit = server.services.lifecycle.submit({ sessionId, actor: { kind: "integrator", integrationId: shop.id } });
     const results = await Promise.all(racing);
     const submitted = await submit;
     for (const res of results) expect([201, 409]).toContain(res.status);
@@ -81,7 +81,7 @@ describe("media: concurrent uploads and erasure", () => {
         openAttempt: services.lifecycle.openAttempt,
         attemptSession: services.lifecycle.attemptSession,
         inLockedSession: async (opts, fn) => {
-          await services.lifecycle.submit({ sessionId, integrationId: shop.id, actor: "integrator" });
+          await services.lifecycle.submit({ sessionId, actor: { kind: "integrator", integrationId: shop.id } });
           return services.lifecycle.inLockedSession(opts, fn);
         },
       },
@@ -90,7 +90,7 @@ describe("media: concurrent uploads and erasure", () => {
     });
     const bytes = await makeJpeg();
     const image = { context: "face", content: { bytes, sha256: createHash("sha256").update(bytes).digest("hex") } };
-    await expect(media.upload({ integrationId: shop.id, apiPrefix: "/v1", sessionId, image })).rejects.toMatchObject({ statusCode: 409, code: "1905" });
+    await expect(media.upload({ actor: { kind: "integrator", integrationId: shop.id }, apiPrefix: "/v1", sessionId, image })).rejects.toMatchObject({ statusCode: 409, code: "1905" });
     expect(readdirSync(path.join(services.config.dataDir, "media", sessionId))).toEqual([]);
     expect(await services.store.db.selectFrom("media").select("id").where("session_id", "=", sessionId).execute()).toEqual([]);
   });
@@ -98,8 +98,8 @@ describe("media: concurrent uploads and erasure", () => {
   it("a resubmission opens a new attempt: the session list shows only it, the old attempt keeps its own", async () => {
     const sessionId = await newSession(shop);
     const first = await upload(shop, sessionId, await makeJpeg());
-    await server.services.lifecycle.submit({ sessionId, integrationId: shop.id, actor: "integrator" });
-    await server.services.lifecycle.decide({ sessionId, verdict: "resubmission_requested", reasonCode: 204, actor: "operator" });
+    await server.services.lifecycle.submit({ sessionId, actor: { kind: "integrator", integrationId: shop.id } });
+    await server.services.lifecycle.decide({ sessionId, verdict: "resubmission_requested", reasonCode: 204, actor: { kind: "operator" } });
     const second = await upload(shop, sessionId, await makePng());
     expect(second.status).toBe(201);
     expect(second.body.image.attemptId).not.toBe(first.body.image.attemptId);

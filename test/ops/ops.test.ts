@@ -24,7 +24,7 @@ const get = async (base: string, path: string, headers: Record<string, string> =
 /** The app on a loopback port over a store it did not prepare: no migrations run. */
 async function unpreparedServer(env: NodeJS.ProcessEnv): Promise<{ url: string; app: FastifyInstance; close(): Promise<void> }> {
   const config = loadConfig({ ...env, PORT: "0" });
-  const { app } = await buildApp(config, (observers) => composeServices(config, observers));
+  const { app, services } = await buildApp(config, (observers) => composeServices(config, observers));
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();
   const url = typeof address === "object" && address ? `http://127.0.0.1:${address.port}` : "";
@@ -33,6 +33,7 @@ async function unpreparedServer(env: NodeJS.ProcessEnv): Promise<{ url: string; 
     app,
     async close() {
       await app.close();
+      await services.close();
     },
   };
 }
@@ -106,6 +107,7 @@ describe("operations endpoints", () => {
         expect(res.body.message).toMatch(/^store unreachable: /);
       } finally {
         await app.close();
+        await services.close();
         await environment.cleanup();
       }
     });

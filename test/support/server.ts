@@ -73,6 +73,7 @@ export async function startTestServer(extraEnv: Record<string, string> = {}): Pr
     },
     async close() {
       await app.close();
+      await services.close();
       await environment.cleanup();
     },
   };

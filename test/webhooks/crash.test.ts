@@ -58,7 +58,7 @@ describe(`webhooks survive SIGKILL of the server on ${storeKind}`, () => {
       sessionIds.push(created.body.verification.id);
     }
     // Written here, delivered there: the child finds the rows on its poll.
-    for (const sessionId of sessionIds) await services.lifecycle.submit({ sessionId, actor: "integrator" });
+    for (const sessionId of sessionIds) await services.lifecycle.submit({ sessionId, actor: { kind: "operator" } });
     const ids = (await services.store.db.selectFrom("webhook_deliveries").select("id").where("session_id", "in", sessionIds).execute()).map((r) => r.id);
     expect(ids).toHaveLength(SESSIONS * 3);
 

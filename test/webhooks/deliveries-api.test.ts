@@ -26,7 +26,7 @@ describe(`webhook deliveries: list and resend, API and CLI, on ${storeKind}`, ()
     other = await server.integration({ name: "other", isTest: true, decisionWebhookUrl: `${receiver.url}/other` });
     const created = await shop.api.createSession({ person: { firstName: "Approve" } });
     sessionId = created.body.verification.id;
-    await server.services.lifecycle.submit({ sessionId, actor: "integrator" });
+    await server.services.lifecycle.submit({ sessionId, actor: { kind: "operator" } });
     await receiver.waitFor(() => ofSession(sessionId).length === 3);
     const db = server.services.store.db;
     await until(async () => (await db.selectFrom("webhook_deliveries").select("status").where("session_id", "=", sessionId).execute()).every((r) => r.status === "delivered"));
@@ -129,7 +129,7 @@ describe(`webhook deliveries: list and resend, API and CLI, on ${storeKind}`, ()
   it("answers 409 once the session's data, and with it the body, was erased", async () => {
     const created = await shop.api.createSession({ person: { firstName: "Decline" } });
     const erasedSession = created.body.verification.id as string;
-    await server.services.lifecycle.submit({ sessionId: erasedSession, actor: "integrator" });
+    await server.services.lifecycle.submit({ sessionId: erasedSession, actor: { kind: "operator" } });
     await receiver.waitFor(() => ofSession(erasedSession).length === 3);
     await server.services.store.db.transaction().execute((trx) => erasePayloads(trx, erasedSession));
     const deliveries = (await list(shop, `sessionId=${erasedSession}`)).body.deliveries;
@@ -144,7 +144,7 @@ describe(`webhook deliveries: list and resend, API and CLI, on ${storeKind}`, ()
     const created = await other.api.createSession({ person: { firstName: "Approve" } });
     const id = created.body.verification.id as string;
     // Erased in the same transaction that enqueued it: the dispatcher can never have seen the body.
-    await server.services.lifecycle.inLockedSession({ sessionId: id, actor: "operator" }, async (locked) => {
+    await server.services.lifecycle.inLockedSession({ sessionId: id, actor: { kind: "operator" } }, async (locked) => {
       await server.services.outbox.enqueue(locked.trx, [{ integrationId: other.id, url: `${receiver.url}/other`, sessionId: id, kind: "decision", code: 9001, payload: { erased: true } }]);
       await erasePayloads(locked.trx, id);
     });

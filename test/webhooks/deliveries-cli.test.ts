@@ -19,7 +19,7 @@ describe(`earthid webhooks list / resend on ${storeKind}`, () => {
     const shop = await server.integration({ name: "shop", isTest: true, decisionWebhookUrl: `${receiver.url}/decision`, eventWebhookUrl: `${receiver.url}/events` });
     const created = await shop.api.createSession({ person: { firstName: "Approve" } });
     sessionId = created.body.verification.id;
-    await server.services.lifecycle.submit({ sessionId, actor: "integrator" });
+    await server.services.lifecycle.submit({ sessionId, actor: { kind: "operator" } });
     const db = server.services.store.db;
     await until(async () => (await db.selectFrom("webhook_deliveries").select("status").where("session_id", "=", sessionId).execute()).every((r) => r.status === "delivered"));
   });

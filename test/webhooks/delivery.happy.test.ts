@@ -26,7 +26,7 @@ describe(`webhook delivery on ${storeKind}: what a Veriff receiver sees`, () => 
     expect(created.status).toBe(201);
     const sessionId = created.body.verification.id as string;
     const before = Date.now();
-    await server.services.lifecycle.submit({ sessionId, actor: "integrator" });
+    await server.services.lifecycle.submit({ sessionId, actor: { kind: "operator" } });
     const all = await receiver.waitFor((r) => r.filter((x) => x.json?.id === sessionId || x.json?.verification?.id === sessionId).length === 3, 5000);
     return { sessionId, before, requests: all.filter((x) => x.json?.id === sessionId || x.json?.verification?.id === sessionId) };
   }
@@ -104,7 +104,7 @@ describe(`webhook delivery on ${storeKind}: what a Veriff receiver sees`, () => 
   it("sends nothing for an integration without webhook URLs", async () => {
     const quiet = await server.integration({ name: "quiet", isTest: true });
     const created = await quiet.api.createSession({ person: { firstName: "Approve" } });
-    await server.services.lifecycle.submit({ sessionId: created.body.verification.id, actor: "integrator" });
+    await server.services.lifecycle.submit({ sessionId: created.body.verification.id, actor: { kind: "operator" } });
     const rows = await server.services.store.db.selectFrom("webhook_deliveries").select("id").where("session_id", "=", created.body.verification.id).execute();
     expect(rows).toHaveLength(0);
   });

@@ -69,7 +69,7 @@ describe(`a receiver that is down, then failing, then back, on ${storeKind}`, ()
     for (const firstName of ["Approve", "Decline", "Resubmit", "Someone"]) {
       const created = await shop.api.createSession({ person: { firstName } });
       sessions.push(created.body.verification.id);
-      await server.services.lifecycle.submit({ sessionId: created.body.verification.id, actor: "integrator" });
+      await server.services.lifecycle.submit({ sessionId: created.body.verification.id, actor: { kind: "operator" } });
     }
     const db = server.services.store.db;
     const ids = (await db.selectFrom("webhook_deliveries").select("id").where("session_id", "in", sessions).execute()).map((r) => r.id);
@@ -116,7 +116,7 @@ describe(`EARTHID_WEBHOOK_RETRY_JITTER_PERCENT=0, on ${storeKind}`, () => {
     const port = await closedPort();
     const shop = await server.integration({ isTest: true, eventWebhookUrl: `http://127.0.0.1:${port}/e` });
     const created = await shop.api.createSession({});
-    await server.services.lifecycle.submit({ sessionId: created.body.verification.id, actor: "integrator" });
+    await server.services.lifecycle.submit({ sessionId: created.body.verification.id, actor: { kind: "operator" } });
     const db = server.services.store.db;
     const failed = () => db.selectFrom("webhook_deliveries").selectAll().where("session_id", "=", created.body.verification.id).where("attempts", ">", 0).where("claimed_until", "is", null).execute();
     await expect.poll(async () => (await failed()).length, { timeout: 5000 }).toBeGreaterThan(0);
@@ -146,7 +146,7 @@ describe(`giving up, and timeouts, on ${storeKind}`, () => {
   const deliveriesOf = async (url: string) => {
     const shop = await server.integration({ isTest: true, decisionWebhookUrl: url });
     const created = await shop.api.createSession({ person: { firstName: "Decline" } });
-    await server.services.lifecycle.submit({ sessionId: created.body.verification.id, actor: "integrator" });
+    await server.services.lifecycle.submit({ sessionId: created.body.verification.id, actor: { kind: "operator" } });
     return () => server.services.store.db.selectFrom("webhook_deliveries").selectAll().where("session_id", "=", created.body.verification.id).executeTakeFirstOrThrow();
   };
 

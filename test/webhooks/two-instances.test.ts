@@ -38,6 +38,7 @@ describe(`two instances on one ${storeKind} database`, () => {
   afterAll(async () => {
     for (const { app, services } of instances) {
       await app.close();
+      await services.close();
     }
     await receiver.close();
     await environment.cleanup();
@@ -100,7 +101,7 @@ describe(`two instances on one ${storeKind} database`, () => {
         });
         const sessionId = response.json().verification.id as string;
         sessionIds.push(sessionId);
-        await instance.services.lifecycle.submit({ sessionId, actor: "integrator" });
+        await instance.services.lifecycle.submit({ sessionId, actor: { kind: "operator" } });
       }),
     );
     const ids = (await a.services.store.db.selectFrom("webhook_deliveries").select("id").where("session_id", "in", sessionIds).execute()).map((r) => r.id);
