@@ -5,7 +5,7 @@ import type { IntegrationAuth, IntegrationService } from "../integrations/servic
 import { isUuid } from "../store/ids.js";
 
 /**
- * What a route's X-HMAC-SIGNATURE covers (reference §1.3): the raw body, optionally (session
+ * What a route's X-HMAC-SIGNATURE covers (docs/veriff-api.md §1.3): the raw body, optionally (session
  * creation: browsers cannot hold the secret), or one path parameter such as the session id, or (our
  * list endpoints) the query string exactly as sent: the bytes after the first "?", "" if none.
  */

@@ -66,7 +66,7 @@ const uploadRoute: FastifyPluginAsyncTypebox<{ media: MediaService; work: MediaW
   });
 };
 
-/** Veriff's media endpoints (reference §4.3, §4.4): upload, the two lists, and the bytes. */
+/** Veriff's media endpoints (docs/veriff-api.md §4.3, §4.4): upload, the two lists, and the bytes. */
 export const mediaRoutes: FastifyPluginAsyncTypebox<{ media: MediaService; work: MediaWork }> = async (app, { media, work }) => {
   const apiPrefix = app.prefix;
   await app.register(uploadRoute, { media, work });

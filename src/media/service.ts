@@ -123,7 +123,7 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
       }
     },
 
-    /** The latest attempt's media (reference §4.4); older attempts through listForAttempt. */
+    /** The latest attempt's media (docs/veriff-api.md §4.4); older attempts through listForAttempt. */
     async listForSession({ actor, apiPrefix, sessionId }: Caller & { sessionId: string }): Promise<MediaList> {
       const session = await sessions.sessionFor(actor, sessionId);
       if (!session.current_attempt_id || session.erased_at !== null) return list([], apiPrefix);

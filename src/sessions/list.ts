@@ -45,7 +45,7 @@ export interface SessionListDeps {
   publicUrl: string;
 }
 
-/** GET /sessions: an EarthID extension (Veriff has no list, reference §12). */
+/** GET /sessions: an EarthID extension (Veriff has no list, docs/veriff-api.md §12). */
 export function sessionList({ repo, tokens, publicUrl }: SessionListDeps) {
   // The same verification object GET /sessions/{id} answers, with the session's times.
   const item = (row: SessionsTable): SessionListItem => ({

@@ -109,7 +109,7 @@ export function sessionErasure(deps: ErasureDeps) {
     removeFiles,
 
     /**
-     * DELETE /sessions/{id} (reference §4.2). The session's earlier webhook bodies, media and
+     * DELETE /sessions/{id} (docs/veriff-api.md §4.2). The session's earlier webhook bodies, media and
      * personal data are erased first; then an unfinished session gets its expired/abandoned
      * decision webhook, built after the erasure so that it carries no personal data and is the one
      * delivery left to send; then the row becomes a tombstone the API no longer sees.

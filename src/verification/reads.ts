@@ -12,7 +12,7 @@ export interface LifecycleReadsDeps {
   lifecycle: Pick<SessionLifecycle, "latestDecision" | "attempts" | "initData">;
 }
 
-/** What an integrator reads about its session's outcome: decision, person, attempts (reference §4.5-4.7). */
+/** What an integrator reads about its session's outcome: decision, person, attempts (docs/veriff-api.md §4.5-4.7). */
 export function lifecycleReads({ db, sessions, lifecycle }: LifecycleReadsDeps) {
   const owned = sessions.sessionFor;
 

@@ -3,11 +3,11 @@ import type { ValidationRule } from "../http/validation-errors.js";
 import { nullable } from "../http/route-schemas.js";
 import { DECISION_STATUSES, type DecisionStatus } from "../store/schema.js";
 
-/** Request and response schemas of the lifecycle endpoints (reference §4.1, §4.2, §4.5-4.7). */
+/** Request and response schemas of the lifecycle endpoints (docs/veriff-api.md §4.1, §4.2, §4.5-4.7). */
 
 const nullableString = () => nullable(Type.String());
 const nullableInteger = () => nullable(Type.Integer());
-/** Objects whose fields are described by reference §7.3 and may grow: passed through as built. */
+/** Objects whose fields are described by docs/veriff-api.md §7.3 and may grow: passed through as built. */
 const open = (description: string) => Type.Object({}, { additionalProperties: true, description });
 
 /** Veriff's body; legacy extras (frontState, timestamp) are accepted and ignored. */

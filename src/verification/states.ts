@@ -1,4 +1,4 @@
-/** The session state machine of DESIGN.md, its codes, and Veriff's reason codes (reference §6, §8). */
+/** The session state machine (README, Session lifecycle), its codes, and Veriff's reason codes (docs/veriff-api.md §6, §8). */
 import type { DecisionStatus, SessionStatus } from "../store/schema.js";
 
 export type { AttemptStatus, DecisionStatus, SessionStatus } from "../store/schema.js";

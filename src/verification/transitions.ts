@@ -53,7 +53,7 @@ export interface DecideOptions {
 }
 
 /**
- * The session state machine of DESIGN.md. Each verb is one transaction: new state, audit event and
+ * The session state machine (README, Session lifecycle). Each verb is one transaction: new state, audit event and
  * outbox rows commit together; the dispatcher is woken after the commit.
  */
 export function sessionLifecycle({ db, repo, sessions, integrations, audit, outbox, now = Date.now }: LifecycleDeps) {

@@ -7,7 +7,7 @@ import type { TestIntegration, TestServer } from "../support/server.js";
 export const SUBMIT = { verification: { status: "submitted" } };
 export const SUBMIT_TEXT = JSON.stringify(SUBMIT);
 
-/** The lifecycle endpoints as an integrator calls them, signed as reference §1.3 says unless told otherwise. */
+/** The lifecycle endpoints as an integrator calls them, signed as docs/veriff-api.md §1.3 says unless told otherwise. */
 export function lifecycle(shop: TestIntegration, prefix: "/earthid/api" | "/v1" = "/earthid/api") {
   const api = shop.api;
   return {
@@ -32,7 +32,7 @@ export function expectOk(res: ApiResponse, status = 200): void {
 }
 
 /**
- * An integration whose shared secret is the one of reference §1.3's test vectors: created through
+ * An integration whose shared secret is the one of docs/veriff-api.md §1.3's test vectors: created through
  * the service, then its sealed secret replaced through the integrations repo, as a rotation would.
  */
 export async function integrationWithSecret(server: TestServer, secret: string, options: { isTest?: boolean } = {}): Promise<TestIntegration> {

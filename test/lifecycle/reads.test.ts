@@ -161,7 +161,7 @@ describe("GET /sessions/{id}/decision, /person, /attempts", () => {
       }
     });
 
-    it("checks reference §1.3's id test vector on our own verification path", async () => {
+    it("checks docs/veriff-api.md §1.3's id test vector on our own verification path", async () => {
       const vectors = await integrationWithSecret(server, VECTOR_SECRET, { isTest: true });
       expect(sign(VECTOR_SECRET, VECTOR_ID)).toBe(VECTOR_ID_SIGNATURE);
       // The vector's session id, stored through the sessions repo like any created session.

@@ -73,7 +73,7 @@ describe("PATCH /sessions/{id}: submitting a session", () => {
       expect(res.body.verification.id).toBe(id);
     });
 
-    it("checks reference §1.3's body test vector on our own verification path", async () => {
+    it("checks docs/veriff-api.md §1.3's body test vector on our own verification path", async () => {
       const vectors = await integrationWithSecret(server, VECTOR_SECRET);
       expect(sign(VECTOR_SECRET, SUBMIT_TEXT)).toBe(VECTOR_BODY_SIGNATURE);
       const id = await createSession(vectors);

@@ -117,7 +117,7 @@ describe("POST /sessions/{id}/media: images in, the same bytes out", () => {
     }
   });
 
-  it("accepts every upload context of reference §4.3, -pre variants included", async () => {
+  it("accepts every upload context of docs/veriff-api.md §4.3, -pre variants included", async () => {
     const sessionId = await newSession(shop);
     const jpeg = await makeJpeg(16, 16);
     const contexts = ["document-front", "document-back", "face", "document-and-face", "document-front-with-signature", "face-reference", "address-front", "document-front-pre", "document-back-pre", "face-pre", "document-and-face-pre", "document-front-with-signature-pre"];

@@ -148,7 +148,13 @@ describe(`webhook deliveries: list and resend, API and CLI, on ${storeKind}`, ()
       await server.services.outbox.enqueue(locked.trx, [{ integrationId: other.id, url: `${receiver.url}/other`, sessionId: id, kind: "decision", code: 9001, payload: { erased: true } }]);
       await erasePayloads(locked.trx, id);
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A delivery committed after it, due after it, reaching the receiver: the dispatcher has had its
+    // chance at the erased row by then (due rows are claimed in the order they fell due).
+    const after = (await other.api.createSession({ person: { firstName: "Approve" } })).body.verification.id as string;
+    await server.services.lifecycle.inLockedSession({ sessionId: after, actor: { kind: "operator" } }, (locked) =>
+      server.services.outbox.enqueue(locked.trx, [{ integrationId: other.id, url: `${receiver.url}/other`, sessionId: after, kind: "decision", code: 9001, payload: { after: true } }]),
+    );
+    await receiver.waitFor(() => receiver.received.some((r) => r.json?.after === true));
     const row = await db.selectFrom("webhook_deliveries").selectAll().where("session_id", "=", id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: "failed", payload_sealed: null, attempts: 0, last_error: "payload erased with the session's data" });
     expect(ofSession(id)).toHaveLength(0);

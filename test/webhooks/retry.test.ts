@@ -169,8 +169,12 @@ describe(`giving up, and timeouts, on ${storeKind}`, () => {
     expect(final).toMatchObject({ attempts: 1, last_status_code: 410, last_error: "HTTP 410", claimed_until: null });
     // Given up long before the retry window (1 s) ended.
     expect(final.last_attempt_at!).toBeLessThan(final.created_at + 1000);
-    // Past the retry delay (0.2 s) and the window: still the one request, and the row unchanged.
-    await new Promise((resolve) => setTimeout(resolve, 1200));
+    // Past the retry delay (0.2 s) and the window: still the one request, and the row unchanged. A
+    // delivery that fails with 404, created after it, is retried until its own, later, window ends:
+    // once it has given up, the dispatcher has been past the first one's window.
+    const later = await deliveriesOf(`${receiver.url}/not-found`);
+    await expect.poll(async () => (await later()).status, { timeout: 5000 }).toBe("failed");
+    expect((await later()).attempts).toBeGreaterThanOrEqual(2);
     expect(receiver.received.filter((r) => r.headers["x-earthid-delivery-id"] === final.id)).toHaveLength(1);
     expect(await row()).toEqual(final);
   });

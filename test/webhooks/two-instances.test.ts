@@ -44,6 +44,10 @@ describe(`two instances on one ${storeKind} database`, () => {
     await environment.cleanup();
   });
 
+  /** Every row of `ids` recorded as delivered, none leased: nothing of them can be sent any more. */
+  const allRecorded = (ids: string[]) => async () =>
+    (await instances[0]!.services.store.db.selectFrom("webhook_deliveries").select("id").where("id", "in", ids).where((eb) => eb.or([eb("status", "!=", "delivered"), eb("claimed_until", "is not", null)])).execute()).length === 0;
+
   const countsById = () => {
     const counts = new Map<string, number>();
     for (const r of receiver.received) {
@@ -70,16 +74,17 @@ describe(`two instances on one ${storeKind} database`, () => {
       // Both are told at the same moment: neither has the rows to itself.
       a.services.outbox.wake();
       b.services.outbox.wake();
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      // The next round once this one is being claimed: rounds overlap, as traffic does.
+      const roundIds = ids.slice(-100);
+      await until(async () => (await writer.services.store.db.selectFrom("webhook_deliveries").select("id").where("id", "in", roundIds).where("attempts", ">", 0).execute()).length > 0);
     }
     await receiver.waitFor(() => ids.every((id) => countsById().has(id)), 80_000);
-    // Time for any duplicate to show up.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Every row recorded delivered and no lease left: no dispatcher can send any of them again.
+    const db = a.services.store.db;
+    await until(allRecorded(ids), 30_000);
 
     const counts = countsById();
     expect(ids.filter((id) => counts.get(id) !== 1)).toEqual([]);
-    const db = a.services.store.db;
-    await until(async () => (await db.selectFrom("webhook_deliveries").select("id").where("id", "in", ids).where("status", "!=", "delivered").execute()).length === 0);
     const attempts = await db.selectFrom("webhook_attempts").select(["delivery_id", "number"]).where("delivery_id", "in", ids).execute();
     expect(attempts).toHaveLength(ids.length);
     expect(attempts.every((x) => x.number === 1)).toBe(true);
@@ -107,7 +112,7 @@ describe(`two instances on one ${storeKind} database`, () => {
     const ids = (await a.services.store.db.selectFrom("webhook_deliveries").select("id").where("session_id", "in", sessionIds).execute()).map((r) => r.id);
     expect(ids).toHaveLength(120);
     await receiver.waitFor(() => ids.every((id) => countsById().has(id)), 60_000);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await until(allRecorded(ids), 30_000);
     const counts = countsById();
     expect(ids.filter((id) => counts.get(id) !== 1)).toEqual([]);
   }, 90_000);
