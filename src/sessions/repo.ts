@@ -1,7 +1,8 @@
-import { CompiledQuery, type Kysely, type Updateable } from "kysely";
+import type { Kysely, Updateable } from "kysely";
 import type { Database, SessionKeysTable, SessionStatus, SessionsTable } from "../store/schema.js";
 import type { StoreKind } from "../store/db.js";
 import { commitBatcher } from "../store/commit-batcher.js";
+import { boundValues, reusableStatements } from "../store/statement-texts.js";
 
 export type SessionRow = SessionsTable;
 export type NewSession = { session: SessionRow; key: SessionKeysTable };
@@ -24,32 +25,6 @@ export interface ListFilter {
 const MAX_ROWS_PER_BATCH = 1000;
 // Batches in flight at once on PostgreSQL (each on its own pooled connection).
 const POSTGRES_CONCURRENT_BATCHES = 4;
-
-/** Bound values of rows, row by row and column by column: the order Kysely gives them. */
-function boundValues(tables: readonly (readonly object[])[]): unknown[] {
-  const values: unknown[] = [];
-  for (const rows of tables) {
-    const columns = Object.keys(rows[0]!);
-    for (const row of rows) for (const column of columns) values.push((row as Record<string, unknown>)[column]);
-  }
-  return values;
-}
-
-/**
- * The group commit's INSERTs, compiled by Kysely once per shape (row count and columns) and then
- * only bound: building a 32-row insert through the query builder allocates hundreds of nodes per
- * batch. The first compilation of a shape checks that Kysely binds exactly `boundValues`' order.
- */
-function reusableStatements() {
-  const texts = new Map<string, string>();
-  return (shape: string, values: unknown[], compile: () => CompiledQuery): CompiledQuery => {
-    const text = texts.get(shape);
-    if (text !== undefined) return CompiledQuery.raw(text, values);
-    const compiled = compile();
-    if (compiled.parameters.length === values.length && compiled.parameters.every((v, i) => v === values[i])) texts.set(shape, compiled.sql);
-    return compiled;
-  };
-}
 
 export function sessionRepo(db: Kysely<Database>, kind: StoreKind) {
   const statement = reusableStatements();
