@@ -1,15 +1,14 @@
 import type { Kysely } from "kysely";
 import { ApiError, apiError } from "../errors.js";
-import type { Actor } from "../audit/events.js";
+import { type Actor, SWEEPER, SYSTEM, TEST_MODE, actorName } from "../audit/events.js";
 import type { AuditRepo } from "../audit/repo.js";
-import { integrationRepo } from "../integrations/repo.js";
-import type { StoreKind } from "../store/db.js";
+import type { Integration, IntegrationService } from "../integrations/service.js";
 import { newRowId } from "../store/ids.js";
-import type { Database, DecisionsTable, IntegrationsTable, SessionsTable } from "../store/schema.js";
+import type { Database, DecisionsTable, SessionsTable } from "../store/schema.js";
+import type { SessionService } from "../sessions/service.js";
 import type { OutboxItem, WebhookOutbox } from "../webhooks/outbox.js";
-import { decisionPayload, eventPayload } from "../webhooks/payloads.js";
-import { type InitData, openInitData, openSessionKey } from "./init-data.js";
-import { lifecycleRepo } from "./lifecycle-repo.js";
+import { decisionPayload, eventPayload } from "./payloads.js";
+import type { VerificationRepo } from "./repo.js";
 import {
   ATTEMPT_OPEN,
   DECIDABLE_FROM,
@@ -20,16 +19,17 @@ import {
   REASONS,
   RESUBMISSION_LIMIT_REASON_CODE,
   SUBMITTABLE_FROM,
-  type SessionStatus,
   type Verdict,
   forcedTestVerdict,
   reasonCodeFits,
-} from "./lifecycle-fns.js";
+  UNFINISHED,
+} from "./states.js";
 
 export interface LifecycleDeps {
   db: Kysely<Database>;
-  kind: StoreKind;
-  masterKey: Buffer;
+  repo: VerificationRepo;
+  sessions: Pick<SessionService, "lock" | "update" | "initData" | "createdBefore" | "findAny">;
+  integrations: Pick<IntegrationService, "getIntegrationIn">;
   audit: Pick<AuditRepo, "record">;
   outbox: Pick<WebhookOutbox, "enqueue" | "wake">;
   now?: () => number;
@@ -39,15 +39,13 @@ export interface LifecycleDeps {
 export interface Locked {
   trx: Kysely<Database>;
   session: SessionsTable;
-  integration: IntegrationsTable;
+  integration: Integration;
   at: number;
   actor: Actor;
 }
 
 export interface DecideOptions {
   sessionId: string;
-  /** When an integrator acts, its own sessions only. */
-  integrationId?: string;
   verdict: Verdict;
   reasonCode?: number | null;
   reason?: string | null;
@@ -55,33 +53,32 @@ export interface DecideOptions {
 }
 
 /**
- * The session state machine of DESIGN.md. Each verb is one transaction: new state, audit event and
+ * The session state machine (README, Session lifecycle). Each verb is one transaction: new state, audit event and
  * outbox rows commit together; the dispatcher is woken after the commit.
  */
-export function sessionLifecycle({ db, kind, masterKey, audit, outbox, now = Date.now }: LifecycleDeps) {
-  const repo = lifecycleRepo(db, kind);
+export function sessionLifecycle({ db, repo, sessions, integrations, audit, outbox, now = Date.now }: LifecycleDeps) {
+  const { initData } = sessions;
 
-  const initData = async (trx: Kysely<Database>, session: SessionsTable): Promise<InitData> => {
-    if (!session.init_data_sealed) return {};
-    const key = await repo.sessionKey(trx, session.id);
-    return key ? openInitData(openSessionKey(masterKey, key), session) : {};
-  };
-
-  const webhook = (integration: IntegrationsTable, session: SessionsTable, kind: "event" | "decision", code: number, payload: unknown): OutboxItem => ({
+  const webhook = (integration: Integration, session: SessionsTable, kind: "event" | "decision", code: number, payload: unknown): OutboxItem => ({
     integrationId: integration.id,
-    url: kind === "event" ? integration.event_webhook_url : integration.decision_webhook_url,
+    url: kind === "event" ? integration.eventWebhookUrl : integration.decisionWebhookUrl,
     sessionId: session.id,
     kind,
     code,
     payload,
   });
 
-  /** Runs `fn` on the locked live session; a missing, deleted or foreign session is a 404. */
-  async function inLockedSession<T>(opts: { sessionId: string; integrationId?: string | undefined; actor: Actor }, fn: (locked: Locked) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` on the locked live session; a missing or deleted one, and one the actor may not act
+   * on (another integration's, another session's token), is a 404.
+   */
+  async function inLockedSession<T>(opts: { sessionId: string; actor: Actor }, fn: (locked: Locked) => Promise<T>): Promise<T> {
+    const { actor } = opts;
+    if (actor.kind === "endUser" && actor.sessionId !== opts.sessionId) throw apiError("NOT_FOUND", { what: "Session" });
     const result = await db.transaction().execute(async (trx) => {
-      const session = await repo.lock(trx, opts.sessionId, opts.integrationId);
+      const session = await sessions.lock(trx, opts.sessionId, actor.kind === "integrator" ? actor.integrationId : undefined);
       if (!session) throw apiError("NOT_FOUND", { what: "Session" });
-      const integration = await integrationRepo(trx, kind).findById(session.integration_id);
+      const integration = await integrations.getIntegrationIn(trx, session.integration_id);
       if (!integration) throw apiError("NOT_FOUND", { what: "Session" });
       return fn({ trx, session, integration, at: now(), actor: opts.actor });
     });
@@ -99,7 +96,7 @@ export function sessionLifecycle({ db, kind, masterKey, audit, outbox, now = Dat
     const number = (await repo.lastAttemptNumber(trx, session.id)) + 1;
     const attemptId = newRowId();
     await repo.insertAttempt(trx, { id: attemptId, session_id: session.id, number, status: "started", created_at: at, submitted_at: null, decided_at: null });
-    await repo.updateSession(trx, session.id, { status: "started", current_attempt_id: attemptId, started_at: session.started_at ?? at, updated_at: at });
+    await sessions.update(trx, session.id, { status: "started", current_attempt_id: attemptId, started_at: session.started_at ?? at, updated_at: at });
     await audit.record(trx, { integrationId: integration.id, sessionId: session.id, actor, at, event: { type: "session.started", data: { attemptId, attemptNumber: number } } });
     await outbox.enqueue(trx, [webhook(integration, session, "event", EVENT_CODES.started, eventPayload(session, attemptId, 7001))]);
     Object.assign(session, { status: "started", current_attempt_id: attemptId, updated_at: at });
@@ -110,7 +107,7 @@ export function sessionLifecycle({ db, kind, masterKey, audit, outbox, now = Dat
     const { trx, session, integration, actor } = locked;
     // Strictly after the session's previous decision, so that "latest decision" is never a tie.
     const at = Math.max(locked.at, (session.decided_at ?? 0) + 1);
-    const attemptOpen = ATTEMPT_OPEN.includes(session.status as SessionStatus);
+    const attemptOpen = ATTEMPT_OPEN.includes(session.status);
     const decision: DecisionsTable = {
       id: newRowId(),
       session_id: session.id,
@@ -119,11 +116,11 @@ export function sessionLifecycle({ db, kind, masterKey, audit, outbox, now = Dat
       code: DECISION_CODES[status],
       reason: reason ?? (reasonCode !== null ? REASONS[reasonCode] ?? null : null),
       reason_code: reasonCode,
-      decided_by: actor,
+      decided_by: actorName(actor),
       decided_at: at,
     };
     await repo.insertDecision(trx, decision);
-    await repo.updateSession(trx, session.id, { status, decided_at: at, updated_at: at });
+    await sessions.update(trx, session.id, { status, decided_at: at, updated_at: at });
     // An attempt already closed by a resubmission request keeps its status when the session is abandoned.
     if (session.current_attempt_id && attemptOpen) await repo.updateAttempt(trx, session.current_attempt_id, { status, decided_at: at });
     await audit.record(trx, {
@@ -141,7 +138,7 @@ export function sessionLifecycle({ db, kind, masterKey, audit, outbox, now = Dat
 
   /** A verdict on a submitted (or in-review) attempt; the 10th resubmission request declines (539). */
   async function decideLocked(locked: Locked, verdict: Verdict, reasonCode: number | null, reason: string | null): Promise<DecisionsTable> {
-    const status = locked.session.status as SessionStatus;
+    const status = locked.session.status;
     if (!DECIDABLE_FROM.includes(status) || (status === "review" && verdict === "review")) {
       throw apiError("TRANSITION_NOT_ALLOWED", { status: verdict });
     }
@@ -173,21 +170,21 @@ export function sessionLifecycle({ db, kind, masterKey, audit, outbox, now = Dat
     endUnfinished,
 
     /** PATCH status=submitted: only from created or started (1304 otherwise). */
-    async submit(opts: { sessionId: string; integrationId?: string; actor: Actor }): Promise<SessionsTable> {
+    async submit(opts: { sessionId: string; actor: Actor }): Promise<SessionsTable> {
       return inLockedSession(opts, async (locked) => {
         const { trx, session, integration, at, actor } = locked;
-        if (!SUBMITTABLE_FROM.includes(session.status as SessionStatus)) throw apiError("TRANSITION_NOT_ALLOWED", { status: "submitted" });
+        if (!SUBMITTABLE_FROM.includes(session.status)) throw apiError("TRANSITION_NOT_ALLOWED", { status: "submitted" });
         const attemptId = await openAttempt(locked);
         await repo.updateAttempt(trx, attemptId, { status: "submitted", submitted_at: at });
-        await repo.updateSession(trx, session.id, { status: "submitted", submitted_at: at, updated_at: at });
+        await sessions.update(trx, session.id, { status: "submitted", submitted_at: at, updated_at: at });
         await audit.record(trx, { integrationId: integration.id, sessionId: session.id, actor, at, event: { type: "session.submitted", data: { attemptId } } });
         await outbox.enqueue(trx, [webhook(integration, session, "event", EVENT_CODES.submitted, eventPayload(session, attemptId, 7002))]);
         Object.assign(session, { status: "submitted", submitted_at: at, updated_at: at });
         // Until the engine decides, a test integration's forced outcome applies at once and every
         // other submission waits for a person.
-        const forced = integration.is_test === 1 ? forcedTestVerdict((await initData(trx, session)).person?.firstName) : undefined;
-        if (forced) await decideLocked({ ...locked, actor: "test-mode" }, forced, null, `Forced by test integration (person.firstName)`);
-        else await decideLocked({ ...locked, actor: "system" }, "review", null, null);
+        const forced = integration.isTest ? forcedTestVerdict((await initData(trx, session)).person?.firstName) : undefined;
+        if (forced) await decideLocked({ ...locked, actor: TEST_MODE }, forced, null, `Forced by test integration (person.firstName)`);
+        else await decideLocked({ ...locked, actor: SYSTEM }, "review", null, null);
         return session;
       });
     },
@@ -200,10 +197,10 @@ export function sessionLifecycle({ db, kind, masterKey, audit, outbox, now = Dat
     /** Expires or abandons every unfinished session created more than `maxAgeMs` ago. */
     async sweepUnfinished(maxAgeMs: number, batch = 200): Promise<number> {
       let ended = 0;
-      const stale = await repo.unfinishedBefore(now() - maxAgeMs, batch);
+      const stale = await sessions.createdBefore(UNFINISHED, now() - maxAgeMs, batch);
       for (const { id } of stale) {
         try {
-          if (await inLockedSession({ sessionId: id, actor: "sweeper" }, endUnfinished)) ended++;
+          if (await inLockedSession({ sessionId: id, actor: SWEEPER }, endUnfinished)) ended++;
         } catch (error) {
           // Deleted since the list was read: nothing left to end. Anything else is a real failure.
           if (!(error instanceof ApiError && error.errorName === "NOT_FOUND")) throw error;
@@ -215,8 +212,9 @@ export function sessionLifecycle({ db, kind, masterKey, audit, outbox, now = Dat
     latestDecision: repo.latestDecision,
     attempts: repo.attempts,
     /** The operator's view: any session by id, deleted ones included, and every decision it had. */
-    findAny: repo.findAny,
+    findAny: sessions.findAny,
     decisions: repo.decisions,
+    attemptSession: repo.attemptSession,
     initData,
   };
 }

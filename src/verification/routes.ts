@@ -1,19 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { integratorActor } from "../http/integrator-api.js";
 import { apiError } from "../errors.js";
 import { validationErrorFormatter } from "../http/validation-errors.js";
-import type { Runtime } from "../runtime.js";
-import { DeletionRateLimited, type SessionErasure, runtimeErasure } from "./erasure.js";
-import type { SessionLifecycle } from "./lifecycle.js";
-import { type LifecycleReads, lifecycleReads } from "./lifecycle-reads.js";
-import { sessionListRepo } from "./list-repo.js";
-import { sessionListRoutes } from "./list-routes.js";
-import { sessionList } from "./list-service.js";
-import { sessionRepo } from "./repo.js";
-import { sessionTokens } from "./token.js";
-import { AttemptsResponse, DecisionResponse, DeletedResponse, PersonResponse, SubmitBody, submitRules } from "./lifecycle-schemas.js";
-import { ErrorBody, SessionEnvelope, SessionIdParams } from "./schemas.js";
-import { type SessionService, isUuid } from "./service.js";
-import { authHeaders } from "../http/route-schemas.js";
+import { DeletionRateLimited, type SessionErasure } from "./erasure.js";
+import type { SessionLifecycle } from "./transitions.js";
+import type { LifecycleReads } from "./reads.js";
+import { AttemptsResponse, DecisionResponse, DeletedResponse, PersonResponse, SubmitBody, submitRules } from "./schemas.js";
+import { SessionEnvelope, SessionIdParams } from "../sessions/schemas.js";
+import type { SessionService } from "../sessions/service.js";
+import { isUuid } from "../store/ids.js";
+import { ErrorBody, authHeaders } from "../http/route-schemas.js";
 
 export interface LifecycleRouteDeps {
   sessions: Pick<SessionService, "getSession">;
@@ -42,13 +38,13 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox<LifecycleRouteDeps> = as
     config: { signed: { body: "required" } },
     schemaErrorFormatter: validationErrorFormatter(submitRules),
     handler: async (request) => {
-      const integration = request.integration!;
+      const actor = integratorActor(request);
       const { id } = request.params;
       if (!isUuid(id)) throw apiError("NOT_FOUND", { what: "Session" });
       const { status } = request.body.verification;
       if (status !== "submitted") throw apiError("INVALID_STATUS", { detail: `${JSON.stringify(status)}; the only status that can be set is "submitted"` });
-      await lifecycle.submit({ sessionId: id.toLowerCase(), integrationId: integration.id, actor: "integrator" });
-      return sessions.getSession({ integration, id });
+      await lifecycle.submit({ sessionId: id.toLowerCase(), actor });
+      return sessions.getSession({ actor, id });
     },
   });
 
@@ -67,7 +63,7 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox<LifecycleRouteDeps> = as
     config: signedOverId,
     handler: async (request, reply) => {
       try {
-        return await erasure.deleteSession({ integrationId: request.integration!.id, sessionId: request.params.id });
+        return await erasure.deleteSession({ actor: integratorActor(request), sessionId: request.params.id });
       } catch (error) {
         if (error instanceof DeletionRateLimited) reply.header("retry-after", String(error.retryAfterSeconds));
         throw error;
@@ -85,7 +81,7 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox<LifecycleRouteDeps> = as
       response: { 200: DecisionResponse, ...errors },
     },
     config: signedOverId,
-    handler: async (request) => reads.decision(request.integration!.id, request.params.id),
+    handler: async (request) => reads.decision(integratorActor(request), request.params.id),
   });
 
   app.get("/sessions/:id/person", {
@@ -98,7 +94,7 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox<LifecycleRouteDeps> = as
       response: { 200: PersonResponse, ...errors },
     },
     config: signedOverId,
-    handler: async (request) => reads.person(request.integration!.id, request.params.id),
+    handler: async (request) => reads.person(integratorActor(request), request.params.id),
   });
 
   app.get("/sessions/:id/attempts", {
@@ -111,16 +107,6 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox<LifecycleRouteDeps> = as
       response: { 200: AttemptsResponse, ...errors },
     },
     config: signedOverId,
-    handler: async (request) => reads.attempts(request.integration!.id, request.params.id),
+    handler: async (request) => reads.attempts(integratorActor(request), request.params.id),
   });
-};
-
-/** Everything above and the session list, wired over the runtime: what api.ts registers. */
-export const sessionLifecycleApi: FastifyPluginAsyncTypebox<{ runtime: Runtime; sessions: SessionService }> = async (app, { runtime, sessions }) => {
-  const { store, lifecycle, config, tokenSecret } = runtime;
-  const erasure = runtimeErasure(runtime, (error, sessionId) => app.log.warn({ err: error, sessionId }, "media files of an erased session were not all removed"));
-  const reads = lifecycleReads({ db: store.db, repo: sessionRepo(store.db), lifecycle });
-  const list = sessionList({ repo: sessionListRepo(store.db), tokens: sessionTokens(tokenSecret), publicUrl: config.publicUrl });
-  await app.register(lifecycleRoutes, { sessions, lifecycle, reads, erasure });
-  await app.register(sessionListRoutes, { list });
 };

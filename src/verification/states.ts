@@ -1,17 +1,8 @@
-/** The session state machine of DESIGN.md, its codes, and Veriff's reason codes (reference §6, §8). */
+/** The session state machine (README, Session lifecycle), its codes, and Veriff's reason codes (docs/veriff-api.md §6, §8). */
+import type { DecisionStatus, SessionStatus } from "../store/schema.js";
 
-export type SessionStatus =
-  | "created"
-  | "started"
-  | "submitted"
-  | "approved"
-  | "declined"
-  | "resubmission_requested"
-  | "review"
-  | "expired"
-  | "abandoned";
-
-export type DecisionStatus = "approved" | "declined" | "resubmission_requested" | "review" | "expired" | "abandoned";
+export type { AttemptStatus, DecisionStatus, SessionStatus } from "../store/schema.js";
+export { SESSION_STATUSES } from "../store/schema.js";
 
 /** What a decider (engine, reviewer, operator, test mode) may set. */
 export const DECIDABLE = ["approved", "declined", "resubmission_requested", "review"] as const;
@@ -42,6 +33,9 @@ export const SUBMITTABLE_FROM: readonly SessionStatus[] = ["created", "started",
 
 /** Statuses whose current attempt is still open: a decision closes it with its own status. */
 export const ATTEMPT_OPEN: readonly SessionStatus[] = ["started", "submitted", "review"];
+
+/** Nobody finished them: after a while they expire (created) or are abandoned (the others). */
+export const UNFINISHED: readonly SessionStatus[] = ["created", "started", "resubmission_requested"];
 
 /** Final: nothing more happens to the session. */
 export const FINAL: readonly SessionStatus[] = ["approved", "declined", "expired", "abandoned"];

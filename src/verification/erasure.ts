@@ -1,15 +1,13 @@
 import type { Kysely } from "kysely";
 import { ApiError, apiError } from "../errors.js";
 import type { AuditRepo } from "../audit/repo.js";
-import type { Runtime } from "../runtime.js";
+import type { Actor } from "../audit/events.js";
 import type { Database } from "../store/schema.js";
-import { erasePayloads } from "../webhooks/repo.js";
-import { mediaRepo } from "../media/repo.js";
-import { eraseSessionMedia } from "../media/service.js";
-import type { Locked, SessionLifecycle } from "./lifecycle.js";
-import { type LifecycleRepo, lifecycleRepo } from "./lifecycle-repo.js";
-import { DELETABLE, type SessionStatus } from "./lifecycle-fns.js";
-import { isUuid } from "./service.js";
+import { isUuid } from "../store/ids.js";
+import type { SessionService } from "../sessions/service.js";
+import type { Locked, SessionLifecycle } from "./transitions.js";
+import type { VerificationRepo } from "./repo.js";
+import { DELETABLE } from "./states.js";
 
 /**
  * The media capability's part of an erasure: inside the erasing transaction it forgets the session's
@@ -29,7 +27,8 @@ export interface DeletionLimits {
 
 export interface ErasureDeps {
   lifecycle: Pick<SessionLifecycle, "inLockedSession" | "endUnfinished">;
-  repo: Pick<LifecycleRepo, "destroySessionKey" | "updateSession" | "serialiseDeletions">;
+  repo: Pick<VerificationRepo, "serialiseDeletions">;
+  sessions: Pick<SessionService, "destroyKey" | "update">;
   audit: Pick<AuditRepo, "record" | "recentTimes">;
   erasePayloads: PayloadEraser;
   eraseMedia?: MediaEraser | undefined;
@@ -81,8 +80,8 @@ export function sessionErasure(deps: ErasureDeps) {
     const { trx, session, integration, at, actor } = locked;
     await deps.erasePayloads(trx, session.id);
     const media = deps.eraseMedia ? await deps.eraseMedia(trx, session.id) : { files: 0 };
-    await repo.destroySessionKey(trx, session.id);
-    await repo.updateSession(trx, session.id, { init_data_sealed: null, erased_at: at });
+    await deps.sessions.destroyKey(trx, session.id);
+    await deps.sessions.update(trx, session.id, { init_data_sealed: null, erased_at: at });
     Object.assign(session, { init_data_sealed: null, erased_at: at });
     await audit.record(trx, { integrationId: integration.id, sessionId: session.id, actor, at, event: { type: "session.erased", data: { reason, mediaFiles: media.files } } });
     return media.afterCommit;
@@ -110,24 +109,24 @@ export function sessionErasure(deps: ErasureDeps) {
     removeFiles,
 
     /**
-     * DELETE /sessions/{id} (reference §4.2). The session's earlier webhook bodies, media and
+     * DELETE /sessions/{id} (docs/veriff-api.md §4.2). The session's earlier webhook bodies, media and
      * personal data are erased first; then an unfinished session gets its expired/abandoned
      * decision webhook, built after the erasure so that it carries no personal data and is the one
      * delivery left to send; then the row becomes a tombstone the API no longer sees.
      */
-    async deleteSession({ integrationId, sessionId }: { integrationId: string; sessionId: string }): Promise<{ status: "success"; verification: { id: string } }> {
+    async deleteSession({ actor, sessionId }: { actor: Actor; sessionId: string }): Promise<{ status: "success"; verification: { id: string } }> {
       if (!isUuid(sessionId)) throw apiError("NOT_FOUND", { what: "Session" });
       const id = sessionId.toLowerCase();
       let afterCommit: (() => Promise<void>) | undefined;
-      await lifecycle.inLockedSession({ sessionId: id, integrationId, actor: "integrator" }, async (locked) => {
+      await lifecycle.inLockedSession({ sessionId: id, actor }, async (locked) => {
         await checkRateLimit(locked);
-        const previousStatus = locked.session.status as SessionStatus;
+        const previousStatus = locked.session.status;
         // Being processed right now (Veriff's "in progress"); review waits for a final decision.
         if (previousStatus === "submitted") throw apiError("SESSION_IN_PROGRESS");
         if (!DELETABLE.includes(previousStatus)) throw apiError("NOT_COMPLETED");
         afterCommit = await eraseLocked(locked, "deleted");
         await lifecycle.endUnfinished(locked);
-        await repo.updateSession(locked.trx, id, { deleted_at: locked.at });
+        await deps.sessions.update(locked.trx, id, { deleted_at: locked.at });
         await audit.record(locked.trx, {
           integrationId: locked.integration.id,
           sessionId: id,
@@ -143,21 +142,3 @@ export function sessionErasure(deps: ErasureDeps) {
 }
 
 export type SessionErasure = ReturnType<typeof sessionErasure>;
-
-/** The erasure every part of the service uses, over the runtime's store and the other capabilities' erasers. */
-export function runtimeErasure(runtime: Pick<Runtime, "store" | "lifecycle" | "audit" | "config">, onFileRemovalError?: ErasureDeps["onFileRemovalError"]): SessionErasure {
-  const { store, lifecycle, audit, config } = runtime;
-  const media = mediaRepo(store.db);
-  return sessionErasure({
-    lifecycle,
-    repo: lifecycleRepo(store.db, store.kind),
-    audit,
-    erasePayloads,
-    eraseMedia: async (trx, sessionId) => ({
-      files: await media.countForSession(trx, sessionId),
-      afterCommit: async () => void (await eraseSessionMedia(runtime, sessionId)),
-    }),
-    limits: { perHour: config.deleteLimitPerHour, perDay: config.deleteLimitPerDay },
-    onFileRemovalError,
-  });
-}

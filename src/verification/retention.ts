@@ -1,16 +1,15 @@
-import type { FastifyBaseLogger } from "fastify";
 import { ApiError } from "../errors.js";
-import type { Runtime } from "../runtime.js";
+import { SWEEPER } from "../audit/events.js";
 import type { IntegrationService } from "../integrations/service.js";
-import { type SessionErasure, runtimeErasure } from "./erasure.js";
-import type { SessionLifecycle } from "./lifecycle.js";
-import { type LifecycleRepo, lifecycleRepo } from "./lifecycle-repo.js";
-import { FINAL, type SessionStatus } from "./lifecycle-fns.js";
+import type { SessionErasure } from "./erasure.js";
+import type { SessionService } from "../sessions/service.js";
+import type { SessionLifecycle } from "./transitions.js";
+import { FINAL } from "./states.js";
 
 export interface RetentionDeps {
   integrations: Pick<IntegrationService, "listIntegrations">;
   lifecycle: Pick<SessionLifecycle, "inLockedSession">;
-  repo: Pick<LifecycleRepo, "erasableBefore">;
+  sessions: Pick<SessionService, "erasableBefore">;
   erasure: Pick<SessionErasure, "eraseLocked" | "removeFiles">;
   now?: () => number;
 }
@@ -23,7 +22,7 @@ const DAY_MS = 86_400_000;
  * stay readable. Sessions awaiting a person (review) or the end user (resubmission) are not final
  * and keep their data until they are.
  */
-export function sessionRetention({ integrations, lifecycle, repo, erasure, now = Date.now }: RetentionDeps) {
+export function sessionRetention({ integrations, lifecycle, sessions, erasure, now = Date.now }: RetentionDeps) {
   return {
     /** One pass over every integration with a retention period; returns how many sessions were erased. */
     async sweep(batch = 200): Promise<number> {
@@ -31,13 +30,13 @@ export function sessionRetention({ integrations, lifecycle, repo, erasure, now =
       for (const integration of await integrations.listIntegrations()) {
         if (integration.retentionDays === null) continue;
         const cutoff = now() - integration.retentionDays * DAY_MS;
-        for (const sessionId of await repo.erasableBefore(integration.id, FINAL, cutoff, batch)) {
+        for (const sessionId of await sessions.erasableBefore(integration.id, FINAL, cutoff, batch)) {
           let afterCommit: (() => Promise<void>) | undefined;
           try {
-            const done = await lifecycle.inLockedSession({ sessionId, actor: "sweeper" }, async (locked) => {
+            const done = await lifecycle.inLockedSession({ sessionId, actor: SWEEPER }, async (locked) => {
               // Re-checked under the lock: a reviewer or a DELETE may have got there first.
               const { session } = locked;
-              if (session.erased_at !== null || !FINAL.includes(session.status as SessionStatus) || (session.decided_at ?? Infinity) >= cutoff) return false;
+              if (session.erased_at !== null || !FINAL.includes(session.status) || (session.decided_at ?? Infinity) >= cutoff) return false;
               afterCommit = await erasure.eraseLocked(locked, "retention");
               return true;
             });
@@ -54,9 +53,3 @@ export function sessionRetention({ integrations, lifecycle, repo, erasure, now =
 }
 
 export type SessionRetention = ReturnType<typeof sessionRetention>;
-
-/** Retention over the runtime's store, erasing as DELETE does. */
-export function runtimeRetention(runtime: Runtime, log?: Pick<FastifyBaseLogger, "warn">): SessionRetention {
-  const erasure = runtimeErasure(runtime, (error, sessionId) => log?.warn({ err: error, sessionId }, "media files of an erased session were not all removed"));
-  return sessionRetention({ integrations: runtime.integrations, lifecycle: runtime.lifecycle, repo: lifecycleRepo(runtime.store.db, runtime.store.kind), erasure });
-}

@@ -1,12 +1,11 @@
 import type { InitData } from "../sessions/init-data.js";
+import { iso } from "../time.js";
 import type { DecisionsTable, SessionsTable } from "../store/schema.js";
 
 /**
- * Webhook bodies and the decision API share these builders, with the fields of reference §7.3/§7.4.
+ * Webhook bodies and the decision API share these builders, with the fields of docs/veriff-api.md §7.3/§7.4.
  * Until the engine extracts data, person and document are what the integrator sent.
  */
-
-const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
 
 function genderOf(value: string | null | undefined): "M" | "F" | null {
   if (value === "M" || value === "MALE") return "M";

@@ -1,8 +1,4 @@
 import type { FastifyBaseLogger } from "fastify";
-import type { Runtime } from "./runtime.js";
-import type { EndedAttempt } from "./webhooks/dispatcher.js";
-import { webhookDispatcherTask } from "./webhooks/task.js";
-import { runtimeRetention } from "./sessions/retention.js";
 
 /** Work the service does on its own, off the request path: sweepers, the webhook dispatcher. */
 export interface BackgroundTask {
@@ -10,23 +6,6 @@ export interface BackgroundTask {
   start(): void;
   /** Resolves when in-flight work has finished; nothing new starts after it is called. */
   stop(): Promise<void>;
-}
-
-/** What the tasks report as they work, for the metrics of whoever runs them. */
-export interface TaskReports {
-  webhookAttemptEnded?(attempt: EndedAttempt): void;
-}
-
-/** Every instance runs these; on PostgreSQL they share the work with other instances safely. */
-export function backgroundTasks(runtime: Runtime, log: FastifyBaseLogger, reports: TaskReports = {}): BackgroundTask[] {
-  const { config, lifecycle } = runtime;
-  const every = config.sweepIntervalSeconds * 1000;
-  const retention = runtimeRetention(runtime, log);
-  return [
-    intervalTask("expiry-sweeper", every, () => lifecycle.sweepUnfinished(config.unfinishedAfterSeconds * 1000), log),
-    intervalTask("retention-sweeper", every, () => retention.sweep(), log),
-    webhookDispatcherTask(runtime, log, reports.webhookAttemptEnded),
-  ];
 }
 
 /** A task that runs `work` every `intervalMs` (never two at once), logging failures instead of dying. */

@@ -1,12 +1,13 @@
 import { Type, type TSchema } from "typebox";
 import type { ValidationRule } from "../http/validation-errors.js";
+import { nullable } from "../http/route-schemas.js";
+import { DECISION_STATUSES, type DecisionStatus } from "../store/schema.js";
 
-/** Request and response schemas of the lifecycle endpoints (reference §4.1, §4.2, §4.5-4.7). */
+/** Request and response schemas of the lifecycle endpoints (docs/veriff-api.md §4.1, §4.2, §4.5-4.7). */
 
-const nullable = <T extends TSchema>(schema: T) => Type.Unsafe({ ...schema, type: [(schema as unknown as { type: string }).type, "null"] });
-const nullableString = () => Type.Union([Type.String(), Type.Null()]);
-const nullableInteger = () => Type.Union([Type.Integer(), Type.Null()]);
-/** Objects whose fields are described by reference §7.3 and may grow: passed through as built. */
+const nullableString = () => nullable(Type.String());
+const nullableInteger = () => nullable(Type.Integer());
+/** Objects whose fields are described by docs/veriff-api.md §7.3 and may grow: passed through as built. */
 const open = (description: string) => Type.Object({}, { additionalProperties: true, description });
 
 /** Veriff's body; legacy extras (frontState, timestamp) are accepted and ignored. */
@@ -29,7 +30,7 @@ const DecisionVerification = Type.Object(
     attemptId: nullableString(),
     vendorData: nullableString(),
     endUserId: nullableString(),
-    status: Type.String({ enum: ["approved", "declined", "resubmission_requested", "review", "expired", "abandoned"] }),
+    status: Type.Unsafe<DecisionStatus>(Type.String({ enum: [...DECISION_STATUSES] })),
     code: Type.Integer({ description: "9001, 9102, 9103, 9104 or 9121" }),
     reason: nullableString(),
     reasonCode: nullableInteger(),

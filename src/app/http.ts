@@ -3,23 +3,39 @@ import Fastify, { type FastifyInstance } from "fastify";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import type { Runtime } from "./runtime.js";
-import { answerClientError, answerRouterError, installErrorHandling } from "./http/errors-plugin.js";
-import { acceptJsonKeepingRawBody } from "./http/json-body.js";
-import { securityHeaders } from "./http/security-headers.js";
-import { OneLineRequestLog, loggerOptions } from "./http/access-log.js";
-import { registerIntegratorApi } from "./api.js";
+import type { Config } from "../config.js";
+import { answerClientError, answerRouterError, installErrorHandling } from "../http/errors-plugin.js";
+import { acceptJsonKeepingRawBody } from "../http/json-body.js";
+import { securityHeaders } from "../http/security-headers.js";
+import { OneLineRequestLog, loggerOptions } from "../http/access-log.js";
+import { createMetrics } from "../ops/metrics.js";
+import type { Observers, Services } from "./compose.js";
+import { integratorScope } from "../scopes/integrator.js";
+import { operationsScope } from "../scopes/operations.js";
+import type { Scope } from "../scopes/scope.js";
 import { backgroundTasks } from "./background.js";
-import { sessionRepo } from "./sessions/repo.js";
-import { sessionService } from "./sessions/service.js";
-import { sessionTokens } from "./sessions/token.js";
-import { createMetrics } from "./ops/metrics.js";
-import { opsRoutes } from "./ops/routes.js";
+
+/**
+ * The doors in front of the services, in the order they are registered. The hosted flow (src/flow/:
+ * pages under /v/<sessionToken> and a flow API whose actor is the session's end user, from
+ * sessions.endUserOf) and the back-office (/admin: cookie session, CSRF, a reviewer actor) each
+ * come in as one more Scope here.
+ */
+const SCOPES: readonly Scope[] = [operationsScope, integratorScope];
 
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
-export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
-  const { config, store, masterKey, tokenSecret } = runtime;
+export interface BuiltApp {
+  app: FastifyInstance;
+  services: Services;
+}
+
+/**
+ * The HTTP service: Fastify with the plumbing every scope shares, the services `openServices`
+ * builds (given the app's logger and metrics), each scope of access as its plugin, and the background tasks,
+ * started when the app is ready and stopped when it closes.
+ */
+export async function buildApp(config: Config, openServices: (observers: Observers) => Services | Promise<Services>): Promise<BuiltApp> {
   const app = Fastify({
     logger: loggerOptions(config.logLevel),
     genReqId: () => randomUUID(),
@@ -34,13 +50,8 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const metrics = createMetrics();
-  const sessions = sessionService({
-    repo: sessionRepo(store.db, store.kind),
-    tokens: sessionTokens(tokenSecret),
-    masterKey,
-    publicUrl: config.publicUrl,
-    onCreated: (integration) => metrics.sessionCreated(integration.isTest),
-  });
+  // Whoever asked for the app closes the services, after it: a closed app leaves the store open.
+  const services = await openServices({ log: app.log, metrics });
 
   installErrorHandling(app);
   acceptJsonKeepingRawBody(app);
@@ -69,12 +80,10 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
       return config.publicUrl.startsWith("https://") ? csp : csp.replace(/\s*upgrade-insecure-requests;?/, "");
     },
   });
-  await app.register(opsRoutes, { store, metrics, metricsToken: config.metricsToken });
+  for (const scope of SCOPES) await scope.register(app, { services, config, metrics });
 
-  await registerIntegratorApi(app, { runtime, sessions });
-
-  const tasks = backgroundTasks(runtime, app.log, { webhookAttemptEnded: (attempt) => metrics.webhookAttemptEnded(attempt) });
+  const tasks = backgroundTasks(services, metrics, app.log);
   app.addHook("onReady", async () => tasks.forEach((task) => task.start()));
   app.addHook("preClose", async () => void (await Promise.all(tasks.map((task) => task.stop()))));
-  return app;
+  return { app, services };
 }

@@ -1,9 +1,9 @@
 import { apiError } from "../errors.js";
-import type { SessionsTable } from "../store/schema.js";
-import type { ListPosition, SessionListRepo } from "./list-repo.js";
+import type { SessionStatus, SessionsTable } from "../store/schema.js";
+import type { ListPosition, SessionRepo } from "./repo.js";
 import type { SessionEnvelope } from "./schemas.js";
 import { sessionVerification } from "./envelope.js";
-import { isUuid } from "./service.js";
+import { isUuid } from "../store/ids.js";
 import type { SessionTokens } from "./token.js";
 
 export const LIST_DEFAULT_LIMIT = 20;
@@ -11,7 +11,8 @@ export const LIST_MAX_LIMIT = 100;
 
 export interface ListQuery {
   vendorData?: string | undefined;
-  status?: string | undefined;
+  /** One of SESSION_STATUSES: the route's schema lets nothing else through. */
+  status?: SessionStatus | undefined;
   limit?: string | undefined;
   cursor?: string | undefined;
 }
@@ -39,12 +40,12 @@ export function decodeCursor(cursor: string): ListPosition {
 }
 
 export interface SessionListDeps {
-  repo: Pick<SessionListRepo, "page">;
+  repo: Pick<SessionRepo, "page">;
   tokens: Pick<SessionTokens, "sign">;
   publicUrl: string;
 }
 
-/** GET /sessions: an EarthID extension (Veriff has no list, reference §12). */
+/** GET /sessions: an EarthID extension (Veriff has no list, docs/veriff-api.md §12). */
 export function sessionList({ repo, tokens, publicUrl }: SessionListDeps) {
   // The same verification object GET /sessions/{id} answers, with the session's times.
   const item = (row: SessionsTable): SessionListItem => ({
