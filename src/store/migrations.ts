@@ -163,6 +163,12 @@ const migrations = (kind: StoreKind): Record<string, Migration> => ({
       if (kind === "postgres") await sql`alter table webhook_deliveries set (fillfactor = 60)`.execute(db);
     },
   },
+  "0004_integration_frame_ancestors": {
+    // The origins allowed to embed the hosted flow in a frame, space-separated; null allows none.
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable("integrations").addColumn("frame_ancestors", "text").execute();
+    },
+  },
 });
 
 export const migrationProvider = (kind: StoreKind): MigrationProvider => ({

@@ -11,6 +11,8 @@ export interface IntegrationsTable {
   active: number;
   /** Days after a decision when media and personal data are erased; null keeps them. */
   retention_days: number | null;
+  /** Origins allowed to frame the hosted flow (CSP frame-ancestors), space-separated; null: none. */
+  frame_ancestors: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -1,0 +1,75 @@
+import { gzipSync } from "node:zlib";
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import QRCode from "qrcode";
+import type { FlowDeps, FlowSession } from "./deps.js";
+import type { FlowAssets } from "./assets.js";
+import { flowPolicy, newNonce, pageHeaders } from "./headers.js";
+import { chooseLang } from "./i18n.js";
+import { flowPage, messagePage } from "./pages.js";
+import { progressStream } from "./progress-stream.js";
+
+/** Statuses in which the person still has something to do in the flow. */
+export const OPEN_IN_FLOW = ["created", "started", "resubmission_requested"];
+const ENDED = ["expired", "abandoned"];
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/** A page is small: compressed on the fly when the browser takes gzip (a millisecond at most). */
+function sendHtml(request: FastifyRequest, reply: FastifyReply, status: number, html: string) {
+  reply.code(status).header("vary", "accept-encoding");
+  if (/\bgzip\b/.test(request.headers["accept-encoding"] ?? "")) return reply.header("content-encoding", "gzip").send(gzipSync(html));
+  return reply.send(html);
+}
+
+/**
+ * GET /v/{token}: the flow, or a page that says why there is none. The token is a path segment
+ * longer than the router's parameter limit, so the route is a wildcard read here: `{token}`,
+ * `{token}/qr.svg` (the hand-off code) or `{token}/events` (live progress for the desktop).
+ */
+export const flowPageRoutes: FastifyPluginAsync<{ deps: FlowDeps; assets: FlowAssets }> = async (app, { deps, assets }) => {
+  const pageAssets = () => ({ stylesheet: assets.stylesheet, script: assets.script });
+
+  const plain = (request: FastifyRequest, reply: FastifyReply, status: number, title: "invalid" | "expired", lang: string) => {
+    pageHeaders(reply, flowPolicy({ frameAncestors: [] }));
+    return sendHtml(request, reply, status, messagePage({ lang, assets: pageAssets(), title }));
+  };
+
+  app.get("/v/*", async (request, reply) => {
+    const path = (request.params as { "*": string })["*"];
+    const [token = "", extra, ...rest] = path.split("/");
+    const query = request.query as { lang?: unknown };
+    const askedLang = typeof query.lang === "string" ? query.lang : undefined;
+    const accept = request.headers["accept-language"];
+    const resolved = TOKEN_SHAPE.test(token) && rest.length === 0 ? await deps.resolveToken(token) : { state: "invalid" as const };
+    if (resolved.state !== "valid") {
+      return plain(request, reply, resolved.state === "expired" ? 410 : 404, resolved.state === "expired" ? "expired" : "invalid", chooseLang(askedLang, null, accept));
+    }
+    const session = resolved.session;
+    const lang = chooseLang(askedLang, session.lang, accept);
+    if (extra === "qr.svg") return qrCode(reply, pageUrl(deps, token));
+    if (extra === "events") return progressStream(request, reply, deps, session);
+    if (extra !== undefined) return plain(request, reply, 404, "invalid", lang);
+    if (ENDED.includes(session.status)) return plain(request, reply, 410, "expired", lang);
+
+    if (!OPEN_IN_FLOW.includes(session.status)) {
+      pageHeaders(reply, flowPolicy({ frameAncestors: session.integration.frameAncestors }));
+      return sendHtml(request, reply, 200, messagePage({ lang, assets: pageAssets(), title: "done", name: session.integration.name, link: session.callbackUrl }));
+    }
+    const nonce = newNonce();
+    pageHeaders(reply, flowPolicy({ nonce, frameAncestors: session.integration.frameAncestors }));
+    const html = flowPage({ lang, assets: pageAssets(), nonce, session, apiBase: "/flow/api", pageUrl: pageUrl(deps, token) });
+    return sendHtml(request, reply, 200, html);
+  });
+};
+
+const pageUrl = (deps: FlowDeps, token: string) => `${deps.publicUrl}/v/${token}`;
+
+async function qrCode(reply: FastifyReply, url: string) {
+  const svg = await QRCode.toString(url, { type: "svg", errorCorrectionLevel: "M", margin: 2, color: { dark: "#111827", light: "#ffffff" } });
+  return reply
+    .header("content-type", "image/svg+xml")
+    .header("cache-control", "no-store")
+    .header("content-security-policy", "default-src 'none'")
+    .send(svg);
+}
+
+export type { FlowSession };
