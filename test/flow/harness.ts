@@ -2,7 +2,12 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, type LaunchOptions, chromium } from "playwright-core";
-import { type TestIntegration, type TestServer, startTestServer } from "../support/server.js";
+import { createServer } from "node:net";
+import { buildApp } from "../../src/app.js";
+import { loadConfig } from "../../src/config.js";
+import { openRuntime } from "../../src/runtime.js";
+import { apiClient } from "../support/client.js";
+import { type TestIntegration, type TestServer, testEnvironment } from "../support/server.js";
 import { type Receiver, startReceiver } from "../webhooks/receiver.js";
 import type { CreateIntegrationOptions } from "../../src/integrations/service.js";
 
@@ -31,13 +36,53 @@ export interface FlowWorld {
   close(): Promise<void>;
 }
 
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Like startTestServer, but on a port chosen first, so that PUBLIC_URL (and so every session's
+ * `url`, the QR code and the hand-off link) names the address the browser really uses.
+ */
+export async function startFlowServer(extraEnv: Record<string, string> = {}): Promise<TestServer> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const environment = await testEnvironment({ PORT: String(port), PUBLIC_URL: url, ...extraEnv });
+  const runtime = openRuntime(loadConfig(environment.env));
+  await runtime.store.migrate();
+  const app = await buildApp(runtime);
+  await app.listen({ port, host: "127.0.0.1" });
+  return {
+    url,
+    app,
+    runtime,
+    env: environment.env,
+    async integration(options = {}) {
+      const created = await runtime.integrations.createIntegration({ name: "test", ...options });
+      return { id: created.id, apiKey: created.apiKey, sharedSecret: created.sharedSecret, api: apiClient(url, created.apiKey, created.sharedSecret) };
+    },
+    async close() {
+      await app.close();
+      await runtime.store.close();
+      await environment.cleanup();
+    },
+  };
+}
+
 /**
  * A server on the store of this test project, a webhook receiver on loopback that also plays the
  * integrator's callback page, and an integration whose event webhooks and callback point at it.
  */
 export async function flowWorld(options: Partial<CreateIntegrationOptions> = {}): Promise<FlowWorld> {
   const receiver = await startReceiver();
-  const server = await startTestServer({ EARTHID_WEBHOOK_ALLOW_PRIVATE: "1" });
+  const server = await startFlowServer({ EARTHID_WEBHOOK_ALLOW_PRIVATE: "1" });
   const shop = await server.integration({ name: "Demo Shop", callbackUrl: `${receiver.url}/callback`, eventWebhookUrl: `${receiver.url}/events`, ...options });
   return {
     server,
@@ -46,8 +91,8 @@ export async function flowWorld(options: Partial<CreateIntegrationOptions> = {})
     async session(verification = {}, integration = shop) {
       const created = await integration.api.createSession(verification);
       if (created.status !== 201) throw new Error(`session creation failed: ${created.status} ${created.text}`);
-      const { id, sessionToken } = created.body.verification as { id: string; sessionToken: string };
-      return { id, token: sessionToken, url: `${server.url}/v/${sessionToken}` };
+      const { id, sessionToken, url } = created.body.verification as { id: string; sessionToken: string; url: string };
+      return { id, token: sessionToken, url };
     },
     async close() {
       await server.close();
