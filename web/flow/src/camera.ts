@@ -71,8 +71,8 @@ function cameraProblem(error: unknown): string {
 
 /**
  * The live camera of one capture step: the rear camera for documents, the front one for the selfie,
- * a framing guide, hints measured in the browser, and a photo that takes itself once the frame is
- * sharp and steady; the shutter button works all along. Errors are said in words, with the upload
+ * a framing guide, hints measured in the browser, and a document photo that takes itself once the
+ * frame is sharp and steady; the shutter button works all along (and is the selfie's only trigger). Errors are said in words, with the upload
  * beside them as the way out.
  */
 export function startCamera(root: HTMLElement, step: CaptureStep, t: Translate, onCapture: (photo: Blob) => Promise<void>): void {
@@ -133,7 +133,8 @@ export function startCamera(root: HTMLElement, step: CaptureStep, t: Translate, 
       panel.dataset.hint = verdict;
       const text = verdict === "wait" ? "" : t(`camera.hint.${verdict}`);
       if (hint.textContent !== text) hint.textContent = text;
-      if (steady >= STEADY_CHECKS) void take();
+      // A document is taken by itself; a selfie waits for the person's own shutter, who may not be ready when the frame is.
+      if (isDocument && steady >= STEADY_CHECKS) void take();
     }, CHECK_MS);
   };
 
