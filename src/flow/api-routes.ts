@@ -66,7 +66,8 @@ export const flowApiRoutes: FastifyPluginAsyncTypebox<{ deps: FlowDeps }> = asyn
     schema: { summary: "Submit the attempt (7002), as PATCH status=submitted does", tags: ["flow"], response: { 200: Progress, ...errors } },
     handler: async (request) => {
       const missing = ["document-front", "face"].filter((context) => !request.flowSession!.captured.includes(context));
-      if (request.flowSession!.status === "started" && missing.length > 0) throw apiError("FLOW_INCOMPLETE", { what: missing.join(" and ") });
+      // A status that cannot be submitted is refused by the lifecycle itself (1304), as PATCH is.
+      if (["created", "started", "resubmission_requested"].includes(request.flowSession!.status) && missing.length > 0) throw apiError("FLOW_INCOMPLETE", { what: missing.join(" and ") });
       await deps.submit(ref(request));
       return current(request);
     },

@@ -69,7 +69,7 @@ describe(`the flow with the live camera (${storeKind})`, { timeout: 120_000 }, (
     const page = await toFront(context, url);
     await page.locator('section[data-step="front"]').getByRole("button", { name: "Use the camera" }).click();
     const alert = page.locator('section[data-step="front"] [role="alert"]');
-    await expect.poll(() => alert.textContent()).toContain("Camera access was refused. Upload a photo instead");
+    await expect.poll(() => alert.textContent(), { timeout: 20_000 }).toContain("Camera access was refused. Upload a photo instead");
     await page.locator('section[data-step="front"] input[type=file]').setInputFiles(PASSPORT);
     await page.getByRole("heading", { name: "A photo of your face" }).waitFor();
     expect((await storedSession(world.server, id)).media.map((m) => m.context)).toEqual(["document-front"]);

@@ -79,6 +79,8 @@ describe(`the flow API (${storeKind})`, () => {
 
   it("submits only a complete attempt, then exactly as PATCH does (7002), and takes nothing afterwards", async () => {
     const { id, sessionToken } = await session();
+    // Not even a created session submits empty-handed through the flow.
+    expectFail(await call(sessionToken, "POST", "/submit"), 409, "1922", "document-front and face");
     await call(sessionToken, "POST", "/start");
     await call(sessionToken, "POST", "/media", await image("document-front"));
     expectFail(await call(sessionToken, "POST", "/submit"), 409, "1922", "face");
