@@ -6,6 +6,7 @@ import { sessionRepo } from "../sessions/repo.js";
 import { sessionTokens } from "../sessions/token.js";
 import { isUuid } from "../sessions/service.js";
 import type { FlowDeps, FlowRef, FlowSession, TokenResolution } from "./deps.js";
+import { handoffRepo } from "./handoff-repo.js";
 
 /**
  * The one place where the flow meets today's services: tokens (sessions/token.ts), sessions and
@@ -17,6 +18,7 @@ export function flowDepsOf(runtime: Runtime, work: MediaWork = mediaWork()): Flo
   const tokens = sessionTokens(runtime.tokenSecret);
   const sessions = sessionRepo(store.db, store.kind);
   const media = mediaServiceFor(runtime, work);
+  const handoffs = handoffRepo(store.db);
 
   async function state({ sessionId, integrationId }: FlowRef): Promise<FlowSession | undefined> {
     const row = isUuid(sessionId) ? await sessions.findForIntegration(integrationId, sessionId) : undefined;
@@ -72,6 +74,15 @@ export function flowDepsOf(runtime: Runtime, work: MediaWork = mediaWork()): Flo
 
     async submit({ sessionId, integrationId }: FlowRef): Promise<void> {
       await lifecycle.submit({ sessionId, integrationId, actor: "end-user" });
+    },
+
+    createHandoff: (ref) => handoffs.create(ref),
+
+    async redeemHandoff(code: string): Promise<string | undefined> {
+      const ref = await handoffs.find(code);
+      const row = ref && (await sessions.findForIntegration(ref.integrationId, ref.sessionId));
+      // The session's own token, the same bytes the integrator was handed (re-signed from its iat).
+      return row ? tokens.sign({ sessionId: row.id, integrationId: row.integration_id, iat: row.token_iat }) : undefined;
     },
 
     close: () => work.close(),

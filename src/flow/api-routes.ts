@@ -5,6 +5,7 @@ import { apiError } from "../errors.js";
 import { ErrorBody } from "../sessions/schemas.js";
 import type { FlowDeps, FlowSession, FlowUploadContent } from "./deps.js";
 import { rateLimiter } from "./rate-limit.js";
+import { handoffQrCode } from "./handoff-qr.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -70,6 +71,18 @@ export const flowApiRoutes: FastifyPluginAsyncTypebox<{ deps: FlowDeps }> = asyn
       if (["created", "started", "resubmission_requested"].includes(request.flowSession!.status) && missing.length > 0) throw apiError("FLOW_INCOMPLETE", { what: missing.join(" and ") });
       await deps.submit(ref(request));
       return current(request);
+    },
+  });
+
+  app.post("/handoff", {
+    schema: {
+      summary: "A short link (and its QR code) that continues this session on a phone, valid for an hour",
+      tags: ["flow"],
+      response: { 201: Type.Object({ status: Type.Literal("success"), url: Type.String(), qrCode: Type.String({ description: "SVG as a data: URI" }) }), ...errors },
+    },
+    handler: async (request, reply) => {
+      const url = `${deps.publicUrl}/v/${await deps.createHandoff(ref(request))}`;
+      return reply.code(201).send({ status: "success", url, qrCode: await handoffQrCode(url) });
     },
   });
 

@@ -47,4 +47,8 @@ export interface FlowDeps {
   uploadImage(ref: FlowRef, context: string, content: FlowUploadContent): Promise<{ id: string }>;
   /** The same transition as PATCH status=submitted (event 7002). */
   submit(ref: FlowRef): Promise<void>;
+  /** A short code that opens this session's flow on another device. */
+  createHandoff(ref: FlowRef): Promise<string>;
+  /** The session token a hand-off code stands for, while it is valid. */
+  redeemHandoff(code: string): Promise<string | undefined>;
 }

@@ -1,12 +1,12 @@
 import { gzipSync } from "node:zlib";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
-import QRCode from "qrcode";
 import type { FlowDeps, FlowSession } from "./deps.js";
 import type { FlowAssets } from "./assets.js";
 import { flowPolicy, newNonce, pageHeaders } from "./headers.js";
 import { chooseLang } from "./i18n.js";
 import { flowPage, messagePage } from "./pages.js";
 import { progressStream } from "./progress-stream.js";
+import { HANDOFF_CODE } from "./handoff-repo.js";
 
 /** Statuses in which the person still has something to do in the flow. */
 export const OPEN_IN_FLOW = ["created", "started", "resubmission_requested"];
@@ -23,7 +23,8 @@ function sendHtml(request: FastifyRequest, reply: FastifyReply, status: number, 
 /**
  * GET /v/{token}: the flow, or a page that says why there is none. The token is a path segment
  * longer than the router's parameter limit, so the route is a wildcard read here: `{token}`,
- * `{token}/qr.svg` (the hand-off code) or `{token}/events` (live progress for the desktop).
+ * `{token}/events` (live progress for the desktop), or a hand-off's short code, which redirects to
+ * its session's flow.
  */
 export const flowPageRoutes: FastifyPluginAsync<{ deps: FlowDeps; assets: FlowAssets }> = async (app, { deps, assets }) => {
   const pageAssets = () => ({ stylesheet: assets.stylesheet, script: assets.script });
@@ -39,13 +40,16 @@ export const flowPageRoutes: FastifyPluginAsync<{ deps: FlowDeps; assets: FlowAs
     const query = request.query as { lang?: unknown };
     const askedLang = typeof query.lang === "string" ? query.lang : undefined;
     const accept = request.headers["accept-language"];
+    if (HANDOFF_CODE.test(token) && extra === undefined) {
+      const redeemed = await deps.redeemHandoff(token);
+      if (redeemed) return reply.code(302).header("cache-control", "no-store").header("referrer-policy", "no-referrer").redirect(`/v/${redeemed}`);
+    }
     const resolved = TOKEN_SHAPE.test(token) && rest.length === 0 ? await deps.resolveToken(token) : { state: "invalid" as const };
     if (resolved.state !== "valid") {
       return plain(request, reply, resolved.state === "expired" ? 410 : 404, resolved.state === "expired" ? "expired" : "invalid", chooseLang(askedLang, null, accept));
     }
     const session = resolved.session;
     const lang = chooseLang(askedLang, session.lang, accept);
-    if (extra === "qr.svg") return qrCode(reply, pageUrl(deps, token));
     if (extra === "events") return progressStream(request, reply, deps, session);
     if (extra !== undefined) return plain(request, reply, 404, "invalid", lang);
     if (ENDED.includes(session.status)) return plain(request, reply, 410, "expired", lang);
@@ -62,14 +66,5 @@ export const flowPageRoutes: FastifyPluginAsync<{ deps: FlowDeps; assets: FlowAs
 };
 
 const pageUrl = (deps: FlowDeps, token: string) => `${deps.publicUrl}/v/${token}`;
-
-async function qrCode(reply: FastifyReply, url: string) {
-  const svg = await QRCode.toString(url, { type: "svg", errorCorrectionLevel: "M", margin: 2, color: { dark: "#111827", light: "#ffffff" } });
-  return reply
-    .header("content-type", "image/svg+xml")
-    .header("cache-control", "no-store")
-    .header("content-security-policy", "default-src 'none'")
-    .send(svg);
-}
 
 export type { FlowSession };

@@ -169,6 +169,19 @@ const migrations = (kind: StoreKind): Record<string, Migration> => ({
       await db.schema.alterTable("integrations").addColumn("frame_ancestors", "text").execute();
     },
   },
+  "0005_flow_handoffs": {
+    // Short codes that continue a session's flow on a phone; each expires within the hour.
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable("flow_handoffs")
+        .addColumn("code", "text", (c) => c.primaryKey())
+        .addColumn("session_id", "text", (c) => c.notNull())
+        .addColumn("integration_id", "text", (c) => c.notNull())
+        .addColumn("expires_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("flow_handoffs_expires").on("flow_handoffs").columns(["expires_at"]).execute();
+    },
+  },
 });
 
 export const migrationProvider = (kind: StoreKind): MigrationProvider => ({

@@ -127,6 +127,14 @@ export interface SessionKeysTable {
   key_sealed: string;
 }
 
+/** A short code that opens a session's flow on another device (the desktop-to-phone hand-off). */
+export interface FlowHandoffsTable {
+  code: string;
+  session_id: string;
+  integration_id: string;
+  expires_at: number;
+}
+
 export interface Database {
   integrations: IntegrationsTable;
   sessions: SessionsTable;
@@ -137,4 +145,5 @@ export interface Database {
   audit_events: AuditEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  flow_handoffs: FlowHandoffsTable;
 }

@@ -128,6 +128,22 @@ describe(`GET /v/{sessionToken} (${storeKind})`, () => {
     expect(html).toContain('<option value="EE" selected>');
   });
 
+  it("redirects a hand-off's short code to its session's flow; a code never issued gets the plain page", async () => {
+    const { sessionToken } = await session();
+    const created = await fetch(`${server.url}/flow/api/handoff`, { method: "POST", headers: { authorization: `Bearer ${sessionToken}` } });
+    expect(created.status).toBe(201);
+    const { url, qrCode } = (await created.json()) as { url: string; qrCode: string };
+    const code = /\/v\/([A-HJ-NP-Z2-9]{10})$/.exec(url)?.[1];
+    expect(code).toBeDefined();
+    expect(qrCode).toMatch(/^data:image\/svg\+xml;base64,/);
+    const redirected = await fetch(`${server.url}/v/${code}`, { redirect: "manual" });
+    expect(redirected.status).toBe(302);
+    expect(redirected.headers.get("location")).toBe(`/v/${sessionToken}`);
+    const unknown = await fetch(`${server.url}/v/${code === "ABCDEFGHJK" ? "ABCDEFGHJM" : "ABCDEFGHJK"}`, { redirect: "manual" });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain("This link does not work");
+  });
+
   it("never writes the integration's name as markup", async () => {
     const hostile = await server.integration({ name: `</script><img src=x onerror=alert(1)>` });
     const html = await (await open((await session(hostile)).sessionToken)).text();

@@ -32,6 +32,7 @@ export function flowApi(base: string, token: string) {
     start: () => call<{ session: Progress }>("POST", "/start").then((r) => r.session),
     progress: () => call<{ session: Progress }>("GET", "/progress").then((r) => r.session),
     submit: () => call<{ session: Progress }>("POST", "/submit").then((r) => r.session),
+    handoff: () => call<{ url: string; qrCode: string }>("POST", "/handoff"),
     upload: (context: string, content: string) => call<{ image: { id: string } }>("POST", "/media", { image: { context, content } }),
   };
 }

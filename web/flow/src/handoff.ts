@@ -1,18 +1,28 @@
 import { el, say } from "./dom.js";
 import type { FlowData, Translate } from "./data.js";
+import type { FlowApi } from "./api.js";
 
 let source: EventSource | null = null;
 
 /**
- * Desktop to phone: a QR code of this very address and the address itself, then the phone's
+ * Desktop to phone: a short link to this session's flow, and its QR code, then the phone's
  * progress as server-sent events; when the phone submits, `onSubmitted` finishes here too.
  */
-export function openHandoff(root: HTMLElement, data: FlowData, token: string, t: Translate, onSubmitted: () => void): void {
-  const qr = root.querySelector(".qr")!;
-  if (!qr.firstChild) qr.append(el("img", { src: `/v/${encodeURIComponent(token)}/qr.svg`, alt: "", width: 220, height: 220 }));
-  const link = root.querySelector<HTMLAnchorElement>(".short-link a")!;
-  link.textContent = data.page;
+export async function openHandoff(root: HTMLElement, data: FlowData, api: FlowApi, token: string, t: Translate, onSubmitted: () => void): Promise<void> {
   const status = root.querySelector(".status");
+  const qr = root.querySelector(".qr")!;
+  const link = root.querySelector<HTMLAnchorElement>(".short-link a")!;
+  if (!qr.firstChild) {
+    try {
+      const handoff = await api.handoff();
+      qr.append(el("img", { src: handoff.qrCode, alt: "", width: 220, height: 220 }));
+      link.href = handoff.url;
+      link.textContent = handoff.url.replace(/^https?:\/\//, "");
+    } catch {
+      say(status, t("error.network"));
+      return;
+    }
+  }
   source?.close();
   source = new EventSource(`/v/${encodeURIComponent(token)}/events`);
   source.addEventListener("progress", (event) => {

@@ -27,12 +27,17 @@ const docType = () => (document.querySelector<HTMLInputElement>('input[name="doc
 const captureSteps = (): CaptureStep[] => (docType() !== null && data.twoSided.includes(docType()!) ? ["front", "back", "selfie"] : ["front", "selfie"]);
 const flowSteps = (): Step[] => ["document", ...captureSteps(), "review"];
 
+/** "Step n of m": m depends on the document type (cards have a back), so it is redone when the type changes. */
+function showProgress(): void {
+  const steps = flowSteps();
+  const index = steps.indexOf(current);
+  $("#progress").textContent = index >= 0 ? t("step.progress", { n: index + 1, total: steps.length }) : "";
+}
+
 function show(step: Step): void {
   current = step;
   for (const node of $$("section[data-step]")) node.hidden = node.dataset.step !== step;
-  const steps = flowSteps();
-  const index = steps.indexOf(step);
-  $("#progress").textContent = index >= 0 ? t("step.progress", { n: index + 1, total: steps.length }) : "";
+  showProgress();
   if (step === "front") $("#front-title").textContent = docType() === "PASSPORT" ? t("front.titlePassport") : t("front.title");
   if (step === "review") renderReview();
   window.scrollTo(0, 0);
@@ -162,6 +167,7 @@ function setUpDocumentStep(): void {
     const locked = select.querySelector<HTMLOptionElement>(`option[value="${data.document.country}"]`);
     if (locked) locked.textContent = new Intl.DisplayNames([data.lang, "en"], { type: "region" }).of(data.document.country) ?? data.document.country;
   }
+  for (const radio of $$('input[name="doctype"]')) radio.addEventListener("change", showProgress);
   $('[data-action="document"]').addEventListener("click", () => {
     const typeError = $("#doctype-error");
     const countryError = $("#country-error");
@@ -190,7 +196,7 @@ function setUpCaptureSteps(): void {
       handoff.hidden = false;
       handoff.addEventListener("click", () => {
         show("handoff");
-        openHandoff(section("handoff"), data, token, t, () => {
+        void openHandoff(section("handoff"), data, api, token, t, () => {
           tellParent("VERIFF_SUBMITTED");
           finish();
         });
