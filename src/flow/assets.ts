@@ -17,9 +17,13 @@ export interface Asset {
 }
 
 export interface FlowAssets {
-  /** URL path of the script and the stylesheet, or null when not built. */
+  /** URL path of the script, or null when not built. */
   script: string | null;
-  stylesheet: string | null;
+  /**
+   * The stylesheet's text, inlined in every page (under the page's nonce): a separate file would
+   * cost a render-blocking round trip, a third of the first paint on a phone at 150 ms RTT.
+   */
+  css: string | null;
   get(file: string): Asset | undefined;
 }
 
@@ -28,7 +32,7 @@ const TYPES: Record<string, string> = { ".js": "text/javascript; charset=utf-8",
 
 export function loadAssets(dir: string = BUILD_DIR): FlowAssets {
   const manifestFile = `${dir}manifest.json`;
-  if (!existsSync(manifestFile)) return { script: null, stylesheet: null, get: () => undefined };
+  if (!existsSync(manifestFile)) return { script: null, css: null, get: () => undefined };
   const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as { script: string; stylesheet: string; files: string[] };
   const files = new Map<string, Asset>();
   for (const file of manifest.files) {
@@ -36,7 +40,7 @@ export function loadAssets(dir: string = BUILD_DIR): FlowAssets {
     const type = TYPES[file.slice(file.lastIndexOf("."))] ?? "application/octet-stream";
     files.set(file, { type, identity: read("")!, gzip: read(".gz"), br: read(".br") });
   }
-  return { script: ASSET_PREFIX + manifest.script, stylesheet: ASSET_PREFIX + manifest.stylesheet, get: (file) => files.get(file) };
+  return { script: ASSET_PREFIX + manifest.script, css: files.get(manifest.stylesheet)?.identity.toString("utf8") ?? null, get: (file) => files.get(file) };
 }
 
 /** The smallest form the client accepts. */

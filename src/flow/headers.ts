@@ -4,15 +4,16 @@ import type { FastifyReply } from "fastify";
 export const newNonce = () => randomBytes(16).toString("base64");
 
 /**
- * The page's own policy, instead of the API's `default-src 'none'`: our script only by nonce (no
- * inline script or style at all), everything else from our origin, camera pictures as blob: URLs,
- * and framing only by the origins the integration listed ('none' by default).
+ * The page's own policy, instead of the API's `default-src 'none'`: our script and our stylesheet
+ * only by the page's nonce (no other inline script or style), everything else from our origin,
+ * camera pictures as blob: URLs, and framing only by the origins the integration listed ('none' by
+ * default).
  */
-export function flowPolicy({ nonce, frameAncestors }: { nonce?: string | undefined; frameAncestors: readonly string[] }): string {
+export function flowPolicy({ nonce, script, frameAncestors }: { nonce: string; script: boolean; frameAncestors: readonly string[] }): string {
   return [
     "default-src 'none'",
-    `script-src ${nonce ? `'nonce-${nonce}'` : "'none'"}`,
-    "style-src 'self'",
+    `script-src ${script ? `'nonce-${nonce}'` : "'none'"}`,
+    `style-src 'nonce-${nonce}'`,
     "img-src 'self' blob: data:",
     "media-src 'self' blob:",
     "connect-src 'self'",

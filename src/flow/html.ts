@@ -25,13 +25,15 @@ export interface Layout {
   lang: string;
   dir: "ltr" | "rtl";
   title: string;
-  stylesheet: string | null;
-  /** The bundle and its nonce; message pages run no script. */
-  script?: { src: string; nonce: string } | undefined;
+  /** The page's nonce: its inline stylesheet's, and its script's. */
+  nonce: string;
+  css: string | null;
+  /** The bundle; message pages run no script. */
+  script?: string | null | undefined;
   body: string;
 }
 
-export function layout({ lang, dir, title, stylesheet, script, body }: Layout): string {
+export function layout({ lang, dir, title, nonce, css, script, body }: Layout): string {
   return `<!doctype html>
 <html lang="${escapeHtml(lang)}" dir="${dir}">
 <head>
@@ -40,9 +42,9 @@ export function layout({ lang, dir, title, stylesheet, script, body }: Layout): 
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex">
 <title>${escapeHtml(title)}</title>
-${stylesheet ? `<link rel="stylesheet" href="${escapeHtml(stylesheet)}">` : ""}
+${css ? `<style nonce="${escapeHtml(nonce)}">${css.replace(/<\/style/gi, "<\\/style")}</style>` : ""}
 <link rel="icon" href="data:,">
-${script ? `<script type="module" nonce="${escapeHtml(script.nonce)}" src="${escapeHtml(script.src)}"></script>` : ""}
+${script ? `<script type="module" nonce="${escapeHtml(nonce)}" src="${escapeHtml(script)}"></script>` : ""}
 </head>
 <body>
 ${body}

@@ -1,6 +1,6 @@
 import { gzipSync } from "node:zlib";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
-import type { FlowDeps, FlowSession } from "./deps.js";
+import type { FlowDeps } from "./deps.js";
 import type { FlowAssets } from "./assets.js";
 import { flowPolicy, newNonce, pageHeaders } from "./headers.js";
 import { chooseLang } from "./i18n.js";
@@ -27,11 +27,12 @@ function sendHtml(request: FastifyRequest, reply: FastifyReply, status: number, 
  * its session's flow.
  */
 export const flowPageRoutes: FastifyPluginAsync<{ deps: FlowDeps; assets: FlowAssets }> = async (app, { deps, assets }) => {
-  const pageAssets = () => ({ stylesheet: assets.stylesheet, script: assets.script });
+  const pageAssets = () => ({ css: assets.css, script: assets.script });
 
   const plain = (request: FastifyRequest, reply: FastifyReply, status: number, title: "invalid" | "expired", lang: string) => {
-    pageHeaders(reply, flowPolicy({ frameAncestors: [] }));
-    return sendHtml(request, reply, status, messagePage({ lang, assets: pageAssets(), title }));
+    const nonce = newNonce();
+    pageHeaders(reply, flowPolicy({ nonce, script: false, frameAncestors: [] }));
+    return sendHtml(request, reply, status, messagePage({ lang, assets: pageAssets(), nonce, title }));
   };
 
   app.get("/v/*", async (request, reply) => {
@@ -54,17 +55,15 @@ export const flowPageRoutes: FastifyPluginAsync<{ deps: FlowDeps; assets: FlowAs
     if (extra !== undefined) return plain(request, reply, 404, "invalid", lang);
     if (ENDED.includes(session.status)) return plain(request, reply, 410, "expired", lang);
 
-    if (!OPEN_IN_FLOW.includes(session.status)) {
-      pageHeaders(reply, flowPolicy({ frameAncestors: session.integration.frameAncestors }));
-      return sendHtml(request, reply, 200, messagePage({ lang, assets: pageAssets(), title: "done", name: session.integration.name, link: session.callbackUrl }));
-    }
     const nonce = newNonce();
-    pageHeaders(reply, flowPolicy({ nonce, frameAncestors: session.integration.frameAncestors }));
+    if (!OPEN_IN_FLOW.includes(session.status)) {
+      pageHeaders(reply, flowPolicy({ nonce, script: false, frameAncestors: session.integration.frameAncestors }));
+      return sendHtml(request, reply, 200, messagePage({ lang, assets: pageAssets(), nonce, title: "done", name: session.integration.name, link: session.callbackUrl }));
+    }
+    pageHeaders(reply, flowPolicy({ nonce, script: true, frameAncestors: session.integration.frameAncestors }));
     const html = flowPage({ lang, assets: pageAssets(), nonce, session, apiBase: "/flow/api", pageUrl: pageUrl(deps, token) });
     return sendHtml(request, reply, 200, html);
   });
 };
 
 const pageUrl = (deps: FlowDeps, token: string) => `${deps.publicUrl}/v/${token}`;
-
-export type { FlowSession };

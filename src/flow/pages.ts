@@ -5,7 +5,7 @@ import type { FlowSession } from "./deps.js";
 import { countryCodes } from "./countries.js";
 
 export interface PageAssets {
-  stylesheet: string | null;
+  css: string | null;
   script: string | null;
 }
 
@@ -22,7 +22,7 @@ const footer = (t: Translate, lang: string) => `<footer class="foot">
 </footer>`;
 
 /** A page with a heading, a line of text and maybe a link: bad, expired and finished tokens. */
-export function messagePage(opts: { lang: string; assets: PageAssets; title: "invalid" | "expired" | "done"; name?: string; link?: string | null }): string {
+export function messagePage(opts: { lang: string; assets: PageAssets; nonce: string; title: "invalid" | "expired" | "done"; name?: string; link?: string | null }): string {
   const { t } = messagesFor(opts.lang);
   const link = safeLink(opts.link);
   const name = opts.name ?? "";
@@ -32,7 +32,7 @@ export function messagePage(opts: { lang: string; assets: PageAssets; title: "in
 ${link && name ? `<p><a class="button primary" href="${e(link)}">${e(t("done.continue", { name }))}</a></p>` : ""}
 </main>
 <footer class="foot"><p>${e(t("footer.secured"))}</p></footer>`;
-  return layout({ lang: opts.lang, dir: isRightToLeft(opts.lang) ? "rtl" : "ltr", title: t(`${opts.title}.title`), stylesheet: opts.assets.stylesheet, body });
+  return layout({ lang: opts.lang, dir: isRightToLeft(opts.lang) ? "rtl" : "ltr", title: t(`${opts.title}.title`), nonce: opts.nonce, css: opts.assets.css, body });
 }
 
 function captureStep(t: Translate, step: "front" | "back" | "selfie", title: string, hint: string): string {
@@ -159,5 +159,5 @@ ${callback ? `<div class="actions"><a class="button secondary" href="${e(callbac
 ${footer(t, lang)}
 </div>
 <script type="application/json" id="flow-data">${jsonForScript(data)}</script>`;
-  return layout({ lang, dir: isRightToLeft(lang) ? "rtl" : "ltr", title: `${t("page.title")} · ${name}`, stylesheet: assets.stylesheet, script: assets.script ? { src: assets.script, nonce } : undefined, body });
+  return layout({ lang, dir: isRightToLeft(lang) ? "rtl" : "ltr", title: `${t("page.title")} · ${name}`, nonce, css: assets.css, script: assets.script, body });
 }

@@ -16,8 +16,8 @@ export const flowPlugin: FastifyPluginAsync<{ deps: FlowDeps; assets?: FlowAsset
     get script() {
       return loaded().script;
     },
-    get stylesheet() {
-      return loaded().stylesheet;
+    get css() {
+      return loaded().css;
     },
     get: (file) => loaded().get(file),
   };
