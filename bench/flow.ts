@@ -8,9 +8,9 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import { brotliCompressSync, gzipSync } from "node:zlib";
 import { buildFlow } from "../scripts/build-flow.mjs";
-import { buildApp } from "../src/app.js";
+import { buildApp } from "../src/app/http.js";
+import { openMigratedServices } from "../src/app/compose.js";
 import { loadConfig } from "../src/config.js";
-import { openRuntime } from "../src/runtime.js";
 import { freePort, launchChromium } from "../test/flow/harness.js";
 
 const ROUNDS = 5;
@@ -20,11 +20,10 @@ await buildFlow({ quiet: true });
 const dataDir = mkdtempSync(path.join(tmpdir(), "earthid-bench-flow-"));
 const port = await freePort();
 const publicUrl = `http://127.0.0.1:${port}`;
-const runtime = openRuntime(loadConfig({ EARTHID_DATA_DIR: dataDir, PORT: String(port), PUBLIC_URL: publicUrl, LOG_LEVEL: "silent" }));
-await runtime.store.migrate();
-const app = await buildApp(runtime);
+const config = loadConfig({ EARTHID_DATA_DIR: dataDir, PORT: String(port), PUBLIC_URL: publicUrl, LOG_LEVEL: "silent" });
+const { app, services } = await buildApp(config, (observers) => openMigratedServices(config, observers));
 await app.listen({ port, host: "127.0.0.1" });
-const shop = await runtime.integrations.createIntegration({ name: "Northwind Bank" });
+const shop = await services.integrations.createIntegration({ name: "Northwind Bank" });
 const newSessionUrl = async () => {
   const response = await fetch(`${publicUrl}/earthid/api/sessions`, { method: "POST", headers: { "content-type": "application/json", "x-auth-client": shop.apiKey }, body: '{"verification":{}}' });
   return ((await response.json()) as { verification: { url: string } }).verification.url;
@@ -74,7 +73,7 @@ try {
 } finally {
   await browser.close();
   await app.close();
-  await runtime.store.close();
+  await services.close();
   rmSync(dataDir, { recursive: true, force: true });
 }
 

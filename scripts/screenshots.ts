@@ -6,10 +6,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { buildFlow } from "./build-flow.mjs";
-import { buildApp } from "../src/app.js";
+import { buildApp } from "../src/app/http.js";
+import { openMigratedServices } from "../src/app/compose.js";
 import { loadConfig } from "../src/config.js";
-import { openRuntime } from "../src/runtime.js";
-import { sessionTokens } from "../src/sessions/token.js";
 import { FACE, PASSPORT, freePort, launchChromium } from "../test/flow/harness.js";
 import { writeDocumentVideo } from "../test/flow/fake-camera.js";
 
@@ -27,12 +26,11 @@ const video = path.join(dataDir, "document.y4m");
 await writeDocumentVideo(video);
 const port = await freePort();
 const publicUrl = `http://127.0.0.1:${port}`;
-const runtime = openRuntime(loadConfig({ EARTHID_DATA_DIR: dataDir, PORT: String(port), PUBLIC_URL: publicUrl, LOG_LEVEL: "silent" }));
-await runtime.store.migrate();
-const app = await buildApp(runtime);
+const config = loadConfig({ EARTHID_DATA_DIR: dataDir, PORT: String(port), PUBLIC_URL: publicUrl, LOG_LEVEL: "silent" });
+const { app, services } = await buildApp(config, (observers) => openMigratedServices(config, observers));
 await app.listen({ port, host: "127.0.0.1" });
-const shop = await runtime.integrations.createIntegration({ name: "Northwind Bank", isTest: true });
-const tokens = sessionTokens(runtime.tokenSecret);
+const shop = await services.integrations.createIntegration({ name: "Northwind Bank", isTest: true });
+const { tokens } = services;
 
 async function session(verification: Record<string, unknown> = {}): Promise<{ id: string; url: string }> {
   const response = await fetch(`${publicUrl}/earthid/api/sessions`, {
@@ -103,7 +101,7 @@ try {
     }
 
     const resubmitted = await session({ person: { firstName: "Resubmit" } });
-    await runtime.lifecycle.submit({ sessionId: resubmitted.id, actor: "integrator" });
+    await services.lifecycle.submit({ sessionId: resubmitted.id, actor: { kind: "integrator", integrationId: shop.id } });
     await page.goto(resubmitted.url);
     await step("welcome");
     await shoot(page, "resubmission");
@@ -118,7 +116,7 @@ try {
     await page.goto(`${publicUrl}/v/${tokens.sign({ sessionId: stale.id, integrationId: shop.id, iat: Math.floor(Date.now() / 1000) - 8 * 86_400 })}`);
     await shoot(page, "expired-link");
     const done = await session({ person: { firstName: "Approve" } });
-    await runtime.lifecycle.submit({ sessionId: done.id, actor: "integrator" });
+    await services.lifecycle.submit({ sessionId: done.id, actor: { kind: "integrator", integrationId: shop.id } });
     await page.goto(done.url);
     await shoot(page, "nothing-to-do");
     await context.close();
@@ -126,7 +124,7 @@ try {
 } finally {
   await browser.close();
   await app.close();
-  await runtime.store.close();
+  await services.close();
   rmSync(dataDir, { recursive: true, force: true });
 }
 console.log(written.join("\n"));

@@ -1,33 +1,33 @@
-import type { Runtime } from "../runtime.js";
-import { mediaServiceFor } from "../media/service.js";
+import type { Actor } from "../audit/events.js";
 import type { UploadBody } from "../media/schemas.js";
-import { type MediaWork, mediaWork } from "../media/work.js";
-import { sessionRepo } from "../sessions/repo.js";
-import { sessionTokens } from "../sessions/token.js";
-import { isUuid } from "../sessions/service.js";
+import type { Services } from "../services.js";
 import type { FlowDeps, FlowRef, FlowSession, TokenResolution } from "./deps.js";
 import { handoffRepo } from "./handoff-repo.js";
 
+type FlowServices = Pick<Services, "store" | "config" | "tokens" | "sessions" | "lifecycle" | "integrations" | "media" | "mediaWork">;
+
 /**
- * The one place where the flow meets today's services: tokens (sessions/token.ts), sessions and
- * their lifecycle, the media service (the same upload path as the API's) and integrations. When the
- * services move, this file is re-pointed and nothing else in src/flow changes.
+ * The one place where the flow meets the services the composition root built (app/compose.ts): the
+ * session token becomes the end user's actor (sessions.endUserOf), and that actor is what the
+ * lifecycle, the media service (the same upload path and worker pool as the API's) and the session
+ * reads are given. A FlowRef only ever comes from a token endUserOf accepted (or from a hand-off code,
+ * re-derived into that session's token), so the actor built from it is the token's own.
  */
-export function flowDepsOf(runtime: Runtime, work: MediaWork = mediaWork()): FlowDeps & { close(): Promise<void> } {
-  const { store, lifecycle, integrations, config } = runtime;
-  const tokens = sessionTokens(runtime.tokenSecret);
-  const sessions = sessionRepo(store.db, store.kind);
-  const media = mediaServiceFor(runtime, work);
+export function flowDepsOf(services: FlowServices): FlowDeps {
+  const { store, config, tokens, sessions, lifecycle, integrations, media, mediaWork } = services;
   const handoffs = handoffRepo(store.db);
+  const endUser = (sessionId: string): Actor => ({ kind: "endUser", sessionId });
 
   async function state({ sessionId, integrationId }: FlowRef): Promise<FlowSession | undefined> {
-    const row = isUuid(sessionId) ? await sessions.findForIntegration(integrationId, sessionId) : undefined;
-    const integration = row && (await integrations.getIntegration(integrationId));
-    if (!row || !integration || !integration.active) return undefined;
+    const actor = endUser(sessionId);
+    const row = await sessions.visibleTo(actor, sessionId);
+    if (!row || row.integration_id !== integrationId) return undefined;
+    const integration = await integrations.getIntegration(integrationId);
+    if (!integration || !integration.active) return undefined;
     const [init, decision, images] = await Promise.all([
-      lifecycle.initData(store.db, row),
+      sessions.initData(store.db, row),
       row.status === "resubmission_requested" ? lifecycle.latestDecision(row.id) : undefined,
-      media.listForSession({ integrationId, apiPrefix: "", sessionId: row.id }),
+      media.listForSession({ actor, apiPrefix: "", sessionId: row.id }),
     ]);
     return {
       id: row.id,
@@ -43,48 +43,50 @@ export function flowDepsOf(runtime: Runtime, work: MediaWork = mediaWork()): Flo
     };
   }
 
+  /** Why endUserOf refused a token: only an expired one we really signed gets its own page (jose checks the signature first). */
+  const refusal = (token: string): Promise<TokenResolution> =>
+    tokens.verify(token).then(
+      () => ({ state: "invalid" }),
+      (error: { code?: string }) => (error.code === "ERR_JWT_EXPIRED" ? { state: "expired" } : { state: "invalid" }),
+    );
+
   return {
     publicUrl: config.publicUrl,
     state,
 
     async resolveToken(token: string): Promise<TokenResolution> {
-      try {
-        const claims = await tokens.verify(token);
-        const session = await state({ sessionId: claims.session_id, integrationId: claims.iid });
-        return session ? { state: "valid", session } : { state: "invalid" };
-      } catch (error) {
-        // jose checks the signature before the claims: an expired token is one we really issued.
-        return (error as { code?: string }).code === "ERR_JWT_EXPIRED" ? { state: "expired" } : { state: "invalid" };
-      }
+      const actor = await sessions.endUserOf(token).catch(() => undefined);
+      if (actor?.kind !== "endUser") return refusal(token);
+      const row = await sessions.visibleTo(actor, actor.sessionId);
+      const session = row && (await state({ sessionId: row.id, integrationId: row.integration_id }));
+      return session ? { state: "valid", session } : { state: "invalid" };
     },
 
-    async openFlow({ sessionId, integrationId }: FlowRef): Promise<void> {
-      await lifecycle.inLockedSession({ sessionId, integrationId, actor: "end-user" }, async (locked) => {
+    async openFlow({ sessionId }: FlowRef): Promise<void> {
+      await lifecycle.inLockedSession({ sessionId, actor: endUser(sessionId) }, async (locked) => {
         if (["created", "started", "resubmission_requested"].includes(locked.session.status)) await lifecycle.openAttempt(locked);
       });
     },
 
-    decodeUpload: (raw) => work.decodeUpload(raw, null),
+    decodeUpload: (raw) => mediaWork.decodeUpload(raw, null),
 
-    async uploadImage({ sessionId, integrationId }, context, content) {
+    async uploadImage({ sessionId }, context, content) {
       const image = { context: context as UploadBody["image"]["context"], content };
-      const uploaded = await media.upload({ integrationId, apiPrefix: "/earthid/api", sessionId, image, actor: "end-user" });
+      const uploaded = await media.upload({ actor: endUser(sessionId), apiPrefix: "/earthid/api", sessionId, image });
       return { id: uploaded.image.id };
     },
 
-    async submit({ sessionId, integrationId }: FlowRef): Promise<void> {
-      await lifecycle.submit({ sessionId, integrationId, actor: "end-user" });
+    async submit({ sessionId }: FlowRef): Promise<void> {
+      await lifecycle.submit({ sessionId, actor: endUser(sessionId) });
     },
 
     createHandoff: (ref) => handoffs.create(ref),
 
     async redeemHandoff(code: string): Promise<string | undefined> {
       const ref = await handoffs.find(code);
-      const row = ref && (await sessions.findForIntegration(ref.integrationId, ref.sessionId));
+      const row = ref && (await sessions.visibleTo(endUser(ref.sessionId), ref.sessionId));
       // The session's own token, the same bytes the integrator was handed (re-signed from its iat).
-      return row ? tokens.sign({ sessionId: row.id, integrationId: row.integration_id, iat: row.token_iat }) : undefined;
+      return row && row.integration_id === ref.integrationId ? tokens.sign({ sessionId: row.id, integrationId: row.integration_id, iat: row.token_iat }) : undefined;
     },
-
-    close: () => work.close(),
   };
 }

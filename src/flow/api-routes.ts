@@ -2,7 +2,7 @@ import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { apiError } from "../errors.js";
-import { ErrorBody } from "../sessions/schemas.js";
+import { ErrorBody } from "../http/route-schemas.js";
 import type { FlowDeps, FlowSession, FlowUploadContent } from "./deps.js";
 import { rateLimiter } from "./rate-limit.js";
 import { handoffQrCode } from "./handoff-qr.js";

@@ -35,6 +35,14 @@ export const flowPageRoutes: FastifyPluginAsync<{ deps: FlowDeps; assets: FlowAs
     return sendHtml(request, reply, status, messagePage({ lang, assets: pageAssets(), nonce, title }));
   };
 
+  // A page that failed answers as a page, under the flow's own CSP (the app's handler answers JSON):
+  // the invalid-link page, which names no reason, with the error's 4xx, else a 500 that is logged.
+  app.setErrorHandler((error: { statusCode?: number }, request, reply) => {
+    const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) request.log.error({ err: error }, "flow page failed");
+    return plain(request, reply, status, "invalid", chooseLang(undefined, null, request.headers["accept-language"]));
+  });
+
   app.get("/v/*", async (request, reply) => {
     const path = (request.params as { "*": string })["*"];
     const [token = "", extra, ...rest] = path.split("/");

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyPluginAsync } from "fastify";
+import type { FastifyPluginAsync } from "fastify";
 import { apiError } from "../errors.js";
 import { ASSET_PREFIX, type FlowAssets, loadAssets, negotiate } from "./assets.js";
 import type { FlowDeps } from "./deps.js";
@@ -6,7 +6,7 @@ import { flowApiRoutes } from "./api-routes.js";
 import { flowPageRoutes } from "./page-routes.js";
 
 /**
- * The end user's door (DESIGN.md, scopes of access): the pages behind /v/{token}, the flow API
+ * The end user's door (its Scope is scope.ts): the pages behind /v/{token}, the flow API
  * under /flow/api scoped by that token, and the bundle under /flow/assets, all from our origin.
  */
 export const flowPlugin: FastifyPluginAsync<{ deps: FlowDeps; assets?: FlowAssets }> = async (app, options) => {
@@ -34,9 +34,3 @@ export const flowPlugin: FastifyPluginAsync<{ deps: FlowDeps; assets?: FlowAsset
   await app.register(flowPageRoutes, { deps: options.deps, assets: lazyAssets });
   await app.register(flowApiRoutes, { deps: options.deps, prefix: "/flow/api" });
 };
-
-/** Registers the flow on the app; one call from the composition root. */
-export async function registerFlow(app: FastifyInstance, deps: FlowDeps & { close?(): Promise<void> }): Promise<void> {
-  await app.register(flowPlugin, { deps });
-  if (deps.close) app.addHook("onClose", () => deps.close!());
-}

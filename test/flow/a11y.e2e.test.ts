@@ -1,7 +1,6 @@
 import axe from "axe-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { sessionTokens } from "../../src/sessions/token.js";
 import { storeKind } from "../support/server.js";
 import { lifecycle } from "../lifecycle/helpers.js";
 import { DESKTOP, type FlowWorld, PHONE, type StepName, flowWorld, launchChromium, walkFlow } from "./harness.js";
@@ -74,7 +73,7 @@ describe(`accessibility and right-to-left of the flow (${storeKind})`, { timeout
     await page.goto(`${world.server.url}/v/not-a-token`);
     found.invalid = await seriousViolations(page);
     const { id, url } = await world.session();
-    const expired = sessionTokens(world.server.runtime.tokenSecret).sign({ sessionId: id, integrationId: world.shop.id, iat: Math.floor(Date.now() / 1000) - 8 * 86_400 });
+    const expired = world.server.services.tokens.sign({ sessionId: id, integrationId: world.shop.id, iat: Math.floor(Date.now() / 1000) - 8 * 86_400 });
     await page.goto(`${world.server.url}/v/${expired}`);
     found.expired = await seriousViolations(page);
     await lifecycle(world.shop).submit(id);

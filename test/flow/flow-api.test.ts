@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sessionTokens } from "../../src/sessions/token.js";
 import { expectFail } from "../support/client.js";
 import { type TestIntegration, type TestServer, startTestServer, storeKind } from "../support/server.js";
 import { lifecycle, storedSession } from "../lifecycle/helpers.js";
@@ -43,7 +42,7 @@ describe(`the flow API (${storeKind})`, () => {
     const { id, sessionToken } = await session();
     expectFail(await call(null, "POST", "/start"), 401, "1920", "session token");
     expectFail(await call(`${sessionToken.slice(0, -2)}xx`, "POST", "/start"), 401, "1920", "session token");
-    const expired = sessionTokens(server.runtime.tokenSecret).sign({ sessionId: id, integrationId: shop.id, iat: Math.floor(Date.now() / 1000) - 8 * 86_400 });
+    const expired = server.services.tokens.sign({ sessionId: id, integrationId: shop.id, iat: Math.floor(Date.now() / 1000) - 8 * 86_400 });
     expectFail(await call(expired, "POST", "/start"), 401, "1921", "expired");
     expect((await storedSession(server, id)).session?.status).toBe("created");
   });

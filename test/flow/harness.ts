@@ -3,11 +3,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, type LaunchOptions, chromium } from "playwright-core";
 import { createServer } from "node:net";
-import { buildApp } from "../../src/app.js";
+import { buildApp } from "../../src/app/http.js";
 import { loadConfig } from "../../src/config.js";
-import { openRuntime } from "../../src/runtime.js";
 import { apiClient } from "../support/client.js";
-import { type TestIntegration, type TestServer, testEnvironment } from "../support/server.js";
+import { type TestIntegration, type TestServer, migratedServices, testEnvironment } from "../support/server.js";
 import { type Receiver, startReceiver } from "../webhooks/receiver.js";
 import type { CreateIntegrationOptions } from "../../src/integrations/service.js";
 
@@ -55,22 +54,21 @@ export async function startFlowServer(extraEnv: Record<string, string> = {}): Pr
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const environment = await testEnvironment({ PORT: String(port), PUBLIC_URL: url, ...extraEnv });
-  const runtime = openRuntime(loadConfig(environment.env));
-  await runtime.store.migrate();
-  const app = await buildApp(runtime);
+  const config = loadConfig(environment.env);
+  const { app, services } = await buildApp(config, migratedServices(config));
   await app.listen({ port, host: "127.0.0.1" });
   return {
     url,
     app,
-    runtime,
+    services,
     env: environment.env,
     async integration(options = {}) {
-      const created = await runtime.integrations.createIntegration({ name: "test", ...options });
+      const created = await services.integrations.createIntegration({ name: "test", ...options });
       return { id: created.id, apiKey: created.apiKey, sharedSecret: created.sharedSecret, api: apiClient(url, created.apiKey, created.sharedSecret) };
     },
     async close() {
       await app.close();
-      await runtime.store.close();
+      await services.close();
       await environment.cleanup();
     },
   };

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sessionTokens } from "../../src/sessions/token.js";
 import { type TestIntegration, type TestServer, startTestServer, storeKind } from "../support/server.js";
 import { lifecycle } from "../lifecycle/helpers.js";
 
@@ -10,7 +9,7 @@ describe(`GET /v/{sessionToken} (${storeKind})`, () => {
   let server: TestServer;
   let shop: TestIntegration;
   let other: TestIntegration;
-  const tokens = () => sessionTokens(server.runtime.tokenSecret);
+  const tokens = () => server.services.tokens;
   beforeAll(async () => {
     server = await startTestServer();
     shop = await server.integration({ name: "Demo Shop", callbackUrl: "https://shop.example/back", frameAncestors: "https://shop.example, http://localhost:3000" });

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { sessionTokens } from "../../src/sessions/token.js";
 import { storeKind } from "../support/server.js";
 import { lifecycle, storedSession } from "../lifecycle/helpers.js";
 import { FACE, type FlowWorld, PASSPORT, PHONE, flowWorld, launchChromium } from "./harness.js";
@@ -35,7 +34,7 @@ describe(`the flow's other endings, in a browser (${storeKind})`, { timeout: 120
 
   it("tells an expired link it expired", async () => {
     const { id } = await world.session();
-    const expired = sessionTokens(world.server.runtime.tokenSecret).sign({ sessionId: id, integrationId: world.shop.id, iat: Math.floor(Date.now() / 1000) - 8 * 86_400 });
+    const expired = world.server.services.tokens.sign({ sessionId: id, integrationId: world.shop.id, iat: Math.floor(Date.now() / 1000) - 8 * 86_400 });
     const { page, status, heading } = await visit(`${world.server.url}/v/${expired}`);
     expect([status, heading]).toEqual([410, "This link has expired"]);
     await page.context().close();
@@ -67,7 +66,7 @@ describe(`the flow's other endings, in a browser (${storeKind})`, { timeout: 120
     const sandbox = await world.server.integration({ name: "Sandbox", isTest: true, callbackUrl: `${world.receiver.url}/callback` });
     const { id, url } = await world.session({ person: { firstName: "Mari" }, document: { type: "PASSPORT", country: "EE" } }, sandbox);
     await lifecycle(sandbox).submit(id);
-    await world.server.runtime.lifecycle.decide({ sessionId: id, verdict: "resubmission_requested", reasonCode: 204, actor: "reviewer" });
+    await world.server.services.lifecycle.decide({ sessionId: id, verdict: "resubmission_requested", reasonCode: 204, actor: { kind: "reviewer", reviewerId: "test-reviewer" } });
     const { page, heading } = await visit(url);
     expect(heading).toBe("Please try once more");
     expect(await page.getByRole("note").textContent()).toContain("Take the photos in good light, holding still, without glare on the document.");
