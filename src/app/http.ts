@@ -13,15 +13,16 @@ import type { Observers, Services } from "./compose.js";
 import { integratorScope } from "../scopes/integrator.js";
 import { operationsScope } from "../scopes/operations.js";
 import type { Scope } from "../scopes/scope.js";
+import { flowScope } from "../flow/scope.js";
 import { backgroundTasks } from "./background.js";
 
 /**
- * The doors in front of the services, in the order they are registered. The hosted flow (src/flow/:
- * pages under /v/<sessionToken> and a flow API whose actor is the session's end user, from
- * sessions.endUserOf) and the back-office (/admin: cookie session, CSRF, a reviewer actor) each
- * come in as one more Scope here.
+ * The doors in front of the services, in the order they are registered: operations, the integrator
+ * API, and the hosted flow (src/flow/: pages under /v/<sessionToken> and a flow API whose actor is
+ * the session's end user, from sessions.endUserOf). The back-office (/admin: cookie session, CSRF,
+ * a reviewer actor) comes in as one more Scope here.
  */
-const SCOPES: readonly Scope[] = [operationsScope, integratorScope];
+const SCOPES: readonly Scope[] = [operationsScope, integratorScope, flowScope];
 
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 

@@ -13,6 +13,7 @@ function describe(integration: Integration & { sharedSecret?: string }): string 
   if (integration.callbackUrl) lines.push(`callback:         ${integration.callbackUrl}`);
   if (integration.decisionWebhookUrl) lines.push(`decision webhook: ${integration.decisionWebhookUrl}`);
   if (integration.eventWebhookUrl) lines.push(`event webhook:    ${integration.eventWebhookUrl}`);
+  if (integration.frameAncestors.length > 0) lines.push(`frame ancestors:  ${integration.frameAncestors.join(" ")}`);
   if (integration.retentionDays !== null) lines.push(`retention:        ${integration.retentionDays} days after a final decision`);
   return `${lines.join("\n")}\n`;
 }
@@ -30,6 +31,7 @@ export async function integrationCommands(service: IntegrationService, argv: str
       test: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       "retention-days": { type: "string" },
+      "frame-ancestors": { type: "string" },
     },
   });
   const print = (value: unknown, text: string) => io.out(values.json ? `${JSON.stringify(value, null, 2)}\n` : text);
@@ -47,6 +49,7 @@ export async function integrationCommands(service: IntegrationService, argv: str
         eventWebhookUrl: values["event-webhook"],
         isTest: values.test,
         retentionDays: values["retention-days"] === undefined ? undefined : retentionDays(values["retention-days"]),
+        frameAncestors: values["frame-ancestors"],
       });
       print(created, describe(created));
       return 0;
@@ -78,8 +81,17 @@ export async function integrationCommands(service: IntegrationService, argv: str
       print(updated, updated.retentionDays === null ? `integration ${id} keeps session data (no retention period).\n` : `integration ${id}: session media and personal data are erased ${updated.retentionDays} days after a final decision.\n`);
       return 0;
     }
+    case "update": {
+      const id = positionals[0];
+      if (!id || values["frame-ancestors"] === undefined) throw new TypeError("integrations update needs an integration id and --frame-ancestors ORIGINS (or none)");
+      const raw = values["frame-ancestors"];
+      const updated = await service.setFrameAncestors(id, raw.trim().toLowerCase() === "none" ? "" : raw);
+      if (!updated) return notFound(io, id);
+      print(updated, updated.frameAncestors.length === 0 ? `integration ${id}: the hosted flow may not be framed.\n` : `integration ${id}: the hosted flow may be framed by ${updated.frameAncestors.join(" ")}.\n`);
+      return 0;
+    }
     default:
-      throw new TypeError(`unknown integrations command "${sub ?? ""}" (create, list, rotate-secret, deactivate, set-retention)`);
+      throw new TypeError(`unknown integrations command "${sub ?? ""}" (create, list, update, rotate-secret, deactivate, set-retention)`);
   }
 }
 

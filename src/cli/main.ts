@@ -9,8 +9,11 @@ const USAGE = `Usage: earthid <command>
   serve                                 start the HTTP service (PORT, PUBLIC_URL, EARTHID_DATA_DIR, DATABASE_URL)
   migrate                               apply database migrations and exit
   integrations create --name N [--callback URL] [--decision-webhook URL]
-                      [--event-webhook URL] [--test] [--retention-days N] [--json]
+                      [--event-webhook URL] [--test] [--retention-days N]
+                      [--frame-ancestors ORIGIN,…] [--json]
   integrations list [--json]
+  integrations update ID --frame-ancestors ORIGIN,…|none [--json]
+                                        origins allowed to embed the hosted flow in a frame
   integrations rotate-secret ID [--json]
   integrations deactivate ID [--json]
   integrations set-retention ID DAYS|none [--json]

@@ -31,7 +31,7 @@ export function integrationRepo(db: Kysely<Database>, kind: StoreKind) {
       const row = await db.selectFrom("integrations").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
       return Number(row.n);
     },
-    async update(id: string, changes: Partial<Pick<IntegrationRow, "secret_sealed" | "active" | "retention_days">>, now: number): Promise<boolean> {
+    async update(id: string, changes: Partial<Pick<IntegrationRow, "secret_sealed" | "active" | "retention_days" | "frame_ancestors">>, now: number): Promise<boolean> {
       return db.transaction().execute(async (trx) => {
         const result = await trx.updateTable("integrations").set({ ...changes, updated_at: now }).where("id", "=", id).executeTakeFirst();
         await announce(trx);

@@ -5,6 +5,7 @@ import { open, seal } from "../crypto/sealing.js";
 import type { ChangeSignal } from "../store/change-signal.js";
 import type { IntegrationRepo, IntegrationRow } from "./repo.js";
 import { checkIntegrationUrl } from "./urls.js";
+import { frameAncestorsOf, parseFrameAncestors, storedFrameAncestors } from "./frame-ancestors.js";
 
 export interface Integration {
   id: string;
@@ -17,6 +18,8 @@ export interface Integration {
   active: boolean;
   /** Days after a decision when the session's media and personal data are erased; null keeps them. */
   retentionDays: number | null;
+  /** Origins allowed to embed the hosted flow in a frame; empty allows none. */
+  frameAncestors: string[];
   createdAt: string;
 }
 
@@ -32,6 +35,8 @@ export interface CreateIntegrationOptions {
   eventWebhookUrl?: string | undefined;
   isTest?: boolean | undefined;
   retentionDays?: number | undefined;
+  /** Origins, comma-separated or as a list; checked by parseFrameAncestors. */
+  frameAncestors?: string | readonly string[] | undefined;
 }
 
 export interface IntegrationServiceDeps {
@@ -57,6 +62,7 @@ function toIntegration(row: IntegrationRow): Integration {
     isTest: row.is_test === 1,
     active: row.active === 1,
     retentionDays: row.retention_days,
+    frameAncestors: frameAncestorsOf(row.frame_ancestors),
     createdAt: new Date(row.created_at).toISOString(),
   };
 }
@@ -81,6 +87,7 @@ export function integrationService({ repo, masterKey, changes, now = Date.now }:
       if (options.retentionDays !== undefined && !isRetentionDays(options.retentionDays)) {
         throw new TypeError(`retention must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}, got ${options.retentionDays}`);
       }
+      const frameAncestors = options.frameAncestors === undefined ? [] : parseFrameAncestors([options.frameAncestors].flat().join(","));
       const id = randomUUID();
       const sharedSecret = randomUUID();
       const at = now();
@@ -95,6 +102,7 @@ export function integrationService({ repo, masterKey, changes, now = Date.now }:
         is_test: options.isTest ? 1 : 0,
         active: 1,
         retention_days: options.retentionDays ?? null,
+        frame_ancestors: storedFrameAncestors(frameAncestors),
         created_at: at,
         updated_at: at,
       };
@@ -140,6 +148,15 @@ export function integrationService({ repo, masterKey, changes, now = Date.now }:
     async setRetention(id: string, days: number | null): Promise<Integration | undefined> {
       if (days !== null && !isRetentionDays(days)) throw new TypeError(`retention must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}, got ${days}`);
       if (!(await repo.update(id, { retention_days: days }, now()))) return undefined;
+      cache.clear();
+      const row = await repo.findById(id);
+      return row && toIntegration(row);
+    },
+
+    /** Replaces the origins allowed to frame the hosted flow; an empty list allows none. */
+    async setFrameAncestors(id: string, raw: string | readonly string[]): Promise<Integration | undefined> {
+      const list = parseFrameAncestors([raw].flat().join(","));
+      if (!(await repo.update(id, { frame_ancestors: storedFrameAncestors(list) }, now()))) return undefined;
       cache.clear();
       const row = await repo.findById(id);
       return row && toIntegration(row);

@@ -31,6 +31,8 @@ export interface IntegrationsTable {
   active: number;
   /** Days after a decision when media and personal data are erased; null keeps them. */
   retention_days: number | null;
+  /** Origins allowed to frame the hosted flow (CSP frame-ancestors), space-separated; null: none. */
+  frame_ancestors: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -143,6 +145,14 @@ export interface SessionKeysTable {
   key_sealed: string;
 }
 
+/** A short code that opens a session's flow on another device (the desktop-to-phone hand-off). */
+export interface FlowHandoffsTable {
+  code: string;
+  session_id: string;
+  integration_id: string;
+  expires_at: number;
+}
+
 export interface Database {
   integrations: IntegrationsTable;
   sessions: SessionsTable;
@@ -153,4 +163,5 @@ export interface Database {
   audit_events: AuditEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  flow_handoffs: FlowHandoffsTable;
 }
