@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { createDocumentReader } from "../document/reader.js";
 import { createFaceModel } from "../face/model.js";
+import { selfieSharpness } from "./selfie.js";
 import { decide } from "../policy/decide.js";
 import type { Decision, DuplicateMatch, SessionClaims } from "../policy/input.js";
 import type { Policy } from "../policy/policy.js";
@@ -85,12 +86,14 @@ export async function createVerifier(): Promise<Verifier> {
       const selfie = bufferOf(input.selfie);
       const images = { documentFront: sha256(front), documentBack: back ? sha256(back) : null, selfie: sha256(selfie) };
       const today = input.now;
-      const [[reading, documentMs], [documentFace, documentFaceMs], [selfieFace, selfieFaceMs]] = await Promise.all([
+      const [[reading, documentMs], [documentFace, documentFaceMs], [selfieFaces, selfieFaceMs], sharpness] = await Promise.all([
         timed(() => documents.read({ front, ...(back ? { back } : {}) }, { documentType: input.documentType ?? null, today })),
         // The portrait is on the front of every document the engine reads (an ID card's MRZ is on its back).
         timed(() => face.read(front)),
         timed(() => face.read(selfie)),
+        selfieSharpness(selfie),
       ]);
+      const selfieFace = sharpness && selfieFaces.faces.length > 0 ? { ...selfieFaces, checks: [...selfieFaces.checks, sharpness] } : selfieFaces;
       const decidedAt = performance.now();
       const decision = decide({ document: reading, documentFace, selfieFace, session: input.claims, duplicates: input.duplicates, policy: input.policy, now: input.now });
       const decideMs = ms(decidedAt);
