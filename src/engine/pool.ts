@@ -14,7 +14,7 @@ export interface EnginePool {
    * when they own their memory: do not read them afterwards. Rejects with EngineTimeout past the
    * pool's `verifyTimeoutMs` (the worker is then replaced, and loads its models again).
    */
-  verify(input: VerifyInput): Promise<Verification>;
+  verify(input: VerifyInput, options?: { timeoutMs?: number }): Promise<Verification>;
   /** The faces in one image. The buffer is handed over to the worker when it owns its memory: do not read it afterwards. */
   readFace(image: Buffer): Promise<FaceReading>;
   /**
@@ -55,12 +55,12 @@ export function enginePool({ size = defaultEngineWorkers(), verifyTimeoutMs = DE
 
   return {
     size,
-    async verify(input) {
+    async verify(input, { timeoutMs = verifyTimeoutMs } = {}) {
       const transferList = handOver(input.documentFront, input.documentBack, input.selfie);
       try {
-        return await pool.run(input, { name: "verify", transferList, signal: AbortSignal.timeout(verifyTimeoutMs) });
+        return await pool.run(input, { name: "verify", transferList, signal: AbortSignal.timeout(timeoutMs) });
       } catch (error) {
-        if ((error as Error)?.name === "AbortError" || (error as Error)?.name === "TimeoutError") throw new EngineTimeout(`the verification took longer than ${verifyTimeoutMs} ms`);
+        if ((error as Error)?.name === "AbortError" || (error as Error)?.name === "TimeoutError") throw new EngineTimeout(`the verification took longer than ${timeoutMs} ms`);
         throw error;
       }
     },
