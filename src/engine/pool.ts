@@ -51,17 +51,22 @@ export const DEFAULT_VERIFY_TIMEOUT_MS = 60_000;
 export function enginePool({ size = defaultEngineWorkers(), verifyTimeoutMs = DEFAULT_VERIFY_TIMEOUT_MS }: { size?: number; verifyTimeoutMs?: number } = {}): EnginePool {
   if (!Number.isInteger(size) || size < 1) throw new Error(`an engine pool needs at least one worker, not ${size}`);
   let asked: Promise<unknown> = Promise.resolve();
+  const slots = semaphore(size);
   const pool = new Piscina({ filename: workerFile, minThreads: size, maxThreads: size, idleTimeout: Number.POSITIVE_INFINITY });
 
   return {
     size,
     async verify(input, { timeoutMs = verifyTimeoutMs } = {}) {
       const transferList = handOver(input.documentFront, input.documentBack, input.selfie);
+      // The limit is on the work, not on the wait: a task reaches piscina only when a worker is free.
+      await slots.take();
       try {
         return await pool.run(input, { name: "verify", transferList, signal: AbortSignal.timeout(timeoutMs) });
       } catch (error) {
         if ((error as Error)?.name === "AbortError" || (error as Error)?.name === "TimeoutError") throw new EngineTimeout(`the verification took longer than ${timeoutMs} ms`);
         throw error;
+      } finally {
+        slots.give();
       }
     },
     readFace: (image) => pool.run({ image }, { name: "readFace", transferList: handOver(image) }),
@@ -76,5 +81,19 @@ export function enginePool({ size = defaultEngineWorkers(), verifyTimeoutMs = DE
       return described;
     },
     close: () => pool.close(),
+  };
+}
+
+/** At most `count` holders at once; the others wait their turn, first come first served. */
+function semaphore(count: number) {
+  let free = count;
+  const waiting: (() => void)[] = [];
+  return {
+    take: () => (free > 0 ? (free--, Promise.resolve()) : new Promise<void>((resolve) => waiting.push(resolve))),
+    give: () => {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    },
   };
 }
