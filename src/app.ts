@@ -15,6 +15,7 @@ import { sessionService } from "./sessions/service.js";
 import { sessionTokens } from "./sessions/token.js";
 import { createMetrics } from "./ops/metrics.js";
 import { opsRoutes } from "./ops/routes.js";
+import { registerBackoffice } from "./backoffice/plugin.js";
 
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
@@ -72,6 +73,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   await app.register(opsRoutes, { store, metrics, metricsToken: config.metricsToken });
 
   await registerIntegratorApi(app, { runtime, sessions });
+  await registerBackoffice(app, runtime);
 
   const tasks = backgroundTasks(runtime, app.log, { webhookAttemptEnded: (attempt) => metrics.webhookAttemptEnded(attempt) });
   app.addHook("onReady", async () => tasks.forEach((task) => task.start()));

@@ -3,6 +3,8 @@ import type { Runtime } from "../runtime.js";
 import { integrationCommands } from "./integrations.js";
 import { webhookCommands } from "./webhooks.js";
 import { sessionCommands } from "./sessions.js";
+import { REVIEWERS_USAGE, reviewerCommands } from "./reviewers.js";
+import { reviewerAccountsFor } from "../backoffice/adapter.js";
 
 const USAGE = `Usage: earthid <command>
 
@@ -20,6 +22,7 @@ const USAGE = `Usage: earthid <command>
   sessions show ID [--json]
   webhooks list [--session ID] [--limit N] [--json]
   webhooks resend DELIVERY_ID [--json]  send a webhook again, with the body first sent
+${REVIEWERS_USAGE}
 
 The CLI uses the same EARTHID_DATA_DIR / DATABASE_URL as the server.`;
 
@@ -70,6 +73,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await withStore((runtime) => sessionCommands(runtime, rest, io));
       case "webhooks":
         return await withStore((runtime) => webhookCommands(runtime, rest, io));
+      case "reviewers":
+        return await withStore((runtime) => reviewerCommands(reviewerAccountsFor(runtime), rest, io));
       default:
         io.err(`earthid: unknown command "${command}"\n${USAGE}\n`);
         return 2;
