@@ -21,8 +21,13 @@ export async function makeReviewer(server: TestServer, email: string, role: Role
 }
 
 /** A session the integrator created and submitted: a non-test integration's submission waits in review. */
-export async function sessionInReview(shop: TestIntegration, vendorData = "user-1"): Promise<string> {
+export async function sessionInReview(shop: TestIntegration, vendorData = "user-1", options: { image?: Buffer } = {}): Promise<string> {
   const id = await createSession(shop, { vendorData, person: { firstName: "Mari", lastName: "Maasikas" }, document: { type: "PASSPORT", country: "EE" } });
+  if (options.image) {
+    const content = options.image.toString("base64");
+    const uploaded = await shop.api.request("POST", `/earthid/api/sessions/${id}/media`, { body: { image: { context: "document-front", content, timestamp: new Date().toISOString() } } });
+    if (uploaded.status !== 201) throw new Error(`upload failed: ${uploaded.status} ${uploaded.text}`);
+  }
   const res = await lifecycle(shop).submit(id, SUBMIT);
   if (res.status !== 200) throw new Error(`submit failed: ${res.status} ${res.text}`);
   return id;
