@@ -11,11 +11,11 @@ export const REVIEWERS_USAGE = `  reviewers create --email E --role admin|review
   reviewers reset EMAIL [--password-stdin] [--second-factor] [--json]
                                         new password, unlocked; --second-factor also removes the TOTP`;
 
-/** The whole of standard input, without its final newline (`echo pw | earthid …`). */
+/** The whole of standard input. */
 export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 const line = (r: Reviewer) =>
@@ -36,14 +36,15 @@ export async function reviewerCommands(accounts: ReviewerAccounts, argv: string[
     },
   });
   const print = (value: unknown, text: string) => io.out(values.json ? `${JSON.stringify(value, null, 2)}\n` : text);
-  const password = async () => (values["password-stdin"] ? await stdin() : undefined);
+  // Without its final newline: `echo pw | earthid …` means "pw".
+  const password = async () => (values["password-stdin"] ? (await stdin()).replace(/\r?\n$/, "") : undefined);
   const printed = (otp: string | undefined) => (otp ? `one-time password (shown once, give it to its owner): ${otp}\n` : "");
   try {
     switch (sub) {
       case "create": {
         if (!values.email) throw new TypeError("reviewers create needs --email");
         if (!ROLES.includes(values.role as Role)) throw new TypeError(`reviewers create needs --role ${ROLES.join("|")}`);
-        const result = await accounts.create({ email: values.email, role: values.role as Role, ...(values["password-stdin"] ? { password: await stdin() } : {}) });
+        const result = await accounts.create({ email: values.email, role: values.role as Role, ...(values["password-stdin"] ? { password: (await password())! } : {}) });
         print(result, `created ${line(result.reviewer)}\n${printed(result.oneTimePassword)}`);
         return 0;
       }
