@@ -57,7 +57,7 @@ describe(`back-office in the browser (${storeKind})`, { timeout: 240_000 }, () =
     await logIn(page, "admin@example.com", adminSecret);
     expect(await seriousViolations(page)).toEqual([]);
 
-    await page.getByRole("link", { name: `${id.slice(0, 8)}…` }).click();
+    await page.getByRole("link", { name: id }).click();
     await page.waitForURL(new RegExp(`/admin/sessions/${id}$`));
     const image = page.getByRole("img", { name: "document-front, image 1" });
     await expect.poll(() => image.evaluate((img: any) => (img.complete ? (img.naturalWidth as number) : 0))).toBeGreaterThan(0);

@@ -13,7 +13,7 @@ nav { display:flex; align-items:center; flex:1; gap:16px; } nav ul { display:fle
 main { max-width:1280px; margin:0 auto; padding:16px 20px 40px; }
 h1 { font-size:20px; margin:8px 0 12px; } h2 { font-size:15px; margin:18px 0 8px; text-transform:uppercase; letter-spacing:.04em; color:var(--muted); }
 table { border-collapse:collapse; width:100%; background:var(--panel); border:1px solid var(--line); }
-th, td { text-align:left; padding:6px 8px; border-bottom:1px solid var(--line); vertical-align:top; }
+th, td { text-align:left; padding:6px 8px; border-bottom:1px solid var(--line); vertical-align:middle; }
 th { background:#eef1f5; font-weight:600; font-size:13px; } caption { text-align:left; padding:4px 0; color:var(--muted); }
 tr.selected { outline:2px solid var(--accent); outline-offset:-2px; }
 .mono, code { font-family:ui-monospace, "DejaVu Sans Mono", monospace; font-size:12.5px; } .wrap { word-break:break-all; }
@@ -33,14 +33,16 @@ dl.pairs { display:grid; grid-template-columns:max-content 1fr; gap:2px 16px; ma
 .shot { margin:0 0 12px; background:var(--panel); border:1px solid var(--line); padding:8px; }
 .shot figcaption { color:var(--muted); font-size:12.5px; margin-top:4px; }
 button.zoom { display:block; padding:0; border:0; background:none; cursor:zoom-in; max-width:100%; overflow:hidden; }
-button.zoom img { display:block; max-width:100%; height:auto; }
-button.zoom.zoomed { max-width:none; overflow:auto; cursor:zoom-out; } button.zoom.zoomed img { max-width:none; width:200%; }
-.decide { display:grid; gap:6px; background:var(--panel); border:1px solid var(--line); padding:12px; }
+button.zoom img { display:block; max-width:100%; max-height:420px; width:auto; height:auto; }
+button.zoom.zoomed { max-width:none; overflow:auto; cursor:zoom-out; } button.zoom.zoomed img { max-width:none; max-height:none; width:200%; }
+.decide { display:grid; gap:6px; background:var(--panel); border:1px solid var(--line); padding:12px; min-width:0; }
+.decide select, .decide textarea { width:100%; min-width:0; } fieldset { min-width:0; margin:0; }
+.columns > section { min-width:0; }
 fieldset { border:1px solid var(--line); display:grid; gap:4px; } legend { font-weight:600; }
 .status { padding:1px 6px; border-radius:3px; background:#eef1f5; font-size:12.5px; }
 .status-review, .status-pending { background:#fff4dc; color:var(--warn); } .status-approved, .status-delivered { background:#e3f3e8; color:var(--ok); }
 .status-declined, .status-failed { background:#fbe6e6; color:var(--bad); }
 ol.timeline { list-style:none; padding:0; margin:0; background:var(--panel); border:1px solid var(--line); } ol.timeline li { padding:4px 10px; border-bottom:1px solid var(--line); }
 ol.timeline time { color:var(--muted); font-variant-numeric:tabular-nums; }
-.enrol { display:flex; gap:20px; align-items:flex-start; } figure.qr { margin:0; width:200px; background:#fff; border:1px solid var(--line); padding:6px; }
+.enrol { display:flex; gap:20px; align-items:flex-start; margin-bottom:16px; } .enrol dd { margin:0 0 8px; } figure.qr { margin:0; width:200px; background:#fff; border:1px solid var(--line); padding:6px; }
 `;

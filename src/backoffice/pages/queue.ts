@@ -39,7 +39,7 @@ ${view.entries.length === 0
   <thead><tr><th scope="col">Session</th><th scope="col">Integration</th><th scope="col">vendorData</th><th scope="col">Created</th><th scope="col">Submitted</th><th scope="col">Waiting</th><th scope="col">Reviewer</th></tr></thead>
   <tbody>${view.entries.map(
     (e) => html`<tr data-session="${e.id}">
-    <td><a href="/admin/sessions/${e.id}" class="mono">${e.id.slice(0, 8)}…</a></td>
+    <td><a href="/admin/sessions/${e.id}" class="mono">${e.id}</a></td>
     <td>${names.get(e.integrationId) ?? e.integrationId.slice(0, 8)}</td>
     <td class="mono">${e.vendorData ?? "—"}</td>
     <td>${isoMinute(e.createdAt)}</td>

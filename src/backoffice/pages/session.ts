@@ -97,7 +97,8 @@ export function sessionPage(ctx: PageContext, view: SessionView, notices: { flas
   <h2 id="deliveries-h">Webhook deliveries</h2>
   ${deliveriesTable(view.deliveries)}
 </section>`;
-  return page(ctx, `Session ${s.id.slice(0, 8)}`, body, notices);
+  // Ids are UUIDv7: their first digits are a timestamp, the last ones tell sessions apart.
+  return page(ctx, `Session …${s.id.slice(-12)}`, body, notices);
 }
 
 export function deliveriesTable(deliveries: DeliveryView[], resend?: (id: string) => Html): Html {
