@@ -89,6 +89,13 @@ export function backofficeDepsFor(runtime: Runtime): BackofficeDeps {
         }
       },
 
+      async recordView({ sessionId, reviewerId, mediaId }) {
+        const session = await lifecycle.findAny(sessionId);
+        if (!session) return;
+        const data = { reviewerId, what: mediaId === null ? ("session" as const) : ("media" as const), mediaId };
+        await audit.record(db, { integrationId: session.integration_id, sessionId, actor: "reviewer", at: Date.now(), event: { type: "backoffice.viewed", data } });
+      },
+
       async decide({ sessionId, verdict, reasonCode }) {
         try {
           const decision = await lifecycle.decide({ sessionId, verdict, reasonCode, reason: null, actor: "reviewer" });

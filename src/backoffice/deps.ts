@@ -61,6 +61,8 @@ export interface BackofficeDeps {
     detail(id: string): Promise<SessionDetail | undefined>;
     openMedia(mediaId: string): Promise<{ sessionId: string; mimetype: string; bytes: Buffer } | undefined>;
     /** The same decide function and webhooks as `earthid sessions decide`. Throws when the session is no longer decidable. */
+    /** An audit event: a reviewer saw the session's personal data or one of its images. */
+    recordView(options: { sessionId: string; reviewerId: string; mediaId: string | null }): Promise<void>;
     decide(options: { sessionId: string; verdict: Verdict; reasonCode: number | null }): Promise<{ decisionId: string; status: string }>;
   };
   integrations: { list(): Promise<IntegrationSummary[]> };

@@ -63,6 +63,10 @@ describe(`back-office review (${storeKind})`, () => {
     expect(image.status).toBe(200);
     expect(image.headers.get("cache-control")).toBe("no-store");
     expect(Buffer.from(await image.arrayBuffer()).equals(passportJpeg())).toBe(true);
+    // Every look at the person's data and images is in the audit trail, with who looked.
+    const viewed = (await server.runtime.audit.listForSession(id)).filter((e) => e.type === "backoffice.viewed").map((e) => JSON.parse(e.data));
+    expect(viewed).toEqual(expect.arrayContaining([expect.objectContaining({ what: "session", mediaId: null }), expect.objectContaining({ what: "media", mediaId })]));
+    expect(new Set(viewed.map((v) => v.reviewerId)).size).toBe(1);
     // Without a login, no image.
     expect((await fetch(`${server.url}/admin/media/${mediaId}`, { redirect: "manual" })).status).toBe(303);
 

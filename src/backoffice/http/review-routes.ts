@@ -38,6 +38,7 @@ function queueFilter(query: Query): QueueFilter & { fromText: string; toText: st
   };
 }
 
+/** The :id of the route (a session's or a media's), which must be one of our UUIDs. */
 const sessionId = (request: FastifyRequest) => {
   const id = (request.params as { id: string }).id;
   if (!UUID.test(id)) throw refuse("NOT_FOUND");
@@ -52,6 +53,7 @@ export async function reviewRoutes(app: FastifyInstance, { deps, desk }: { deps:
     const me = actor(request);
     const session = await deps.sessions.detail(id);
     if (!session) throw refuse("NOT_FOUND");
+    await deps.sessions.recordView({ sessionId: id, reviewerId: me.id, mediaId: null });
     const [integrations, reviews, deliveries] = await Promise.all([deps.integrations.list(), desk.history(id), deps.deliveries.list({ sessionId: id, limit: 50 })]);
     const current = reviews.find((r) => r.attempt_id === session.attemptId && r.decided_at === null);
     const view = {
@@ -99,8 +101,10 @@ export async function reviewRoutes(app: FastifyInstance, { deps, desk }: { deps:
   });
 
   app.get("/media/:id", member, async (request, reply) => {
-    const file = await deps.sessions.openMedia(sessionId(request));
+    const mediaId = sessionId(request);
+    const file = await deps.sessions.openMedia(mediaId);
     if (!file) throw refuse("NOT_FOUND");
+    await deps.sessions.recordView({ sessionId: file.sessionId, reviewerId: actor(request).id, mediaId });
     // Identity images: never kept by the browser or a proxy, never sniffed as anything else.
     return reply.header("cache-control", "no-store").header("content-disposition", "inline").type(file.mimetype).send(file.bytes);
   });

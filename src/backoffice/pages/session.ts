@@ -49,6 +49,9 @@ const decisionForm = (ctx: PageContext, view: SessionView): Html => {
 export function sessionPage(ctx: PageContext, view: SessionView, notices: { flash?: string; error?: string } = {}) {
   const s = view.session;
   const sent = flatten(s.sent);
+  // Views are audited; listed one by one they would bury the session's own events.
+  const views = s.events.filter((e) => e.type === "backoffice.viewed").length;
+  const events = s.events.filter((e) => e.type !== "backoffice.viewed");
   const body = html`
 <dl class="facts">
   <dt>Session</dt><dd class="mono">${s.id}</dd>
@@ -89,9 +92,10 @@ export function sessionPage(ctx: PageContext, view: SessionView, notices: { flas
 <section aria-labelledby="timeline-h">
   <h2 id="timeline-h">Timeline</h2>
   <ol class="timeline">
-    ${s.events.map((e) => html`<li><time>${isoMinute(e.at)}</time> <strong>${e.type}</strong> by ${e.actor}${typeof e.data.status === "string" ? ` → ${e.data.status}` : ""}${typeof e.data.reasonCode === "number" ? ` (reason ${e.data.reasonCode})` : ""}</li>`)}
+    ${events.map((e) => html`<li><time>${isoMinute(e.at)}</time> <strong>${e.type}</strong> by ${e.actor}${typeof e.data.status === "string" ? ` → ${e.data.status}` : ""}${typeof e.data.reasonCode === "number" ? ` (reason ${e.data.reasonCode})` : ""}</li>`)}
     ${view.reviews.map((r) => html`<li><time>${isoMinute(r.assigned_at)}</time> <strong>assigned</strong> to ${r.email}${r.decided_at ? html`; decided ${isoMinute(r.decided_at)}` : ""}${r.note ? html`; note: <q>${r.note}</q>` : ""}</li>`)}
   </ol>
+  <p class="hint">Opened in the back-office ${views} times (pages and images), each recorded in the audit trail.</p>
 </section>
 <section aria-labelledby="deliveries-h">
   <h2 id="deliveries-h">Webhook deliveries</h2>
