@@ -12,6 +12,7 @@ export type AuditEvent =
   | { type: "session.deleted"; data: { previousStatus: string } }
   | { type: "session.erased"; data: { reason: "deleted" | "retention"; mediaFiles: number } }
   | { type: "webhook.resent"; data: { deliveryId: string } }
-  | { type: "backoffice.viewed"; data: { reviewerId: string; what: "session" | "media"; mediaId: string | null } };
+  | { type: "backoffice.viewed"; data: { reviewerId: string; what: "session" | "media"; mediaId: string | null } }
+  | { type: "integration.secret_revealed" | "integration.secret_rotated" | "integration.created" | "integration.deactivated"; data: { reviewerId: string } };
 
 export type AuditEventType = AuditEvent["type"];

@@ -5,7 +5,7 @@ import type { AccountsRepo } from "./accounts-repo.js";
 import { refuse } from "./errors.js";
 import { MIN_PASSWORD_LENGTH, hashPassword, oneTimePassword, passwordMatches } from "./passwords.js";
 import type { LoginStage, ReviewersTable, Role } from "./tables.js";
-import { newTotpSecret, otpauthUri, totpMatches } from "./totp.js";
+import { newTotpSecret, otpauthUri, totpStep } from "./totp.js";
 
 /** Failures (password or code) before the account locks, and for how long. */
 export const LOCK_AFTER_FAILURES = 5;
@@ -82,7 +82,7 @@ export function reviewerAccounts({ repo, masterKey, now = Date.now }: AccountsDe
       if (!/^[^\s@]+@[^\s@]+$/.test(address)) throw refuse("BAD_INPUT", { detail: `"${email}" is not an email address.` });
       if (await repo.byEmail(address)) throw refuse("EXISTS");
       const at = now();
-      const row: ReviewersTable = { id: newRowId(), email: address, role, password_hash: "", totp_sealed: null, totp_pending_sealed: null, active: 1, failed_logins: 0, locked_until: null, created_at: at, updated_at: at };
+      const row: ReviewersTable = { id: newRowId(), email: address, role, password_hash: "", totp_sealed: null, totp_pending_sealed: null, totp_last_step: null, active: 1, failed_logins: 0, locked_until: null, created_at: at, updated_at: at };
       const printed = await setPassword(row, password);
       await repo.insert(row);
       return { reviewer: view(row), ...(printed ? { oneTimePassword: printed } : {}) };
@@ -103,7 +103,7 @@ export function reviewerAccounts({ repo, masterKey, now = Date.now }: AccountsDe
       const row = await repo.byEmail(normalEmail(email));
       if (!row) throw refuse("NOT_FOUND");
       const printed = await setPassword(row, options.password);
-      const totp = options.secondFactor ? { totp_sealed: null, totp_pending_sealed: null } : {};
+      const totp = options.secondFactor ? { totp_sealed: null, totp_pending_sealed: null, totp_last_step: null } : {};
       await repo.update(row.id, { password_hash: row.password_hash, active: 1, failed_logins: 0, locked_until: null, updated_at: now(), ...totp });
       await repo.endLoginsOf(row.id);
       const after = { ...row, active: 1, locked_until: null, ...totp };
@@ -150,7 +150,8 @@ export function reviewerAccounts({ repo, masterKey, now = Date.now }: AccountsDe
       const row = await repo.byId(login.reviewer.id);
       if (!row || login.stage !== "second-factor" || !row.totp_sealed) throw refuse("NOT_LOGGED_IN");
       if (row.locked_until !== null && row.locked_until > at) throw refuse("LOCKED");
-      if (!totpMatches(openSecret(row, row.totp_sealed), code, at)) {
+      const step = totpStep(openSecret(row, row.totp_sealed), code, at, row.totp_last_step);
+      if (step === undefined) {
         const failures = await repo.countFailure(row.id, LOCK_AFTER_FAILURES, at + LOCK_MS, at);
         if (failures >= LOCK_AFTER_FAILURES) {
           await repo.endLoginsOf(row.id);
@@ -158,7 +159,7 @@ export function reviewerAccounts({ repo, masterKey, now = Date.now }: AccountsDe
         }
         throw refuse("BAD_CODE");
       }
-      await repo.update(row.id, { failed_logins: 0, updated_at: at });
+      await repo.update(row.id, { failed_logins: 0, totp_last_step: step, updated_at: at });
       await repo.endLogin(tokenHash(login.token));
       return startLogin(row.id, "full", at);
     },
@@ -183,8 +184,9 @@ export function reviewerAccounts({ repo, masterKey, now = Date.now }: AccountsDe
       const at = now();
       const row = await repo.byId(login.reviewer.id);
       if (!row?.totp_pending_sealed || (login.stage !== "enrol" && login.stage !== "full")) throw refuse("NOT_LOGGED_IN");
-      if (!totpMatches(openSecret(row, row.totp_pending_sealed), code, at)) throw refuse("BAD_CODE");
-      await repo.update(row.id, { totp_sealed: row.totp_pending_sealed, totp_pending_sealed: null, updated_at: at });
+      const step = totpStep(openSecret(row, row.totp_pending_sealed), code, at);
+      if (step === undefined) throw refuse("BAD_CODE");
+      await repo.update(row.id, { totp_sealed: row.totp_pending_sealed, totp_pending_sealed: null, totp_last_step: step, updated_at: at });
       await repo.endLogin(tokenHash(login.token));
       return startLogin(row.id, "full", at);
     },

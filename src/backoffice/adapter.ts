@@ -9,7 +9,8 @@ import { createHmac } from "node:crypto";
 import type { SessionsTable } from "../store/schema.js";
 import { reviewerAccounts } from "./accounts.js";
 import { accountsRepo } from "./accounts-repo.js";
-import type { BackofficeDeps, SessionSummary } from "./deps.js";
+import type { BackofficeDeps, IntegrationSummary, SessionSummary } from "./deps.js";
+import type { Integration } from "../integrations/service.js";
 import { refuse } from "./errors.js";
 import { backofficeDb } from "./tables.js";
 
@@ -31,12 +32,28 @@ const summary = (row: SessionsTable): SessionSummary => ({
 export const reviewerAccountsFor = (runtime: Pick<Runtime, "store" | "masterKey">) =>
   reviewerAccounts({ repo: accountsRepo(backofficeDb(runtime.store.db)), masterKey: runtime.masterKey });
 
+const integrationSummary = (i: Integration): IntegrationSummary => ({
+  id: i.id,
+  name: i.name,
+  isTest: i.isTest,
+  active: i.active,
+  apiKey: i.apiKey,
+  callbackUrl: i.callbackUrl,
+  decisionWebhookUrl: i.decisionWebhookUrl,
+  eventWebhookUrl: i.eventWebhookUrl,
+});
+
+type IntegrationEventType = "integration.created" | "integration.secret_revealed" | "integration.secret_rotated" | "integration.deactivated";
+
 export function backofficeDepsFor(runtime: Runtime): BackofficeDeps {
   const { store, lifecycle, audit, outbox, integrations, config } = runtime;
   const db = store.db;
   const work = mediaWork({ threads: 1 });
   const media = mediaServiceFor(runtime, work);
   const webhooks = webhookService({ repo: deliveryRepo(store), audit, wake: outbox.wake });
+
+  const integrationEvent = (integrationId: string, type: IntegrationEventType, reviewerId: string) =>
+    audit.record(db, { integrationId, sessionId: null, actor: "reviewer", at: Date.now(), event: { type, data: { reviewerId } } });
 
   return {
     db: backofficeDb(db),
@@ -112,7 +129,36 @@ export function backofficeDepsFor(runtime: Runtime): BackofficeDeps {
       },
     },
     integrations: {
-      list: async () => (await integrations.listIntegrations()).map((i) => ({ id: i.id, name: i.name, isTest: i.isTest, active: i.active, apiKey: i.apiKey, callbackUrl: i.callbackUrl, decisionWebhookUrl: i.decisionWebhookUrl, eventWebhookUrl: i.eventWebhookUrl })),
+      list: async () => (await integrations.listIntegrations()).map(integrationSummary),
+      async create(options, reviewerId) {
+        let created;
+        try {
+          created = await integrations.createIntegration(options);
+        } catch (error) {
+          // The service's own refusals (an empty name, a URL that is not https) are the admin's answer.
+          if (error instanceof TypeError) throw refuse("BAD_INPUT", { detail: error.message });
+          throw error;
+        }
+        await integrationEvent(created.id, "integration.created", reviewerId);
+        return { ...integrationSummary(created), sharedSecret: created.sharedSecret };
+      },
+      async revealSecret(id, reviewerId) {
+        const found = await integrations.getIntegration(id);
+        const auth = found ? await integrations.findByApiKey(found.apiKey) : null;
+        if (!auth) return undefined;
+        await integrationEvent(id, "integration.secret_revealed", reviewerId);
+        return auth.secret.toString("utf8");
+      },
+      async rotateSecret(id, reviewerId) {
+        const rotated = await integrations.rotateSecret(id);
+        if (rotated) await integrationEvent(id, "integration.secret_rotated", reviewerId);
+        return rotated?.sharedSecret;
+      },
+      async deactivate(id, reviewerId) {
+        const done = await integrations.deactivateIntegration(id);
+        if (done) await integrationEvent(id, "integration.deactivated", reviewerId);
+        return done;
+      },
     },
     deliveries: {
       list: (filter) => webhooks.listDeliveries(filter),

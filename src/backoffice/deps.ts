@@ -49,6 +49,14 @@ export interface IntegrationSummary {
   eventWebhookUrl: string | null;
 }
 
+export interface NewIntegration {
+  name: string;
+  callbackUrl?: string | undefined;
+  decisionWebhookUrl?: string | undefined;
+  eventWebhookUrl?: string | undefined;
+  isTest: boolean;
+}
+
 export interface BackofficeDeps {
   db: BackofficeDb;
   accounts: ReviewerAccounts;
@@ -65,7 +73,14 @@ export interface BackofficeDeps {
     recordView(options: { sessionId: string; reviewerId: string; mediaId: string | null }): Promise<void>;
     decide(options: { sessionId: string; verdict: Verdict; reasonCode: number | null }): Promise<{ decisionId: string; status: string }>;
   };
-  integrations: { list(): Promise<IntegrationSummary[]> };
+  integrations: {
+    list(): Promise<IntegrationSummary[]>;
+    /** Each change (and each reveal of a secret) is an audit event naming the administrator. */
+    create(options: NewIntegration, reviewerId: string): Promise<IntegrationSummary & { sharedSecret: string }>;
+    revealSecret(id: string, reviewerId: string): Promise<string | undefined>;
+    rotateSecret(id: string, reviewerId: string): Promise<string | undefined>;
+    deactivate(id: string, reviewerId: string): Promise<boolean>;
+  };
   deliveries: {
     list(filter: { sessionId?: string; limit: number }): Promise<DeliveryView[]>;
     resend(deliveryId: string): Promise<DeliveryView>;

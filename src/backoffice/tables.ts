@@ -12,6 +12,8 @@ export interface ReviewersTable {
   password_hash: string;
   totp_sealed: string | null;
   totp_pending_sealed: string | null;
+  /** The time step of the last code accepted: a code is good once (RFC 6238 §5.2). */
+  totp_last_step: number | null;
   active: number;
   failed_logins: number;
   locked_until: number | null;

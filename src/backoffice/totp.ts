@@ -50,11 +50,16 @@ export function totpCode(secret: string, atMs: number): string {
   return String(number).padStart(DIGITS, "0");
 }
 
-/** The code of this step or the one either side (a clock a little off, a code typed as the step turns). */
-export function totpMatches(secret: string, code: string, atMs: number): boolean {
+/**
+ * The time step whose code this is: this step or the one either side (a clock a little off, a code
+ * typed as the step turns), but never one at or before `usedStep`, so that a code seen over a
+ * shoulder cannot be used again. Undefined when it matches none.
+ */
+export function totpStep(secret: string, code: string, atMs: number, usedStep: number | null = null): number | undefined {
   const given = Buffer.from(code.replace(/\s/g, ""));
-  if (given.length !== DIGITS) return false;
-  return [-1, 0, 1].some((step) => timingSafeEqual(Buffer.from(totpCode(secret, atMs + step * STEP_SECONDS * 1000)), given));
+  if (given.length !== DIGITS) return undefined;
+  const now = Math.floor(atMs / 1000 / STEP_SECONDS);
+  return [now - 1, now, now + 1].find((step) => (usedStep === null || step > usedStep) && timingSafeEqual(Buffer.from(totpCode(secret, step * STEP_SECONDS * 1000)), given));
 }
 
 export function otpauthUri(secret: string, account: string, issuer = "EarthID Verify"): string {

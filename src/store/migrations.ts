@@ -174,6 +174,7 @@ const migrations = (kind: StoreKind): Record<string, Migration> => ({
         .addColumn("password_hash", "text", (c) => c.notNull())
         .addColumn("totp_sealed", "text")
         .addColumn("totp_pending_sealed", "text")
+        .addColumn("totp_last_step", "bigint")
         .addColumn("active", "integer", (c) => c.notNull())
         .addColumn("failed_logins", "integer", (c) => c.notNull())
         .addColumn("locked_until", "bigint")
@@ -205,6 +206,9 @@ const migrations = (kind: StoreKind): Record<string, Migration> => ({
       await db.schema.createIndex("review_cases_reviewer").on("review_cases").columns(["reviewer_id", "decided_at"]).execute();
       // The queue: sessions waiting in review, oldest first.
       await db.schema.createIndex("sessions_status_submitted").on("sessions").columns(["status", "submitted_at"]).execute();
+      // The queue's other orders and filters, across integrations.
+      await db.schema.createIndex("sessions_status_created").on("sessions").columns(["status", "created_at"]).execute();
+      await db.schema.createIndex("sessions_vendor_data").on("sessions").columns(["vendor_data"]).execute();
     },
   },
 });

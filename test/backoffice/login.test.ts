@@ -91,6 +91,22 @@ describe(`back-office login (${storeKind})`, () => {
     await client.logIn("locked@example.com", secret);
   });
 
+  it("a one-time code is good once: the same code on another browser is refused", async () => {
+    const { secret } = await makeReviewer(server, "once@example.com", "admin", { totp: true });
+    const code = totpCode(secret!, Date.now());
+    const first = formClient(server.url);
+    const second = formClient(server.url);
+    for (const client of [first, second]) {
+      await client.get("/admin/login");
+      await client.post("/admin/login", { email: "once@example.com", password: PASSWORD });
+      await client.get("/admin/login/code");
+    }
+    expect((await first.post("/admin/login/code", { code })).location).toBe("/admin/queue");
+    const replay = await second.post("/admin/login/code", { code });
+    expect(replay.status).toBe(401);
+    expect(replay.text).toContain("That code is not right.");
+  });
+
   it("wrong one-time codes count towards the lock-out too", async () => {
     await makeReviewer(server, "codes@example.com", "admin", { totp: true });
     const client = formClient(server.url);
