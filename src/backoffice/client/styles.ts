@@ -44,5 +44,6 @@ fieldset { border:1px solid var(--line); display:grid; gap:4px; } legend { font-
 .status-declined, .status-failed { background:#fbe6e6; color:var(--bad); }
 ol.timeline { list-style:none; padding:0; margin:0; background:var(--panel); border:1px solid var(--line); } ol.timeline li { padding:4px 10px; border-bottom:1px solid var(--line); }
 ol.timeline time { color:var(--muted); font-variant-numeric:tabular-nums; }
+td.actions { white-space:nowrap; } td.actions form { margin-right:4px; }
 .enrol { display:flex; gap:20px; align-items:flex-start; margin-bottom:16px; } .enrol dd { margin:0 0 8px; } figure.qr { margin:0; width:200px; background:#fff; border:1px solid var(--line); padding:6px; }
 `;

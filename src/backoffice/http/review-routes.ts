@@ -18,6 +18,7 @@ const DONE: Record<string, string> = {
   assigned: "The case is assigned to you.",
   totp: "Two-factor login is on.",
   resent: "The webhook is queued to be sent again.",
+  deactivated: "The integration is deactivated: its API key is refused from now on.",
 };
 export const notices = (query: Query) => (query.done && DONE[query.done] ? { flash: DONE[query.done]! } : {});
 
