@@ -14,10 +14,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { sql } from "kysely";
-import { buildApp } from "../src/app.js";
+import { buildApp } from "../src/app/http.js";
 import { loadConfig } from "../src/config.js";
-import { openRuntime } from "../src/runtime.js";
+import { openMigratedServices } from "../src/app/compose.js";
 import { newRowId } from "../src/store/ids.js";
+import type { SessionStatus } from "../src/store/schema.js";
 import { reviewerAccountsFor } from "../src/backoffice/adapter.js";
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 100_000);
@@ -39,9 +40,9 @@ async function run(store: string): Promise<void> {
     url.pathname = `/${dbName}`;
     databaseUrl = url.toString();
   }
-  const runtime = openRuntime(loadConfig({ EARTHID_DATA_DIR: dataDir, LOG_LEVEL: "silent", PORT: "0", ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) }));
+  const config = loadConfig({ EARTHID_DATA_DIR: dataDir, LOG_LEVEL: "silent", PORT: "0", ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
+  const runtime = await openMigratedServices(config, { log: { warn() {}, error() {} } });
   try {
-    await runtime.store.migrate();
     const integrations = [];
     for (let i = 0; i < 20; i++) integrations.push(await runtime.integrations.createIntegration({ name: `shop ${i}` }));
     const start = Date.now() - 30 * 86_400_000;
@@ -54,7 +55,7 @@ async function run(store: string): Promise<void> {
         const id = newRowId(at);
         if (review && !inReview) inReview = id;
         rows.push({
-          id, integration_id: integrations[i % 20]!.id, status: review ? "review" : i % 3 === 0 ? "approved" : "declined", vendor_data: `cust-${i}`,
+          id, integration_id: integrations[i % 20]!.id, status: (review ? "review" : i % 3 === 0 ? "approved" : "declined") as SessionStatus, vendor_data: `cust-${i}`,
           end_user_id: null, callback_url: null, lang: null, init_data_sealed: null, token_iat: at, created_at: at, updated_at: at,
           current_attempt_id: newRowId(at), started_at: at, submitted_at: at + 60_000, decided_at: review ? null : at + 120_000, deleted_at: null, erased_at: null,
         });
@@ -65,7 +66,7 @@ async function run(store: string): Promise<void> {
     const accounts = reviewerAccountsFor(runtime);
     await accounts.create({ email: "bench@example.com", role: "reviewer", password: "bench password long" });
     const { token } = await accounts.logIn("bench@example.com", "bench password long");
-    const app = await buildApp(runtime);
+    const { app } = await buildApp(config, () => runtime);
     await app.listen({ port: 0, host: "127.0.0.1" });
     const address = app.server.address();
     const base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
@@ -86,7 +87,7 @@ async function run(store: string): Promise<void> {
     await measure("session page", `/admin/sessions/${inReview}`);
     await app.close();
   } finally {
-    await runtime.store.close().catch(() => undefined);
+    await runtime.close().catch(() => undefined);
     rmSync(dataDir, { recursive: true, force: true });
     if (admin) {
       await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);

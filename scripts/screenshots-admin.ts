@@ -8,9 +8,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { buildApp } from "../src/app.js";
+import { buildApp } from "../src/app/http.js";
 import { loadConfig } from "../src/config.js";
-import { openRuntime } from "../src/runtime.js";
+import { openMigratedServices } from "../src/app/compose.js";
+import { OPERATOR } from "../src/audit/events.js";
 import { reviewerAccountsFor } from "../src/backoffice/adapter.js";
 import { totpCode } from "../src/backoffice/totp.js";
 import { sign } from "../test/support/client.js";
@@ -20,9 +21,8 @@ const out = path.join(root, "docs", "screenshots");
 const dataDir = mkdtempSync(path.join(tmpdir(), "earthid-shots-"));
 const PASSWORD = "screenshots only, not a real one";
 
-const runtime = openRuntime(loadConfig({ EARTHID_DATA_DIR: dataDir, LOG_LEVEL: "silent", PORT: "0" }));
-await runtime.store.migrate();
-const app = await buildApp(runtime);
+const config = loadConfig({ EARTHID_DATA_DIR: dataDir, LOG_LEVEL: "silent", PORT: "0" });
+const { app, services: runtime } = await buildApp(config, (observers) => openMigratedServices(config, observers));
 await app.listen({ port: 0, host: "127.0.0.1" });
 const address = app.server.address();
 const base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
@@ -50,7 +50,7 @@ try {
     await call("PATCH", `/earthid/api/sessions/${id}`, { verification: { status: "submitted", timestamp: new Date().toISOString() } });
     ids.push(id);
   }
-  await runtime.lifecycle.decide({ sessionId: ids[3]!, verdict: "approved", actor: "operator" });
+  await runtime.lifecycle.decide({ sessionId: ids[3]!, verdict: "approved", actor: OPERATOR });
 
   const accounts = reviewerAccountsFor(runtime);
   await accounts.create({ email: "lead@acme.example", role: "admin", password: PASSWORD });
@@ -108,6 +108,6 @@ try {
   process.stdout.write(`screenshots written to ${path.relative(root, out)}/admin-*.png\n`);
 } finally {
   await app.close();
-  await runtime.store.close();
+  await runtime.close();
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -1,22 +1,19 @@
-import { ApiError } from "../errors.js";
-import type { Runtime } from "../runtime.js";
-import { mediaServiceFor } from "../media/service.js";
-import { mediaRepo } from "../media/repo.js";
-import { mediaWork } from "../media/work.js";
-import { deliveryRepo } from "../webhooks/repo.js";
-import { webhookService } from "../webhooks/service.js";
 import { createHmac } from "node:crypto";
-import type { SessionsTable } from "../store/schema.js";
+import { ApiError } from "../errors.js";
+import type { Services } from "../services.js";
+import type { Actor } from "../audit/events.js";
+import type { SessionStatus, SessionsTable } from "../store/schema.js";
+import type { Integration } from "../integrations/service.js";
 import { reviewerAccounts } from "./accounts.js";
 import { accountsRepo } from "./accounts-repo.js";
 import type { BackofficeDeps, IntegrationSummary, SessionSummary } from "./deps.js";
-import type { Integration } from "../integrations/service.js";
 import { refuse } from "./errors.js";
 import { backofficeDb } from "./tables.js";
 
 /**
- * The back-office over today's services: the one file to re-point when the composition root
- * replaces the runtime. Everything the pages show or do goes through here.
+ * The back-office over the composition root's services: the one file that knows them. Every read
+ * and change goes through a capability's service with the reviewer as its actor; the back-office
+ * reads only its own tables (tables.ts) directly.
  */
 const summary = (row: SessionsTable): SessionSummary => ({
   id: row.id,
@@ -29,8 +26,10 @@ const summary = (row: SessionsTable): SessionSummary => ({
   decidedAt: row.decided_at === null ? null : Number(row.decided_at),
 });
 
-export const reviewerAccountsFor = (runtime: Pick<Runtime, "store" | "masterKey">) =>
-  reviewerAccounts({ repo: accountsRepo(backofficeDb(runtime.store.db)), masterKey: runtime.masterKey });
+const reviewer = (reviewerId: string): Actor => ({ kind: "reviewer", reviewerId });
+
+export const reviewerAccountsFor = (services: Pick<Services, "store" | "masterKey">) =>
+  reviewerAccounts({ repo: accountsRepo(backofficeDb(services.store.db)), masterKey: services.masterKey });
 
 const integrationSummary = (i: Integration): IntegrationSummary => ({
   id: i.id,
@@ -45,42 +44,36 @@ const integrationSummary = (i: Integration): IntegrationSummary => ({
 
 type IntegrationEventType = "integration.created" | "integration.secret_revealed" | "integration.secret_rotated" | "integration.deactivated";
 
-export function backofficeDepsFor(runtime: Runtime): BackofficeDeps {
-  const { store, lifecycle, audit, outbox, integrations, config } = runtime;
+export function backofficeDepsFor(services: Services): BackofficeDeps {
+  const { store, sessions, lifecycle, audit, integrations, media, webhooks, config } = services;
   const db = store.db;
-  const work = mediaWork({ threads: 1 });
-  const media = mediaServiceFor(runtime, work);
-  const webhooks = webhookService({ repo: deliveryRepo(store), audit, wake: outbox.wake });
 
   const integrationEvent = (integrationId: string, type: IntegrationEventType, reviewerId: string) =>
-    audit.record(db, { integrationId, sessionId: null, actor: "reviewer", at: Date.now(), event: { type, data: { reviewerId } } });
+    audit.record(db, { integrationId, sessionId: null, actor: reviewer(reviewerId), at: Date.now(), event: { type, data: { reviewerId } } });
 
   return {
     db: backofficeDb(db),
-    accounts: reviewerAccountsFor(runtime),
-    csrfKey: createHmac("sha256", runtime.tokenSecret).update("backoffice-csrf").digest(),
+    accounts: reviewerAccountsFor(services),
+    // A key of its own, derived: the master key itself never signs anything a browser sees.
+    csrfKey: createHmac("sha256", services.masterKey).update("backoffice-csrf").digest(),
     secureCookies: config.publicUrl.startsWith("https://"),
     sessions: {
-      async queue({ status, integrationId, from, to, vendorData, limit }) {
-        let query = db.selectFrom("sessions").selectAll().where("deleted_at", "is", null).where("status", "=", status);
-        if (integrationId) query = query.where("integration_id", "=", integrationId);
-        if (from !== undefined) query = query.where("created_at", ">=", from);
-        if (to !== undefined) query = query.where("created_at", "<", to);
-        if (vendorData) query = query.where("vendor_data", "=", vendorData);
-        // Waiting cases oldest first; anything else newest first.
-        query = status === "review" ? query.orderBy("submitted_at", "asc").orderBy("id", "asc") : query.orderBy("created_at", "desc").orderBy("id", "desc");
-        return (await query.limit(limit).execute()).map(summary);
+      async queue(reviewerId, { status, limit, ...filter }) {
+        // A reviewer sees every integration's sessions: the queue is the one cross-integration read.
+        const rows = await sessions.queue(reviewer(reviewerId), { ...filter, status: status as SessionStatus, limit });
+        return rows.map(summary);
       },
 
-      async detail(id) {
+      async detail(reviewerId, id) {
         const session = await lifecycle.findAny(id);
         if (!session) return undefined;
         const [decisions, events, init] = await Promise.all([
           lifecycle.decisions(id),
           audit.listForSession(id),
-          session.erased_at === null ? lifecycle.initData(db, session) : Promise.resolve({}),
+          session.erased_at === null ? sessions.initData(db, session) : Promise.resolve({}),
         ]);
-        const media = session.erased_at === null ? await db.selectFrom("media").selectAll().where("session_id", "=", id).orderBy("created_at").execute() : [];
+        const live = session.erased_at === null && session.deleted_at === null;
+        const media = live ? await services.media.allOfSession({ actor: reviewer(reviewerId), sessionId: id }) : [];
         return {
           ...summary(session),
           erased: session.erased_at !== null,
@@ -93,13 +86,13 @@ export function backofficeDepsFor(runtime: Runtime): BackofficeDeps {
         };
       },
 
-      async openMedia(mediaId) {
-        const row = await mediaRepo(db).find(mediaId);
-        const session = row ? await lifecycle.findAny(row.session_id) : undefined;
-        if (!row || !session) return undefined;
+      async openMedia(reviewerId, mediaId) {
+        const actor = reviewer(reviewerId);
+        const sessionId = await media.sessionOf({ actor, mediaId });
+        if (!sessionId) return undefined;
         try {
-          const file = await media.download({ integrationId: session.integration_id, mediaId: row.id });
-          return { sessionId: session.id, mimetype: file.mimetype, bytes: file.bytes };
+          const file = await media.download({ actor, mediaId });
+          return { sessionId, mimetype: file.mimetype, bytes: file.bytes };
         } catch (error) {
           if (error instanceof ApiError && error.errorName === "NOT_FOUND") return undefined;
           throw error;
@@ -110,12 +103,12 @@ export function backofficeDepsFor(runtime: Runtime): BackofficeDeps {
         const session = await lifecycle.findAny(sessionId);
         if (!session) return;
         const data = { reviewerId, what: mediaId === null ? ("session" as const) : ("media" as const), mediaId };
-        await audit.record(db, { integrationId: session.integration_id, sessionId, actor: "reviewer", at: Date.now(), event: { type: "backoffice.viewed", data } });
+        await audit.record(db, { integrationId: session.integration_id, sessionId, actor: reviewer(reviewerId), at: Date.now(), event: { type: "backoffice.viewed", data } });
       },
 
-      async decide({ sessionId, verdict, reasonCode }) {
+      async decide({ reviewerId, sessionId, verdict, reasonCode }) {
         try {
-          const decision = await lifecycle.decide({ sessionId, verdict, reasonCode, reason: null, actor: "reviewer" });
+          const decision = await lifecycle.decide({ sessionId, verdict, reasonCode, reason: null, actor: reviewer(reviewerId) });
           return { decisionId: decision.id, status: decision.status };
         } catch (error) {
           if (!(error instanceof ApiError)) throw error;
@@ -162,8 +155,7 @@ export function backofficeDepsFor(runtime: Runtime): BackofficeDeps {
     },
     deliveries: {
       list: (filter) => webhooks.listDeliveries(filter),
-      resend: (deliveryId) => webhooks.resend({ id: deliveryId, actor: "reviewer" }),
+      resend: (deliveryId, reviewerId) => webhooks.resend({ id: deliveryId, actor: reviewer(reviewerId) }),
     },
-    close: () => work.close(),
   };
 }

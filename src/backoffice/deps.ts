@@ -65,13 +65,14 @@ export interface BackofficeDeps {
   /** Cookies marked Secure (PUBLIC_URL is https). */
   secureCookies: boolean;
   sessions: {
-    queue(filter: QueueFilter): Promise<SessionSummary[]>;
-    detail(id: string): Promise<SessionDetail | undefined>;
-    openMedia(mediaId: string): Promise<{ sessionId: string; mimetype: string; bytes: Buffer } | undefined>;
+    /** Every call names the reviewer: the services take them as their actor. */
+    queue(reviewerId: string, filter: QueueFilter): Promise<SessionSummary[]>;
+    detail(reviewerId: string, id: string): Promise<SessionDetail | undefined>;
+    openMedia(reviewerId: string, mediaId: string): Promise<{ sessionId: string; mimetype: string; bytes: Buffer } | undefined>;
     /** The same decide function and webhooks as `earthid sessions decide`. Throws when the session is no longer decidable. */
     /** An audit event: a reviewer saw the session's personal data or one of its images. */
     recordView(options: { sessionId: string; reviewerId: string; mediaId: string | null }): Promise<void>;
-    decide(options: { sessionId: string; verdict: Verdict; reasonCode: number | null }): Promise<{ decisionId: string; status: string }>;
+    decide(options: { reviewerId: string; sessionId: string; verdict: Verdict; reasonCode: number | null }): Promise<{ decisionId: string; status: string }>;
   };
   integrations: {
     list(): Promise<IntegrationSummary[]>;
@@ -83,7 +84,6 @@ export interface BackofficeDeps {
   };
   deliveries: {
     list(filter: { sessionId?: string; limit: number }): Promise<DeliveryView[]>;
-    resend(deliveryId: string): Promise<DeliveryView>;
+    resend(deliveryId: string, reviewerId: string): Promise<DeliveryView>;
   };
-  close(): Promise<void>;
 }

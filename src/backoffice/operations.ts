@@ -36,7 +36,7 @@ export function operations(deps: Pick<BackofficeDeps, "integrations" | "deliveri
     },
     async resend(actor: ReviewerActor, deliveryId: string) {
       requireAdmin(actor);
-      return deps.deliveries.resend(deliveryId);
+      return deps.deliveries.resend(deliveryId, actor.id);
     },
   };
 }

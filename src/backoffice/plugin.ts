@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { Runtime } from "../runtime.js";
+import type { Scope } from "../scopes/scope.js";
 import { backofficeDepsFor } from "./adapter.js";
 import { assetRoutes } from "./assets.js";
 import { casesRepo } from "./cases-repo.js";
@@ -15,7 +15,6 @@ import { reviewDesk } from "./review.js";
 export async function backoffice(app: FastifyInstance, deps: BackofficeDeps): Promise<void> {
   const desk = reviewDesk({ sessions: deps.sessions, cases: casesRepo(deps.db) });
   const ops = operations(deps);
-  app.addHook("onClose", () => deps.close());
   await app.register(
     async (scope) => {
       installScope(scope, deps);
@@ -28,5 +27,11 @@ export async function backoffice(app: FastifyInstance, deps: BackofficeDeps): Pr
   );
 }
 
-/** Registered by the app over today's runtime (the adapter is the one file to re-point). */
-export const registerBackoffice = (app: FastifyInstance, runtime: Runtime) => backoffice(app, backofficeDepsFor(runtime));
+/**
+ * The back-office as a scope of access (app/http.ts, SCOPES): a reviewer's cookie session turned
+ * into a reviewer actor, over the same services as every other door.
+ */
+export const backofficeScope: Scope = {
+  name: "backoffice",
+  register: (app, { services }) => backoffice(app, backofficeDepsFor(services)),
+};

@@ -2,7 +2,7 @@ import type { Reviewer } from "./accounts.js";
 import type { CasesRepo } from "./cases-repo.js";
 import type { BackofficeDeps, QueueFilter, SessionSummary, Verdict } from "./deps.js";
 import { refuse } from "./errors.js";
-import { REASONS, reasonCodeFits } from "../sessions/lifecycle-fns.js";
+import { REASONS, reasonCodeFits } from "../verification/states.js";
 
 /** Who acts in the back-office; every verb takes one, and checks its role here, not in the page. */
 export interface ReviewerActor {
@@ -46,8 +46,8 @@ export function reviewDesk({ sessions, cases, now = Date.now }: ReviewDeps) {
     });
   }
 
-  async function reviewable(sessionId: string) {
-    const session = await sessions.detail(sessionId);
+  async function reviewable(actor: ReviewerActor, sessionId: string) {
+    const session = await sessions.detail(actor.id, sessionId);
     if (!session || session.deleted) throw refuse("NOT_FOUND");
     if (session.status !== "review" || !session.attemptId) throw refuse("NOT_IN_REVIEW", { status: session.status });
     return { ...session, attemptId: session.attemptId };
@@ -55,7 +55,7 @@ export function reviewDesk({ sessions, cases, now = Date.now }: ReviewDeps) {
 
   /** Takes the case, or says who has it. */
   async function assign(actor: ReviewerActor, sessionId: string) {
-    const session = await reviewable(sessionId);
+    const session = await reviewable(actor, sessionId);
     const holder = await cases.claim(session.id, session.attemptId, actor.id, now());
     if (holder.reviewer_id !== actor.id) {
       const other = (await cases.holders([{ sessionId: session.id, attemptId: session.attemptId }]))[0];
@@ -65,14 +65,14 @@ export function reviewDesk({ sessions, cases, now = Date.now }: ReviewDeps) {
   }
 
   return {
-    async queue(_actor: ReviewerActor, filter: QueueFilter): Promise<QueueEntry[]> {
-      return withHolders(await sessions.queue(filter));
+    async queue(actor: ReviewerActor, filter: QueueFilter): Promise<QueueEntry[]> {
+      return withHolders(await sessions.queue(actor.id, filter));
     },
 
     assign,
 
     async release(actor: ReviewerActor, sessionId: string): Promise<void> {
-      const session = await reviewable(sessionId);
+      const session = await reviewable(actor, sessionId);
       await cases.release(session.id, session.attemptId, actor.id);
     },
 
@@ -87,14 +87,14 @@ export function reviewDesk({ sessions, cases, now = Date.now }: ReviewDeps) {
       if (input.reasonCode !== null && !reasonCodeFits(verdict, input.reasonCode)) throw refuse("BAD_INPUT", { detail: `Reason ${input.reasonCode} does not go with this decision.` });
       if (input.note !== null && input.note.length > 2000) throw refuse("BAD_INPUT", { detail: "The note is longer than 2000 characters." });
       const held = await assign(actor, input.sessionId);
-      const decision = await sessions.decide({ sessionId: input.sessionId, verdict, reasonCode: verdict === "approved" ? null : input.reasonCode });
+      const decision = await sessions.decide({ reviewerId: actor.id, sessionId: input.sessionId, verdict, reasonCode: verdict === "approved" ? null : input.reasonCode });
       await cases.recordDecision(held.id, { decided_at: now(), decision_id: decision.decisionId, note: input.note });
       return decision;
     },
 
     /** The oldest case in review that nobody else holds, to open after a decision. */
     async next(actor: ReviewerActor): Promise<string | undefined> {
-      const waiting = await withHolders(await sessions.queue({ status: "review", limit: 50 }));
+      const waiting = await withHolders(await sessions.queue(actor.id, { status: "review", limit: 50 }));
       return waiting.find((entry) => entry.holder === null || entry.holder.id === actor.id)?.id;
     },
 

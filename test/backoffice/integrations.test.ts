@@ -17,7 +17,7 @@ describe(`back-office integrations (${storeKind})`, () => {
     const { secret } = await makeReviewer(server, "ops@example.com", "admin", { totp: true });
     admin = formClient(server.url);
     await admin.logIn("ops@example.com", secret);
-    adminId = (await server.runtime.store.db.selectFrom("reviewers" as never).select("id" as never).executeTakeFirstOrThrow() as { id: string }).id;
+    adminId = (await server.services.store.db.selectFrom("reviewers" as never).select("id" as never).executeTakeFirstOrThrow() as { id: string }).id;
   });
   afterAll(() => server.close());
 
@@ -28,7 +28,7 @@ describe(`back-office integrations (${storeKind})`, () => {
     const created = await admin.post("/admin/integrations", { name: "Shop from the back-office", decisionWebhookUrl: "https://shop.example/hooks", isTest: "1" });
     expect(created.status).toBe(200);
     const first = secretOn(created.text)!;
-    const integration = (await server.runtime.integrations.listIntegrations()).find((i) => i.name === "Shop from the back-office")!;
+    const integration = (await server.services.integrations.listIntegrations()).find((i) => i.name === "Shop from the back-office")!;
     expect(integration).toMatchObject({ isTest: true, decisionWebhookUrl: "https://shop.example/hooks" });
     const sessionId = await createSession({ id: integration.id, apiKey: integration.apiKey, sharedSecret: first, api: apiClient(server.url, integration.apiKey, first) });
     const signedRead = (secret: string) => apiClient(server.url, integration.apiKey, secret).request("GET", `/earthid/api/sessions/${sessionId}/decision`, { signOver: sessionId });
@@ -44,7 +44,7 @@ describe(`back-office integrations (${storeKind})`, () => {
     expect(secretOn(revealed.text)).toBe(second);
     expect(revealed.headers.get("cache-control")).toBe("no-store");
 
-    const events = await server.runtime.store.db.selectFrom("audit_events").selectAll().where("integration_id", "=", integration.id).where("type", "like", "integration.%").orderBy("created_at").execute();
+    const events = await server.services.store.db.selectFrom("audit_events").selectAll().where("integration_id", "=", integration.id).where("type", "like", "integration.%").orderBy("created_at").execute();
     expect(events.map((e) => e.type)).toEqual(["integration.created", "integration.secret_rotated", "integration.secret_revealed"]);
     expect(events.every((e) => JSON.parse(e.data).reviewerId === adminId)).toBe(true);
   });
@@ -69,12 +69,7 @@ describe(`back-office integrations (${storeKind})`, () => {
     const reviewer = formClient(server.url);
     await reviewer.logIn("rev@example.com");
     expect((await reviewer.post(`/admin/integrations/${shop.id}/reveal`, {})).status).toBe(403);
-    const deps = backofficeDepsFor(server.runtime);
-    try {
-      const ops = operations(deps);
-      await expect(ops.rotateSecret({ kind: "reviewer", id: "x", email: "rev@example.com", role: "reviewer" }, shop.id)).rejects.toThrow("administrators only");
-    } finally {
-      await deps.close();
-    }
+    const ops = operations(backofficeDepsFor(server.services));
+    await expect(ops.rotateSecret({ kind: "reviewer", id: "x", email: "rev@example.com", role: "reviewer" }, shop.id)).rejects.toThrow("administrators only");
   });
 });

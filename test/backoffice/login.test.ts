@@ -87,7 +87,7 @@ describe(`back-office login (${storeKind})`, () => {
     expect(right.text).toContain("locked");
     // An operator's reset unlocks it.
     const { reviewerAccountsFor } = await import("../../src/backoffice/adapter.js");
-    await reviewerAccountsFor(server.runtime).reset("locked@example.com", { password: PASSWORD });
+    await reviewerAccountsFor(server.services).reset("locked@example.com", { password: PASSWORD });
     await client.logIn("locked@example.com", secret);
   });
 

@@ -118,7 +118,7 @@ describe(`back-office in the browser (${storeKind})`, { timeout: 240_000 }, () =
       return res.status;
     }, id);
     expect(status).toBe(403);
-    expect((await server.runtime.lifecycle.findAny(id))!.status).toBe("review");
+    expect((await server.services.lifecycle.findAny(id))!.status).toBe("review");
   });
 
   it("locks the account after repeated failures, and says so", async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestIntegration, type TestServer, startTestServer, storeKind } from "../support/server.js";
 import { type Receiver, startReceiver } from "../webhooks/receiver.js";
 import { passportJpeg } from "../media/images.js";
+import { OPERATOR } from "../../src/audit/events.js";
 import { formClient, makeReviewer, sessionInReview } from "./support.js";
 
 /** The review desk over HTTP: the queue, taking a case, deciding it, and what is refused. */
@@ -51,7 +52,7 @@ describe(`back-office review (${storeKind})`, () => {
     // Nor can Bob decide it behind Ann's back.
     const decide = await bob.post(`/admin/sessions/${id}/decision`, { verdict: "approved" });
     expect(decide.status).toBe(409);
-    expect((await server.runtime.lifecycle.findAny(id))!.status).toBe("review");
+    expect((await server.services.lifecycle.findAny(id))!.status).toBe("review");
   });
 
   it("shows the image decrypted and never cached; a decline with a reason sends the decision webhook", async () => {
@@ -64,7 +65,7 @@ describe(`back-office review (${storeKind})`, () => {
     expect(image.headers.get("cache-control")).toBe("no-store");
     expect(Buffer.from(await image.arrayBuffer()).equals(passportJpeg())).toBe(true);
     // Every look at the person's data and images is in the audit trail, with who looked.
-    const viewed = (await server.runtime.audit.listForSession(id)).filter((e) => e.type === "backoffice.viewed").map((e) => JSON.parse(e.data));
+    const viewed = (await server.services.audit.listForSession(id)).filter((e) => e.type === "backoffice.viewed").map((e) => JSON.parse(e.data));
     expect(viewed).toEqual(expect.arrayContaining([expect.objectContaining({ what: "session", mediaId: null }), expect.objectContaining({ what: "media", mediaId })]));
     expect(new Set(viewed.map((v) => v.reviewerId)).size).toBe(1);
     // Without a login, no image.
@@ -84,7 +85,7 @@ describe(`back-office review (${storeKind})`, () => {
   it("a case decided meanwhile is refused with a clear message", async () => {
     const id = await sessionInReview(shop, "raced");
     await bob.get(`/admin/sessions/${id}`);
-    await server.runtime.lifecycle.decide({ sessionId: id, verdict: "approved", actor: "operator" });
+    await server.services.lifecycle.decide({ sessionId: id, verdict: "approved", actor: OPERATOR });
     const late = await bob.post(`/admin/sessions/${id}/decision`, { verdict: "declined", reasonCode: "102" });
     expect(late.status).toBe(409);
     expect(late.text).toContain("no longer in review: it was approved meanwhile");
@@ -95,7 +96,7 @@ describe(`back-office review (${storeKind})`, () => {
     await ann.get(`/admin/sessions/${id}`);
     expect((await ann.post(`/admin/sessions/${id}/decision`, { verdict: "declined" })).text).toContain("needs a reason code");
     expect((await ann.post(`/admin/sessions/${id}/decision`, { verdict: "declined", reasonCode: "204" })).text).toContain("does not go with this decision");
-    expect((await server.runtime.lifecycle.findAny(id))!.status).toBe("review");
+    expect((await server.services.lifecycle.findAny(id))!.status).toBe("review");
   });
 
   it("after a decision the next waiting case opens", async () => {

@@ -15,7 +15,7 @@ describe(`earthid reviewers (${storeKind})`, () => {
   async function run(args: string[], stdin = "") {
     let out = "";
     let err = "";
-    const code = await reviewerCommands(reviewerAccountsFor(server.runtime), args, { out: (t) => void (out += t), err: (t) => void (err += t) }, async () => stdin);
+    const code = await reviewerCommands(reviewerAccountsFor(server.services), args, { out: (t) => void (out += t), err: (t) => void (err += t) }, async () => stdin);
     return { code, out, err };
   }
 

@@ -9,7 +9,7 @@ export const PASSWORD = "correct horse battery staple";
 
 /** A reviewer account made as the CLI makes it; with `totp`, enrolled, and its secret returned. */
 export async function makeReviewer(server: TestServer, email: string, role: Role, options: { totp?: boolean } = {}) {
-  const accounts = reviewerAccountsFor(server.runtime);
+  const accounts = reviewerAccountsFor(server.services);
   await accounts.create({ email, role, password: PASSWORD });
   if (!options.totp) return { email, secret: undefined };
   // Enrolment as the pages do it: a pending secret, confirmed by a code from it.

@@ -52,7 +52,7 @@ export async function reviewRoutes(app: FastifyInstance, { deps, desk }: { deps:
 
   async function renderSession(request: FastifyRequest, reply: FastifyReply, id: string, status = 200, extra: { flash?: string; error?: string } = {}) {
     const me = actor(request);
-    const session = await deps.sessions.detail(id);
+    const session = await deps.sessions.detail(me.id, id);
     if (!session) throw refuse("NOT_FOUND");
     await deps.sessions.recordView({ sessionId: id, reviewerId: me.id, mediaId: null });
     const [integrations, reviews, deliveries] = await Promise.all([deps.integrations.list(), desk.history(id), deps.deliveries.list({ sessionId: id, limit: 50 })]);
@@ -103,7 +103,7 @@ export async function reviewRoutes(app: FastifyInstance, { deps, desk }: { deps:
 
   app.get("/media/:id", member, async (request, reply) => {
     const mediaId = sessionId(request);
-    const file = await deps.sessions.openMedia(mediaId);
+    const file = await deps.sessions.openMedia(actor(request).id, mediaId);
     if (!file) throw refuse("NOT_FOUND");
     await deps.sessions.recordView({ sessionId: file.sessionId, reviewerId: actor(request).id, mediaId });
     // Identity images: never kept by the browser or a proxy, never sniffed as anything else.
