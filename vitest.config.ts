@@ -3,16 +3,18 @@ import { defineConfig } from "vitest/config";
 /** Tests that touch no store (the engine's readers and policy, the synthetic documents) run once. */
 const storeless = ["test/engine/**", "test/synth/**"];
 
+/** Set on each store project: with `extends: true` a root `include` would be added to the engine project's too. */
+const everyTest = ["test/**/*.test.ts"];
+
 /** Every other test runs twice: on a real SQLite file and on the real PostgreSQL. */
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
     projects: [
-      { extends: true, test: { name: "sqlite", exclude: storeless, env: { EARTHID_TEST_STORE: "sqlite" }, globalSetup: ["test/support/admin-bundle.ts"] } },
-      { extends: true, test: { name: "postgres", exclude: storeless, env: { EARTHID_TEST_STORE: "postgres" }, globalSetup: ["test/support/postgres-template.ts", "test/support/admin-bundle.ts"] } },
+      { extends: true, test: { name: "sqlite", include: everyTest, exclude: storeless, env: { EARTHID_TEST_STORE: "sqlite" }, globalSetup: ["test/support/admin-bundle.ts"] } },
+      { extends: true, test: { name: "postgres", include: everyTest, exclude: storeless, env: { EARTHID_TEST_STORE: "postgres" }, globalSetup: ["test/support/postgres-template.ts", "test/support/admin-bundle.ts"] } },
       { extends: true, test: { name: "engine", include: storeless.map((folder) => `${folder}/*.test.ts`) } },
     ],
   },
