@@ -12,6 +12,7 @@ import { createMetrics } from "../ops/metrics.js";
 import type { Observers, Services } from "./compose.js";
 import { integratorScope } from "../scopes/integrator.js";
 import { operationsScope } from "../scopes/operations.js";
+import { backofficeScope } from "../backoffice/plugin.js";
 import type { Scope } from "../scopes/scope.js";
 import { flowScope } from "../flow/scope.js";
 import { backgroundTasks } from "./background.js";
@@ -22,7 +23,7 @@ import { backgroundTasks } from "./background.js";
  * the session's end user, from sessions.endUserOf). The back-office (/admin: cookie session, CSRF,
  * a reviewer actor) comes in as one more Scope here.
  */
-const SCOPES: readonly Scope[] = [operationsScope, integratorScope, flowScope];
+  const SCOPES: readonly Scope[] = [operationsScope, integratorScope, flowScope, backofficeScope];
 
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 

@@ -35,6 +35,8 @@ export type AuditEvent =
   | { type: "media.uploaded"; data: { attemptId: string; mediaId: string; context: string; mimetype: string; size: number } }
   | { type: "session.deleted"; data: { previousStatus: SessionStatus } }
   | { type: "session.erased"; data: { reason: "deleted" | "retention"; mediaFiles: number } }
-  | { type: "webhook.resent"; data: { deliveryId: string } };
+  | { type: "webhook.resent"; data: { deliveryId: string } }
+  | { type: "backoffice.viewed"; data: { reviewerId: string; what: "session" | "media"; mediaId: string | null } }
+  | { type: "integration.secret_revealed" | "integration.secret_rotated" | "integration.created" | "integration.deactivated"; data: { reviewerId: string } };
 
 export type AuditEventType = AuditEvent["type"];

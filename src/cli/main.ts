@@ -3,6 +3,8 @@ import type { Services } from "../app/compose.js";
 import { integrationCommands } from "./integrations.js";
 import { webhookCommands } from "./webhooks.js";
 import { sessionCommands } from "./sessions.js";
+import { REVIEWERS_USAGE, reviewerCommands } from "./reviewers.js";
+import { reviewerAccountsFor } from "../backoffice/adapter.js";
 
 const USAGE = `Usage: earthid <command>
 
@@ -23,6 +25,7 @@ const USAGE = `Usage: earthid <command>
   sessions show ID [--json]
   webhooks list [--session ID] [--limit N] [--json]
   webhooks resend DELIVERY_ID [--json]  send a webhook again, with the body first sent
+${REVIEWERS_USAGE}
 
 The CLI uses the same EARTHID_DATA_DIR / DATABASE_URL as the server.`;
 
@@ -76,6 +79,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await withStore(({ lifecycle, audit }) => sessionCommands({ lifecycle, audit }, rest, io));
       case "webhooks":
         return await withStore(({ webhooks, config }) => webhookCommands({ webhooks, pollMs: config.webhookPollMs }, rest, io));
+      case "reviewers":
+        return await withStore((services) => reviewerCommands(reviewerAccountsFor(services), rest, io));
       default:
         io.err(`earthid: unknown command "${command}"\n${USAGE}\n`);
         return 2;

@@ -20,6 +20,11 @@ export function mediaRepo(db: Kysely<Database>) {
       return Number(row.n);
     },
 
+    /** Every attempt's media of a session, in upload order (the back-office's session page). */
+    async listForSession(sessionId: string): Promise<MediaRow[]> {
+      return db.selectFrom("media").selectAll().where("session_id", "=", sessionId).orderBy("created_at").orderBy("id").execute();
+    },
+
     /** In upload order. */
     async listForAttempt(attemptId: string): Promise<MediaRow[]> {
       return db.selectFrom("media").selectAll().where("attempt_id", "=", attemptId).orderBy("created_at").orderBy("id").execute();

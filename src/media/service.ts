@@ -155,6 +155,22 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
     },
 
     /**
+     * Every attempt's media of a session as stored rows (dimensions, attempt), for a reviewer's
+     * session page; none once the session is erased, and a session `actor` may not see is a 404.
+     */
+    async allOfSession({ actor, sessionId }: { actor: Actor; sessionId: string }): Promise<MediaRow[]> {
+      const session = await sessions.sessionFor(actor, sessionId);
+      return session.erased_at !== null ? [] : repo.listForSession(session.id);
+    },
+
+    /** The session a media belongs to, when `actor` may see it (to name it in an audit event). */
+    async sessionOf({ actor, mediaId }: { actor: Actor; mediaId: string }): Promise<string | undefined> {
+      const id = ourId(mediaId);
+      const row = id ? await repo.find(id) : undefined;
+      return row ? (await sessions.visibleTo(actor, row.session_id))?.id : undefined;
+    },
+
+    /**
      * For DELETE and retention: removes the session's media files and returns how many there were.
      * The rows stay, as metadata (context, type, size, sha256) that decisions and the audit trail
      * refer to; once the session is erased (erased_at) the API shows none of them. Touches no

@@ -21,6 +21,17 @@ export interface ListFilter {
   limit: number;
 }
 
+/** The back-office queue's filter: one status across every integration (a reviewer's view). */
+export interface QueueFilter {
+  status: SessionStatus;
+  integrationId?: string | undefined;
+  /** Created on or after / before (epoch ms). */
+  from?: number | undefined;
+  to?: number | undefined;
+  vendorData?: string | undefined;
+  limit: number;
+}
+
 // SQLite allows 32,766 bound parameters per statement; a session row has 17 columns.
 const MAX_ROWS_PER_BATCH = 1000;
 // Batches in flight at once on PostgreSQL (each on its own pooled connection).
@@ -126,6 +137,20 @@ export function sessionRepo(db: Kysely<Database>, kind: StoreKind) {
     },
 
     /** Any session, deleted ones included: the operator's view. */
+    /**
+     * Live sessions in one status across integrations: cases waiting in review oldest submission
+     * first, anything else newest first (indexes sessions_status_submitted / _created, migration 0004).
+     */
+    async queue({ status, integrationId, from, to, vendorData, limit }: QueueFilter): Promise<SessionRow[]> {
+      let query = db.selectFrom("sessions").selectAll().where("deleted_at", "is", null).where("status", "=", status);
+      if (integrationId) query = query.where("integration_id", "=", integrationId);
+      if (from !== undefined) query = query.where("created_at", ">=", from);
+      if (to !== undefined) query = query.where("created_at", "<", to);
+      if (vendorData) query = query.where("vendor_data", "=", vendorData);
+      query = status === "review" ? query.orderBy("submitted_at", "asc").orderBy("id", "asc") : query.orderBy("created_at", "desc").orderBy("id", "desc");
+      return query.limit(limit).execute();
+    },
+
     async findAny(sessionId: string): Promise<SessionRow | undefined> {
       return db.selectFrom("sessions").selectAll().where("id", "=", sessionId).executeTakeFirst();
     },

@@ -5,7 +5,7 @@ import { seal } from "../crypto/sealing.js";
 import { randomBytesPooled } from "../crypto/random.js";
 import type { IntegrationAuth } from "../integrations/service.js";
 import type { Actor } from "../audit/events.js";
-import type { SessionRepo, SessionRow } from "./repo.js";
+import type { QueueFilter, SessionRepo, SessionRow } from "./repo.js";
 import type { CreateSessionBody, SessionEnvelope } from "./schemas.js";
 import type { SessionTokens } from "./token.js";
 import { checkCreateSession } from "./create-checks.js";
@@ -123,6 +123,12 @@ export function sessionService({ repo, tokens, masterKey, publicUrl, now = Date.
       if (!session.init_data_sealed) return {};
       const key = await repo.findKey(session.id, trx);
       return key ? openInitData(openSessionKey(masterKey, key), session) : {};
+    },
+
+    /** Sessions of one status across integrations, for an actor that may see them all (a reviewer). */
+    async queue(actor: Actor, filter: QueueFilter): Promise<SessionRow[]> {
+      if (actor.kind !== "reviewer" && actor.kind !== "operator") throw apiError("NOT_FOUND", { what: "Session" });
+      return repo.queue(filter);
     },
 
     lock: repo.lock,

@@ -182,6 +182,54 @@ const migrations = (kind: StoreKind): Record<string, Migration> => ({
       await db.schema.createIndex("flow_handoffs_expires").on("flow_handoffs").columns(["expires_at"]).execute();
     },
   },
+  "0006_backoffice_reviewers": {
+    // Back-office accounts, their login sessions, and who works which case (one reviewer per attempt in review).
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable("reviewers")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("email", "text", (c) => c.notNull().unique())
+        .addColumn("role", "text", (c) => c.notNull())
+        .addColumn("password_hash", "text", (c) => c.notNull())
+        .addColumn("totp_sealed", "text")
+        .addColumn("totp_pending_sealed", "text")
+        .addColumn("totp_last_step", "bigint")
+        .addColumn("active", "integer", (c) => c.notNull())
+        .addColumn("failed_logins", "integer", (c) => c.notNull())
+        .addColumn("locked_until", "bigint")
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("reviewer_logins")
+        .addColumn("token_hash", "text", (c) => c.primaryKey())
+        .addColumn("reviewer_id", "text", (c) => c.notNull().references("reviewers.id"))
+        .addColumn("stage", "text", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("last_seen_at", "bigint", (c) => c.notNull())
+        .addColumn("expires_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("reviewer_logins_reviewer").on("reviewer_logins").columns(["reviewer_id"]).execute();
+      await db.schema
+        .createTable("review_cases")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("session_id", "text", (c) => c.notNull())
+        .addColumn("attempt_id", "text", (c) => c.notNull())
+        .addColumn("reviewer_id", "text", (c) => c.notNull().references("reviewers.id"))
+        .addColumn("assigned_at", "bigint", (c) => c.notNull())
+        .addColumn("decided_at", "bigint")
+        .addColumn("decision_id", "text")
+        .addColumn("note", "text")
+        .addUniqueConstraint("review_cases_attempt", ["session_id", "attempt_id"])
+        .execute();
+      await db.schema.createIndex("review_cases_reviewer").on("review_cases").columns(["reviewer_id", "decided_at"]).execute();
+      // The queue: sessions waiting in review, oldest first.
+      await db.schema.createIndex("sessions_status_submitted").on("sessions").columns(["status", "submitted_at"]).execute();
+      // The queue's other orders and filters, across integrations.
+      await db.schema.createIndex("sessions_status_created").on("sessions").columns(["status", "created_at"]).execute();
+      await db.schema.createIndex("sessions_vendor_data").on("sessions").columns(["vendor_data"]).execute();
+    },
+  },
 });
 
 export const migrationProvider = (kind: StoreKind): MigrationProvider => ({

@@ -1,0 +1,161 @@
+import { createHmac } from "node:crypto";
+import { ApiError } from "../errors.js";
+import type { Services } from "../services.js";
+import type { Actor } from "../audit/events.js";
+import type { SessionStatus, SessionsTable } from "../store/schema.js";
+import type { Integration } from "../integrations/service.js";
+import { reviewerAccounts } from "./accounts.js";
+import { accountsRepo } from "./accounts-repo.js";
+import type { BackofficeDeps, IntegrationSummary, SessionSummary } from "./deps.js";
+import { refuse } from "./errors.js";
+import { backofficeDb } from "./tables.js";
+
+/**
+ * The back-office over the composition root's services: the one file that knows them. Every read
+ * and change goes through a capability's service with the reviewer as its actor; the back-office
+ * reads only its own tables (tables.ts) directly.
+ */
+const summary = (row: SessionsTable): SessionSummary => ({
+  id: row.id,
+  integrationId: row.integration_id,
+  status: row.status,
+  vendorData: row.vendor_data,
+  attemptId: row.current_attempt_id,
+  createdAt: Number(row.created_at),
+  submittedAt: row.submitted_at === null ? null : Number(row.submitted_at),
+  decidedAt: row.decided_at === null ? null : Number(row.decided_at),
+});
+
+const reviewer = (reviewerId: string): Actor => ({ kind: "reviewer", reviewerId });
+
+export const reviewerAccountsFor = (services: Pick<Services, "store" | "masterKey">) =>
+  reviewerAccounts({ repo: accountsRepo(backofficeDb(services.store.db)), masterKey: services.masterKey });
+
+const integrationSummary = (i: Integration): IntegrationSummary => ({
+  id: i.id,
+  name: i.name,
+  isTest: i.isTest,
+  active: i.active,
+  apiKey: i.apiKey,
+  callbackUrl: i.callbackUrl,
+  decisionWebhookUrl: i.decisionWebhookUrl,
+  eventWebhookUrl: i.eventWebhookUrl,
+});
+
+type IntegrationEventType = "integration.created" | "integration.secret_revealed" | "integration.secret_rotated" | "integration.deactivated";
+
+export function backofficeDepsFor(services: Services): BackofficeDeps {
+  const { store, sessions, lifecycle, audit, integrations, media, webhooks, config } = services;
+  const db = store.db;
+
+  const integrationEvent = (integrationId: string, type: IntegrationEventType, reviewerId: string) =>
+    audit.record(db, { integrationId, sessionId: null, actor: reviewer(reviewerId), at: Date.now(), event: { type, data: { reviewerId } } });
+
+  return {
+    db: backofficeDb(db),
+    accounts: reviewerAccountsFor(services),
+    // A key of its own, derived: the master key itself never signs anything a browser sees.
+    csrfKey: createHmac("sha256", services.masterKey).update("backoffice-csrf").digest(),
+    secureCookies: config.publicUrl.startsWith("https://"),
+    sessions: {
+      async queue(reviewerId, { status, limit, ...filter }) {
+        // A reviewer sees every integration's sessions: the queue is the one cross-integration read.
+        const rows = await sessions.queue(reviewer(reviewerId), { ...filter, status: status as SessionStatus, limit });
+        return rows.map(summary);
+      },
+
+      async detail(reviewerId, id) {
+        const session = await lifecycle.findAny(id);
+        if (!session) return undefined;
+        const [decisions, events, init] = await Promise.all([
+          lifecycle.decisions(id),
+          audit.listForSession(id),
+          session.erased_at === null ? sessions.initData(db, session) : Promise.resolve({}),
+        ]);
+        const live = session.erased_at === null && session.deleted_at === null;
+        const media = live ? await services.media.allOfSession({ actor: reviewer(reviewerId), sessionId: id }) : [];
+        return {
+          ...summary(session),
+          erased: session.erased_at !== null,
+          deleted: session.deleted_at !== null,
+          sent: { ...init },
+          checks: [],
+          media: media.map((m) => ({ id: m.id, context: m.context, mimetype: m.mimetype, width: m.width, height: m.height, size: m.size, attemptId: m.attempt_id })),
+          decisions: decisions.map((d) => ({ id: d.id, status: d.status, code: d.code, reasonCode: d.reason_code, reason: d.reason, decidedBy: d.decided_by, decidedAt: Number(d.decided_at) })),
+          events: events.map((e) => ({ type: e.type, actor: e.actor, at: Number(e.created_at), data: JSON.parse(e.data) as Record<string, unknown> })),
+        };
+      },
+
+      async openMedia(reviewerId, mediaId) {
+        const actor = reviewer(reviewerId);
+        const sessionId = await media.sessionOf({ actor, mediaId });
+        if (!sessionId) return undefined;
+        try {
+          const file = await media.download({ actor, mediaId });
+          return { sessionId, mimetype: file.mimetype, bytes: file.bytes };
+        } catch (error) {
+          if (error instanceof ApiError && error.errorName === "NOT_FOUND") return undefined;
+          throw error;
+        }
+      },
+
+      async recordView({ sessionId, reviewerId, mediaId }) {
+        const session = await lifecycle.findAny(sessionId);
+        if (!session) return;
+        const data = { reviewerId, what: mediaId === null ? ("session" as const) : ("media" as const), mediaId };
+        await audit.record(db, { integrationId: session.integration_id, sessionId, actor: reviewer(reviewerId), at: Date.now(), event: { type: "backoffice.viewed", data } });
+      },
+
+      async decide({ reviewerId, sessionId, verdict, reasonCode }) {
+        try {
+          const decision = await lifecycle.decide({ sessionId, verdict, reasonCode, reason: null, actor: reviewer(reviewerId) });
+          return { decisionId: decision.id, status: decision.status };
+        } catch (error) {
+          if (!(error instanceof ApiError)) throw error;
+          if (error.errorName === "TRANSITION_NOT_ALLOWED") {
+            const now = await lifecycle.findAny(sessionId);
+            throw refuse("NOT_IN_REVIEW", { status: now?.status ?? "removed" });
+          }
+          if (error.errorName === "NOT_FOUND") throw refuse("NOT_FOUND");
+          throw refuse("BAD_INPUT", { detail: error.message });
+        }
+      },
+    },
+    integrations: {
+      list: async () => (await integrations.listIntegrations()).map(integrationSummary),
+      async create(options, reviewerId) {
+        let created;
+        try {
+          created = await integrations.createIntegration(options);
+        } catch (error) {
+          // The service's own refusals (an empty name, a URL that is not https) are the admin's answer.
+          if (error instanceof TypeError) throw refuse("BAD_INPUT", { detail: error.message });
+          throw error;
+        }
+        await integrationEvent(created.id, "integration.created", reviewerId);
+        return { ...integrationSummary(created), sharedSecret: created.sharedSecret };
+      },
+      async revealSecret(id, reviewerId) {
+        const found = await integrations.getIntegration(id);
+        const auth = found ? await integrations.findByApiKey(found.apiKey) : null;
+        if (!auth) return undefined;
+        await integrationEvent(id, "integration.secret_revealed", reviewerId);
+        return auth.secret.toString("utf8");
+      },
+      async rotateSecret(id, reviewerId) {
+        const rotated = await integrations.rotateSecret(id);
+        if (rotated) await integrationEvent(id, "integration.secret_rotated", reviewerId);
+        return rotated?.sharedSecret;
+      },
+      async deactivate(id, reviewerId) {
+        const done = await integrations.deactivateIntegration(id);
+        if (done) await integrationEvent(id, "integration.deactivated", reviewerId);
+        return done;
+      },
+    },
+    deliveries: {
+      list: (filter) => webhooks.listDeliveries(filter),
+      resend: (deliveryId, reviewerId) => webhooks.resend({ id: deliveryId, actor: reviewer(reviewerId) }),
+    },
+  };
+}

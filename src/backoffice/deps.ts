@@ -1,0 +1,89 @@
+import type { DeliveryView } from "../webhooks/service.js";
+import type { ReviewerAccounts } from "./accounts.js";
+import type { BackofficeDb } from "./tables.js";
+
+/** What the back-office asks of the rest of the service: the one seam that the adapter fills. */
+export type Verdict = "approved" | "declined" | "resubmission_requested";
+
+export interface QueueFilter {
+  status: string;
+  integrationId?: string | undefined;
+  /** Created on or after / before (epoch ms). */
+  from?: number | undefined;
+  to?: number | undefined;
+  vendorData?: string | undefined;
+  limit: number;
+}
+
+export interface SessionSummary {
+  id: string;
+  integrationId: string;
+  status: string;
+  vendorData: string | null;
+  attemptId: string | null;
+  createdAt: number;
+  submittedAt: number | null;
+  decidedAt: number | null;
+}
+
+export interface SessionDetail extends SessionSummary {
+  erased: boolean;
+  deleted: boolean;
+  /** What the integrator sent (person, document), opened for the reviewer; empty once erased. */
+  sent: Record<string, unknown>;
+  /** Checks the engine recorded, when there are any. */
+  checks: Array<{ name: string; score: number | null; threshold: number | null; passed: boolean | null; evidence: string | null }>;
+  media: Array<{ id: string; context: string; mimetype: string; width: number | null; height: number | null; size: number; attemptId: string }>;
+  decisions: Array<{ id: string; status: string; code: number; reasonCode: number | null; reason: string | null; decidedBy: string; decidedAt: number }>;
+  events: Array<{ type: string; actor: string; at: number; data: Record<string, unknown> }>;
+}
+
+export interface IntegrationSummary {
+  id: string;
+  name: string;
+  isTest: boolean;
+  active: boolean;
+  apiKey: string;
+  callbackUrl: string | null;
+  decisionWebhookUrl: string | null;
+  eventWebhookUrl: string | null;
+}
+
+export interface NewIntegration {
+  name: string;
+  callbackUrl?: string | undefined;
+  decisionWebhookUrl?: string | undefined;
+  eventWebhookUrl?: string | undefined;
+  isTest: boolean;
+}
+
+export interface BackofficeDeps {
+  db: BackofficeDb;
+  accounts: ReviewerAccounts;
+  /** For the login form's CSRF token, before there is a login to derive it from. */
+  csrfKey: Buffer;
+  /** Cookies marked Secure (PUBLIC_URL is https). */
+  secureCookies: boolean;
+  sessions: {
+    /** Every call names the reviewer: the services take them as their actor. */
+    queue(reviewerId: string, filter: QueueFilter): Promise<SessionSummary[]>;
+    detail(reviewerId: string, id: string): Promise<SessionDetail | undefined>;
+    openMedia(reviewerId: string, mediaId: string): Promise<{ sessionId: string; mimetype: string; bytes: Buffer } | undefined>;
+    /** The same decide function and webhooks as `earthid sessions decide`. Throws when the session is no longer decidable. */
+    /** An audit event: a reviewer saw the session's personal data or one of its images. */
+    recordView(options: { sessionId: string; reviewerId: string; mediaId: string | null }): Promise<void>;
+    decide(options: { reviewerId: string; sessionId: string; verdict: Verdict; reasonCode: number | null }): Promise<{ decisionId: string; status: string }>;
+  };
+  integrations: {
+    list(): Promise<IntegrationSummary[]>;
+    /** Each change (and each reveal of a secret) is an audit event naming the administrator. */
+    create(options: NewIntegration, reviewerId: string): Promise<IntegrationSummary & { sharedSecret: string }>;
+    revealSecret(id: string, reviewerId: string): Promise<string | undefined>;
+    rotateSecret(id: string, reviewerId: string): Promise<string | undefined>;
+    deactivate(id: string, reviewerId: string): Promise<boolean>;
+  };
+  deliveries: {
+    list(filter: { sessionId?: string; limit: number }): Promise<DeliveryView[]>;
+    resend(deliveryId: string, reviewerId: string): Promise<DeliveryView>;
+  };
+}

@@ -1,0 +1,66 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { BackofficeDeps } from "../deps.js";
+import { refuse } from "../errors.js";
+import type { Operations } from "../operations.js";
+import { type ShownSecret, deliveriesPage, integrationsPage } from "../pages/operations.js";
+import { notices } from "./review-routes.js";
+import { actor, pageContext, sendPage } from "./scope.js";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Administrators' pages. */
+export async function operationsRoutes(app: FastifyInstance, { deps, ops }: { deps: BackofficeDeps; ops: Operations }): Promise<void> {
+  const admin = { config: { access: "admin" as const } };
+
+  const integrationsWith = async (request: FastifyRequest, reply: FastifyReply, shown?: ShownSecret) =>
+    sendPage(reply, integrationsPage(pageContext(request, deps), await ops.integrations(actor(request)), shown, notices(request.query as Record<string, string>)));
+  const integrationId = (request: FastifyRequest) => {
+    const id = (request.params as { id: string }).id;
+    if (!UUID.test(id)) throw refuse("NOT_FOUND");
+    return id.toLowerCase();
+  };
+  const nameOf = async (request: FastifyRequest, id: string) => (await ops.integrations(actor(request))).find((i) => i.id === id)?.name ?? id;
+
+  app.get("/integrations", admin, async (request, reply) => integrationsWith(request, reply));
+
+  app.post("/integrations", admin, async (request, reply) => {
+    const form = (request.body ?? {}) as Record<string, string | undefined>;
+    const url = (value: string | undefined) => (value?.trim() ? value.trim() : undefined);
+    const created = await ops.createIntegration(actor(request), {
+      name: form.name ?? "",
+      callbackUrl: url(form.callbackUrl),
+      decisionWebhookUrl: url(form.decisionWebhookUrl),
+      eventWebhookUrl: url(form.eventWebhookUrl),
+      isTest: form.isTest === "1",
+    });
+    return integrationsWith(request, reply, { integrationName: created.name, secret: created.sharedSecret, why: "Integration created." });
+  });
+
+  app.post("/integrations/:id/reveal", admin, async (request, reply) => {
+    const id = integrationId(request);
+    const secret = await ops.revealSecret(actor(request), id);
+    return integrationsWith(request, reply, { integrationName: await nameOf(request, id), secret, why: "Revealed (this is recorded in the audit trail)." });
+  });
+
+  app.post("/integrations/:id/rotate", admin, async (request, reply) => {
+    const id = integrationId(request);
+    const secret = await ops.rotateSecret(actor(request), id);
+    return integrationsWith(request, reply, { integrationName: await nameOf(request, id), secret, why: "Rotated: the old secret no longer works." });
+  });
+
+  app.post("/integrations/:id/deactivate", admin, async (request, reply) => {
+    await ops.deactivate(actor(request), integrationId(request));
+    return reply.redirect("/admin/integrations?done=deactivated", 303);
+  });
+
+  app.get("/deliveries", admin, async (request, reply) =>
+    sendPage(reply, deliveriesPage(pageContext(request, deps), await ops.deliveries(actor(request)), notices(request.query as Record<string, string>))),
+  );
+
+  app.post("/deliveries/:id/resend", admin, async (request, reply) => {
+    const id = (request.params as { id: string }).id;
+    if (!UUID.test(id)) throw refuse("NOT_FOUND");
+    await ops.resend(actor(request), id);
+    return reply.redirect("/admin/deliveries?done=resent", 303);
+  });
+}

@@ -1,0 +1,111 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { ApiError } from "../../errors.js";
+import type { CurrentLogin } from "../accounts.js";
+import type { BackofficeDeps } from "../deps.js";
+import { Refusal, refuse } from "../errors.js";
+import { refusalPage } from "../pages/login.js";
+import type { PageContext } from "../pages/layout.js";
+import { type ReviewerActor, actorOf } from "../review.js";
+import { LOGIN_COOKIE, PRELOGIN_COOKIE, readCookies } from "./cookies.js";
+import { csrfMatches, csrfToken } from "./csrf.js";
+
+/**
+ * Who may reach a route: anyone (the login form), a login half-way (password given, code or
+ * enrolment to come), any reviewer, or administrators only.
+ */
+export type Access = "public" | "second-factor" | "enrol" | "member" | "admin";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    backoffice: { login: CurrentLogin | undefined; cookies: Record<string, string> } | null;
+  }
+}
+
+/** The back-office's page headers: a strict CSP (no inline script or style at all), never framed, never cached. */
+export const PAGE_HEADERS = {
+  "content-security-policy":
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  "x-frame-options": "DENY",
+  "cache-control": "no-store",
+  "referrer-policy": "no-referrer",
+  "x-content-type-options": "nosniff",
+} as const;
+
+export const scriptPresent = { value: false };
+
+export function pageContext(request: FastifyRequest, deps: Pick<BackofficeDeps, "csrfKey">): PageContext {
+  const state = request.backoffice;
+  const login = state?.login;
+  const bound = login ? login.token : state?.cookies[PRELOGIN_COOKIE] ?? "";
+  return {
+    ...(login?.stage === "full" ? { reviewer: { email: login.reviewer.email, role: login.reviewer.role } } : {}),
+    csrf: bound ? csrfToken(deps.csrfKey, bound) : "",
+    path: request.url.split("?")[0] ?? "",
+    script: scriptPresent.value,
+  };
+}
+
+/** The acting reviewer of a full login (routes marked member or admin always have one). */
+export function actor(request: FastifyRequest): ReviewerActor {
+  const login = request.backoffice?.login;
+  if (!login || login.stage !== "full") throw refuse("NOT_LOGGED_IN");
+  return actorOf(login.reviewer);
+}
+
+const STAGE_HOME: Record<string, string> = { "second-factor": "/admin/login/code", enrol: "/admin/enrol", full: "/admin/queue" };
+
+/** Headers, cookies, login, CSRF and access for every route of the scope. */
+export function installScope(app: FastifyInstance, deps: BackofficeDeps): void {
+  app.decorateRequest("backoffice", null);
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string", bodyLimit: 32_768 }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+
+  app.addHook("onRequest", async (request, reply) => {
+    reply.headers(PAGE_HEADERS);
+    const cookies = readCookies(request.headers.cookie);
+    request.backoffice = { cookies, login: await deps.accounts.current(cookies[LOGIN_COOKIE]) };
+  });
+
+  app.addHook("preHandler", async (request, reply) => {
+    const state = request.backoffice!;
+    if (request.method === "POST") {
+      const bound = state.login?.token ?? state.cookies[PRELOGIN_COOKIE];
+      const given = (request.body as Record<string, unknown> | undefined)?._csrf;
+      if (!csrfMatches(deps.csrfKey, bound, given)) throw refuse("CSRF");
+    }
+    const access = request.routeOptions.config.access ?? "admin";
+    if (access === "public") return;
+    const stage = state.login?.stage;
+    const allowed =
+      access === "second-factor" ? stage === "second-factor" : access === "enrol" ? stage === "enrol" || stage === "full" : stage === "full";
+    if (!allowed) {
+      if (request.method !== "GET") throw refuse("NOT_LOGGED_IN");
+      return reply.redirect(stage ? STAGE_HOME[stage]! : "/admin/login", 303);
+    }
+    // The menu hides admin pages; this refuses them by URL too (and the services check again).
+    if (access === "admin" && actor(request).role !== "admin") throw refuse("FORBIDDEN");
+  });
+
+  app.setErrorHandler(async (error, request, reply) => {
+    if (error instanceof Refusal) return reply.code(error.status).type("text/html; charset=utf-8").send(refusalPage(pageContext(request, deps), error.status, error.message));
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) {
+      // The services' own refusals (ApiError: a delivery whose body was erased) say what happened.
+      const message = error instanceof ApiError ? error.message : "The request could not be read.";
+      return reply.code(status).type("text/html; charset=utf-8").send(refusalPage(pageContext(request, deps), status, message));
+    }
+    request.log.error({ err: error }, "back-office error");
+    return reply.code(500).type("text/html; charset=utf-8").send(refusalPage(pageContext(request, deps), 500, `Something went wrong on our side (reference ${request.id}).`));
+  });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    reply.headers(PAGE_HEADERS);
+    return reply.code(404).type("text/html; charset=utf-8").send(refusalPage(pageContext(request, deps), 404, "There is no such page."));
+  });
+}
+
+export const sendPage = (reply: FastifyReply, body: string, status = 200) => reply.code(status).type("text/html; charset=utf-8").send(body);

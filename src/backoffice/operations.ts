@@ -1,0 +1,44 @@
+import type { BackofficeDeps, NewIntegration } from "./deps.js";
+import { refuse } from "./errors.js";
+import { type ReviewerActor, requireAdmin } from "./review.js";
+
+/** What only administrators do: integrations and webhook deliveries. Each verb checks the role itself. */
+export function operations(deps: Pick<BackofficeDeps, "integrations" | "deliveries">) {
+  return {
+    async integrations(actor: ReviewerActor) {
+      requireAdmin(actor);
+      return deps.integrations.list();
+    },
+    async createIntegration(actor: ReviewerActor, options: NewIntegration) {
+      requireAdmin(actor);
+      return deps.integrations.create(options, actor.id);
+    },
+    /** The shared secret, shown to an administrator: audited, like a rotation. */
+    async revealSecret(actor: ReviewerActor, id: string) {
+      requireAdmin(actor);
+      const secret = await deps.integrations.revealSecret(id, actor.id);
+      if (secret === undefined) throw refuse("NOT_FOUND");
+      return secret;
+    },
+    async rotateSecret(actor: ReviewerActor, id: string) {
+      requireAdmin(actor);
+      const secret = await deps.integrations.rotateSecret(id, actor.id);
+      if (secret === undefined) throw refuse("NOT_FOUND");
+      return secret;
+    },
+    async deactivate(actor: ReviewerActor, id: string) {
+      requireAdmin(actor);
+      if (!(await deps.integrations.deactivate(id, actor.id))) throw refuse("NOT_FOUND");
+    },
+    async deliveries(actor: ReviewerActor, limit = 200) {
+      requireAdmin(actor);
+      return deps.deliveries.list({ limit });
+    },
+    async resend(actor: ReviewerActor, deliveryId: string) {
+      requireAdmin(actor);
+      return deps.deliveries.resend(deliveryId, actor.id);
+    },
+  };
+}
+
+export type Operations = ReturnType<typeof operations>;
