@@ -6,7 +6,7 @@ import type { SessionService } from "./sessions/service.js";
 import { createSessionCors, createSessionRoute, sessionRoutes } from "./sessions/routes.js";
 import { mediaRoutes } from "./media/routes.js";
 import { mediaServiceFor } from "./media/service.js";
-import { mediaWork } from "./media/work.js";
+import type { MediaWork } from "./media/work.js";
 import { sessionLifecycleApi } from "./sessions/lifecycle-routes.js";
 import { webhookRoutes } from "./webhooks/routes.js";
 import { deliveryRepo } from "./webhooks/repo.js";
@@ -15,6 +15,8 @@ import { webhookService } from "./webhooks/service.js";
 export interface ApiServices {
   runtime: Runtime;
   sessions: SessionService;
+  /** The media worker threads; their owner (src/app.ts) closes them with the server. */
+  work: MediaWork;
 }
 
 /**
@@ -24,9 +26,7 @@ export interface ApiServices {
 export const API_PREFIXES = ["/earthid/api", "/v1"] as const;
 
 export async function registerIntegratorApi(app: FastifyInstance, services: ApiServices): Promise<void> {
-  // Uploads, sealing and opening of media run in worker threads, closed with the server.
-  const work = mediaWork();
-  app.addHook("onClose", () => work.close());
+  const { work } = services;
   const media = mediaServiceFor(services.runtime, work);
   const { store, outbox, audit } = services.runtime;
   const webhooks = webhookService({ repo: deliveryRepo(store), audit, wake: outbox.wake });

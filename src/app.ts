@@ -15,10 +15,16 @@ import { sessionService } from "./sessions/service.js";
 import { sessionTokens } from "./sessions/token.js";
 import { createMetrics } from "./ops/metrics.js";
 import { opsRoutes } from "./ops/routes.js";
+import { type MediaWork, mediaWork } from "./media/work.js";
 
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
-export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
+export interface AppOptions {
+  /** The media worker threads; made here unless given (tests give a pool that never answers). */
+  work?: MediaWork;
+}
+
+export async function buildApp(runtime: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
   const { config, store, masterKey, tokenSecret } = runtime;
   const app = Fastify({
     logger: loggerOptions(config.logLevel),
@@ -69,9 +75,15 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
       return config.publicUrl.startsWith("https://") ? csp : csp.replace(/\s*upgrade-insecure-requests;?/, "");
     },
   });
-  await app.register(opsRoutes, { store, metrics, metricsToken: config.metricsToken });
+  // Uploads, sealing and opening of media run in worker threads, closed with the server; readiness watches them.
+  const work = options.work ?? mediaWork();
+  // Fastify waits for requests in flight before onClose: a media task that never ended would hold
+  // the server open for good, so the pool's own close deadline starts with the shutdown.
+  app.addHook("preClose", async () => work.shuttingDown());
+  app.addHook("onClose", () => work.close());
+  await app.register(opsRoutes, { store, metrics, metricsToken: config.metricsToken, work });
 
-  await registerIntegratorApi(app, { runtime, sessions });
+  await registerIntegratorApi(app, { runtime, sessions, work });
 
   const tasks = backgroundTasks(runtime, app.log, { webhookAttemptEnded: (attempt) => metrics.webhookAttemptEnded(attempt) });
   app.addHook("onReady", async () => tasks.forEach((task) => task.start()));

@@ -8,6 +8,9 @@ import type { MediaService, UploadContent } from "./service.js";
 import type { MediaWork } from "./work.js";
 import { MAX_BASE64_CHARS } from "./worker.js";
 import { authHeaders } from "../http/route-schemas.js";
+import { signatureHeader } from "../http/auth.js";
+import { isHexSha256 } from "../crypto/hmac.js";
+import { apiError } from "../errors.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -27,16 +30,21 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody };
 const binaryContent = Object.fromEntries(MEDIA_TYPES.map((type) => [type, { schema: { type: "string", format: "binary" } }]));
 
 /**
- * The upload, in a scope of its own whose JSON parser hands the body to the media worker: the
- * parse, the HMAC of the raw bytes (checked against X-HMAC-SIGNATURE as usual, before validation),
- * the base64 decode and the SHA-256 of a 24 MB upload all happen off the event loop.
+ * The upload, in a scope of its own whose JSON parser hands the body to the media worker: the HMAC
+ * of the raw bytes, compared with X-HMAC-SIGNATURE there before anything is parsed (an unsigned
+ * body is never read), then the parse, the base64 decode and the SHA-256 of a 24 MB upload, all off
+ * the event loop. A missing or malformed signature is refused before the body goes anywhere.
  */
 const uploadRoute: FastifyPluginAsyncTypebox<{ media: MediaService; work: MediaWork }> = async (app, { media, work }) => {
   const apiPrefix = app.prefix;
   app.decorateRequest("mediaContent", null);
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, async (request: FastifyRequest, raw: Buffer) => {
-    const decoded = await work.decodeUpload(raw, request.integration?.secret ?? null);
+    const integration = request.integration;
+    if (!integration) throw apiError("AUTH_CLIENT_MISSING");
+    const signature = signatureHeader(request);
+    if (!signature || !isHexSha256(signature)) throw apiError("SIGNATURE_MALFORMED");
+    const decoded = await work.decodeUpload(raw, integration.secret, signature);
     request.rawBodyHmac = decoded.rawHmac;
     if (decoded.error) throw decoded.error;
     request.mediaContent = decoded.content ?? null;

@@ -6,7 +6,7 @@
  * src/ under the tests and from dist/ once built. Errors are returned as { code, params } for the
  * main thread's error catalogue (src/errors.ts), which this file cannot import.
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { move, transferableSymbol, valueSymbol } from "piscina";
 import { parseJsonBody } from "../http/json-parse.js";
 
@@ -83,22 +83,57 @@ export function decodeContent(content) {
 }
 
 /**
- * An upload's body, read as every JSON body is (src/http/json-parse.js), with the HMAC of the raw bytes when a secret is given, and
- * `image.content`, when it is a string, decoded here: the body comes back with an empty string in
- * its place (the route's schema still sees a string) and the bytes, with their SHA-256, beside it.
- *
- * @param {{ raw: Uint8Array; secret: Uint8Array | null }} task
+ * A value of the body handed back to the main thread as it is when it is a scalar, or as an empty
+ * twin of its JSON type: the route's schema still sees the right type (and answers the same code),
+ * and nothing nested crosses threads, whatever was sent.
+ * @param {unknown} value
  */
-export function decodeUpload({ raw, secret }) {
+const shallow = (value) => (Array.isArray(value) ? [] : value !== null && typeof value === "object" ? {} : value);
+
+/** The fields of an upload the route reads (reference §4.3); every other one is dropped here. */
+const IMAGE_FIELDS = /** @type {const} */ (["context", "content", "timestamp"]);
+
+/**
+ * The body the route validates, built from the known fields only: `{ image: { context, content,
+ * timestamp } }`, each a scalar or an empty twin (see shallow).
+ * @param {unknown} body
+ */
+function knownFields(body) {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return shallow(body);
+  const image = /** @type {Record<string, unknown>} */ (body).image;
+  if (image === undefined) return {};
+  if (image === null || typeof image !== "object" || Array.isArray(image)) return { image: shallow(image) };
+  /** @type {Record<string, unknown>} */
+  const known = {};
+  for (const field of IMAGE_FIELDS) {
+    if (Object.hasOwn(image, field)) known[field] = shallow(/** @type {Record<string, unknown>} */ (image)[field]);
+  }
+  return { image: known };
+}
+
+/**
+ * An upload's body. The HMAC of the raw bytes comes first, compared with the signature the caller
+ * sent (already checked to be 64 hex digits) before a byte is parsed: an unsigned body is refused
+ * without being read. Then it is read as every JSON body is (src/http/json-parse.js), and
+ * `image.content`, when it is a string, decoded here. What goes back is the known fields only
+ * (knownFields, with an empty string for the content, so the route's schema still sees a string)
+ * and the content's bytes with their SHA-256: never an object of the caller's making, which the
+ * main thread would have to decode whatever its depth.
+ *
+ * @param {{ raw: Uint8Array; secret: Uint8Array; signature: string }} task
+ */
+export function decodeUpload({ raw, secret, signature }) {
   const bytes = bufferOf(raw);
-  const rawHmac = secret ? createHmac("sha256", bufferOf(secret)).update(bytes).digest("hex") : null;
+  const hmac = createHmac("sha256", bufferOf(secret)).update(bytes).digest();
+  const rawHmac = hmac.toString("hex");
+  if (!timingSafeEqual(hmac, Buffer.from(signature, "hex"))) return { rawHmac, ...fail("SIGNATURE_BODY_MISMATCH", {}) };
   const parsed = parseJsonBody(bytes);
   if ("error" in parsed) return { rawHmac, error: parsed.error };
-  const body = /** @type {any} */ (parsed.value);
-  const image = body !== null && typeof body === "object" ? body.image : undefined;
-  if (image === null || typeof image !== "object" || typeof image.content !== "string") return { rawHmac, body };
-  const decoded = decodeContent(image.content);
-  image.content = "";
+  const body = /** @type {any} */ (knownFields(parsed.value));
+  const content = /** @type {any} */ (parsed.value)?.image?.content;
+  if (typeof content !== "string") return { rawHmac, body };
+  body.image.content = "";
+  const decoded = decodeContent(content);
   if ("error" in decoded) return { rawHmac, body, content: decoded };
   const sha256 = createHash("sha256").update(decoded.bytes).digest("hex");
   return handingOver({ rawHmac, body, content: { bytes: decoded.bytes, sha256 } }, [decoded.bytes]);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
-import { buildApp } from "../../src/app.js";
+import { type AppOptions, buildApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { type Runtime, openRuntime } from "../../src/runtime.js";
 import type { CreateIntegrationOptions } from "../../src/integrations/service.js";
@@ -43,12 +43,12 @@ export interface TestIntegration {
 }
 
 /** The real app on a real loopback port, on the store this test project runs against. */
-export async function startTestServer(extraEnv: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(extraEnv: Record<string, string> = {}, appOptions: AppOptions = {}): Promise<TestServer> {
   const environment = await testEnvironment({ PORT: "0", ...extraEnv });
   const config = loadConfig(environment.env);
   const runtime = openRuntime(config);
   await runtime.store.migrate();
-  const app = await buildApp(runtime);
+  const app = await buildApp(runtime, appOptions);
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();
   const url = typeof address === "object" && address ? `http://127.0.0.1:${address.port}` : String(address);
