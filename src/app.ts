@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { Runtime } from "./runtime.js";
 import { answerClientError, answerRouterError, installErrorHandling } from "./http/errors-plugin.js";
 import { acceptJsonKeepingRawBody } from "./http/json-body.js";
+import { refuseControlCharactersInUrls } from "./http/control-chars.js";
 import { securityHeaders } from "./http/security-headers.js";
 import { OneLineRequestLog, loggerOptions } from "./http/access-log.js";
 import { registerIntegratorApi } from "./api.js";
@@ -49,6 +50,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   });
 
   installErrorHandling(app);
+  refuseControlCharactersInUrls(app);
   acceptJsonKeepingRawBody(app);
   metrics.install(app);
   securityHeaders(app, {
