@@ -49,15 +49,16 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     onCreated: (integration) => metrics.sessionCreated(integration.isTest),
   });
 
+  // First of the onRequest hooks: whatever answers a request, it carries these (README, Security).
+  // The API answers JSON only; /docs (below) brings its own CSP for the Swagger UI assets.
+  securityHeaders(app, "default-src 'none'; frame-ancestors 'none'", {
+    frameguard: { action: "deny" },
+    hsts: config.publicUrl.startsWith("https://") ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+  });
   installErrorHandling(app);
   refuseControlCharactersInUrls(app);
   acceptJsonKeepingRawBody(app);
   metrics.install(app);
-  securityHeaders(app, {
-    // The API answers JSON only; /docs (below) brings its own CSP for the Swagger UI assets.
-    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-    hsts: config.publicUrl.startsWith("https://") ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-  });
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",
