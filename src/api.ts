@@ -7,6 +7,7 @@ import { createSessionCors, createSessionRoute, sessionRoutes } from "./sessions
 import { mediaRoutes } from "./media/routes.js";
 import { mediaServiceFor } from "./media/service.js";
 import type { MediaWork } from "./media/work.js";
+import { uploadGate } from "./media/upload-gate.js";
 import { sessionLifecycleApi } from "./sessions/lifecycle-routes.js";
 import { webhookRoutes } from "./webhooks/routes.js";
 import { deliveryRepo } from "./webhooks/repo.js";
@@ -27,6 +28,8 @@ export const API_PREFIXES = ["/earthid/api", "/v1"] as const;
 
 export async function registerIntegratorApi(app: FastifyInstance, services: ApiServices): Promise<void> {
   const { work } = services;
+  // One count for both prefixes: the bound is the instance's memory.
+  const gate = uploadGate({ perInstance: services.runtime.config.uploadsInFlight, perIntegration: services.runtime.config.uploadsInFlightPerIntegration });
   const media = mediaServiceFor(services.runtime, work);
   const { store, outbox, audit } = services.runtime;
   const webhooks = webhookService({ repo: deliveryRepo(store), audit, wake: outbox.wake });
@@ -37,7 +40,7 @@ export async function registerIntegratorApi(app: FastifyInstance, services: ApiS
         integratorScope(api, services.runtime.integrations);
         await api.register(createSessionRoute, { sessions: services.sessions });
         await api.register(sessionRoutes, { sessions: services.sessions });
-        await api.register(mediaRoutes, { media, work });
+        await api.register(mediaRoutes, { media, work, gate });
         await api.register(sessionLifecycleApi, services);
         await api.register(webhookRoutes, { webhooks });
       },

@@ -10,22 +10,22 @@ export interface DecodedContent {
 
 /**
  * An upload body read off the event loop: its known fields (`image.context`, `image.timestamp`,
- * and `image.content` emptied when it was a string), the HMAC of the raw bytes under the caller's
- * secret, and the content decoded, or the error it gets (raised where the service checks the
+ * and `image.content` emptied when it was a string), and the content decoded, or the error it gets (raised where the service checks the
  * content, so that the API's order of errors stays the same).
  */
 export interface DecodedUpload {
   body: unknown;
+  /** Always null now: the HMAC is worked out as the body streams in (src/media/upload-gate.ts). */
   rawHmac: string | null;
   content?: DecodedContent | { error: ApiError };
-  /** The signature did not match (nothing was parsed), or the body was not JSON: answered before anything else. */
+  /** The body was not JSON: answered before anything else. */
   error?: ApiError;
 }
 
 /** The media work that must not run on the event loop: reading uploads, sealing and opening files. */
 export interface MediaWork {
-  /** `signature` is the caller's X-HMAC-SIGNATURE, already known to be 64 hex digits: compared before anything is parsed. */
-  decodeUpload(raw: Buffer, secret: Buffer, signature: string): Promise<DecodedUpload>;
+  /** `raw` is a body whose signature the caller already checked (src/media/upload-gate.ts): nothing unsigned is parsed. */
+  decodeUpload(raw: Buffer): Promise<DecodedUpload>;
   /** Takes `plaintext` over (see mediaWork). */
   seal(key: Buffer, plaintext: Buffer, aad: string): Promise<Buffer>;
   /** The plaintext and, given the caller's secret, its HMAC (the response's signature). */
@@ -121,14 +121,13 @@ export function mediaWork({
   }
 
   return {
-    async decodeUpload(raw, secret, signature) {
+    async decodeUpload(raw) {
       const result = await run<{
         body?: unknown;
-        rawHmac: string | null;
         error?: WorkError;
         content?: { bytes: Uint8Array; sha256: string } | { error: WorkError };
-      }>({ raw, secret, signature }, { name: "decodeUpload", transferList: handOver(raw) });
-      const decoded: DecodedUpload = { body: result.body, rawHmac: result.rawHmac };
+      }>({ raw }, { name: "decodeUpload", transferList: handOver(raw) });
+      const decoded: DecodedUpload = { body: result.body, rawHmac: null };
       if (result.error) decoded.error = toApiError(result.error);
       if (result.content) decoded.content = "error" in result.content ? { error: toApiError(result.content.error) } : { bytes: asBuffer(result.content.bytes), sha256: result.content.sha256 };
       return decoded;

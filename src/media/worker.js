@@ -6,7 +6,7 @@
  * src/ under the tests and from dist/ once built. Errors are returned as { code, params } for the
  * main thread's error catalogue (src/errors.ts), which this file cannot import.
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from "node:crypto";
 import { move, transferableSymbol, valueSymbol } from "piscina";
 import { parseJsonBody } from "../http/json-parse.js";
 
@@ -112,31 +112,27 @@ function knownFields(body) {
 }
 
 /**
- * An upload's body. The HMAC of the raw bytes comes first, compared with the signature the caller
- * sent (already checked to be 64 hex digits) before a byte is parsed: an unsigned body is refused
- * without being read. Then it is read as every JSON body is (src/http/json-parse.js), and
- * `image.content`, when it is a string, decoded here. What goes back is the known fields only
- * (knownFields, with an empty string for the content, so the route's schema still sees a string)
- * and the content's bytes with their SHA-256: never an object of the caller's making, which the
- * main thread would have to decode whatever its depth.
+ * An upload's body, whose signature the main thread checked as it streamed in (an unsigned body
+ * never gets here), read as every JSON body is (src/http/json-parse.js), and `image.content`, when
+ * it is a string, decoded here. What goes back is the known fields only (knownFields, with an empty
+ * string for the content, so the route's schema still sees a string) and the content's bytes with
+ * their SHA-256: never an object of the caller's making, which the main thread would have to decode
+ * whatever its depth (issue 14: one nested 5,000 levels deep wedged the pool).
  *
- * @param {{ raw: Uint8Array; secret: Uint8Array; signature: string }} task
+ * @param {{ raw: Uint8Array }} task
  */
-export function decodeUpload({ raw, secret, signature }) {
+export function decodeUpload({ raw }) {
   const bytes = bufferOf(raw);
-  const hmac = createHmac("sha256", bufferOf(secret)).update(bytes).digest();
-  const rawHmac = hmac.toString("hex");
-  if (!timingSafeEqual(hmac, Buffer.from(signature, "hex"))) return { rawHmac, ...fail("SIGNATURE_BODY_MISMATCH", {}) };
   const parsed = parseJsonBody(bytes);
-  if ("error" in parsed) return { rawHmac, error: parsed.error };
+  if ("error" in parsed) return { error: parsed.error };
   const body = /** @type {any} */ (knownFields(parsed.value));
   const content = /** @type {any} */ (parsed.value)?.image?.content;
-  if (typeof content !== "string") return { rawHmac, body };
+  if (typeof content !== "string") return { body };
   body.image.content = "";
   const decoded = decodeContent(content);
-  if ("error" in decoded) return { rawHmac, body, content: decoded };
+  if ("error" in decoded) return { body, content: decoded };
   const sha256 = createHash("sha256").update(decoded.bytes).digest("hex");
-  return handingOver({ rawHmac, body, content: { bytes: decoded.bytes, sha256 } }, [decoded.bytes]);
+  return handingOver({ body, content: { bytes: decoded.bytes, sha256 } }, [decoded.bytes]);
 }
 
 /*
