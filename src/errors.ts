@@ -1,6 +1,6 @@
 /**
  * Every error the API can return. Codes follow Veriff's troubleshooting table where Veriff has one
- * (reference §5.3); the 19xx range is ours, for HTTP-level failures Veriff gives no code for.
+ * (docs/veriff-api.md §5.3); the 19xx range is ours, for HTTP-level failures Veriff gives no code for.
  * Handlers throw `apiError(...)`; the error handler in http/errors-plugin.ts is the only writer of
  * error bodies.
  */

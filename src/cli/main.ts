@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from "../config.js";
-import type { Runtime } from "../runtime.js";
+import type { Services } from "../app/compose.js";
 import { integrationCommands } from "./integrations.js";
 import { webhookCommands } from "./webhooks.js";
 import { sessionCommands } from "./sessions.js";
@@ -47,14 +47,17 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   try {
     const config = loadConfig();
     // Loaded only once the configuration is known to be good: a refused setting answers at once.
-    const { openMigratedRuntime, startServer } = await import("../server.js");
+    const { openMigratedServices } = await import("../app/compose.js");
+    const { startServer } = await import("../app/server.js");
+    // What the services cannot tell a caller goes to stderr, as the command's own errors do.
+    const log = { warn: (_details: object, message: string) => io.err(`earthid: ${message}\n`), error: (_details: object, message: string) => io.err(`earthid: ${message}\n`) };
     // Store commands: a migrated store for the command's duration, closed whatever happens.
-    const withStore = async (command: (runtime: Runtime) => Promise<number>): Promise<number> => {
-      const runtime = await openMigratedRuntime(config);
+    const withStore = async (command: (services: Services) => Promise<number>): Promise<number> => {
+      const services = await openMigratedServices(config, { log });
       try {
-        return await command(runtime);
+        return await command(services);
       } finally {
-        await runtime.store.close();
+        await services.close();
       }
     };
     switch (command) {
@@ -78,16 +81,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return 0;
       }
       case "migrate":
-        return await withStore(async (runtime) => {
-          io.out(`migrations applied (${runtime.store.kind})\n`);
+        return await withStore(async ({ store }) => {
+          io.out(`migrations applied (${store.kind})\n`);
           return 0;
         });
       case "integrations":
-        return await withStore((runtime) => integrationCommands(runtime.integrations, rest, io));
+        return await withStore(({ integrations }) => integrationCommands(integrations, rest, io));
       case "sessions":
-        return await withStore((runtime) => sessionCommands(runtime, rest, io));
+        return await withStore(({ lifecycle, audit }) => sessionCommands({ lifecycle, audit }, rest, io));
       case "webhooks":
-        return await withStore((runtime) => webhookCommands(runtime, rest, io));
+        return await withStore(({ webhooks, config }) => webhookCommands({ webhooks, pollMs: config.webhookPollMs }, rest, io));
       default:
         io.err(`earthid: unknown command "${command}"\n${USAGE}\n`);
         return 2;

@@ -20,8 +20,9 @@ export function integrationRepo(db: Kysely<Database>, kind: StoreKind) {
     async findByApiKey(apiKey: string): Promise<IntegrationRow | undefined> {
       return db.selectFrom("integrations").selectAll().where("api_key", "=", apiKey).executeTakeFirst();
     },
-    async findById(id: string): Promise<IntegrationRow | undefined> {
-      return db.selectFrom("integrations").selectAll().where("id", "=", id).executeTakeFirst();
+    /** In `trx` when given: a caller's transaction (on SQLite, the plain `db` would wait for it forever). */
+    async findById(id: string, trx: Kysely<Database> = db): Promise<IntegrationRow | undefined> {
+      return trx.selectFrom("integrations").selectAll().where("id", "=", id).executeTakeFirst();
     },
     async list(): Promise<IntegrationRow[]> {
       return db.selectFrom("integrations").selectAll().orderBy("created_at").orderBy("id").execute();

@@ -1,3 +1,5 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../store/schema.js";
 import { randomUUID } from "node:crypto";
 import { open, seal } from "../crypto/sealing.js";
 import type { ChangeSignal } from "../store/change-signal.js";
@@ -111,6 +113,12 @@ export function integrationService({ repo, masterKey, changes, now = Date.now }:
 
     async getIntegration(id: string): Promise<Integration | undefined> {
       const row = await repo.findById(id);
+      return row && toIntegration(row);
+    },
+
+    /** The same, read inside the caller's transaction (a state change reads the webhook URLs it writes for). */
+    async getIntegrationIn(trx: Kysely<Database>, id: string): Promise<Integration | undefined> {
+      const row = await repo.findById(id, trx);
       return row && toIntegration(row);
     },
 

@@ -2,7 +2,7 @@ import { apiError } from "../errors.js";
 import type { ValidationRule } from "../http/validation-errors.js";
 import type { CreateSessionBody } from "./schemas.js";
 
-/** Veriff's field-specific codes for schema failures of the create body (reference §3.1, §5.3). */
+/** Veriff's field-specific codes for schema failures of the create body (docs/veriff-api.md §3.1, §5.3). */
 export const createSessionRules: readonly ValidationRule[] = [
   ["verification.vendorData", "type", "VENDOR_DATA_NOT_STRING"],
   ["verification.vendorData", "maxLength", "VENDOR_DATA_TOO_LONG"],

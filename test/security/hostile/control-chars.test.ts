@@ -86,8 +86,8 @@ describe("control characters are refused at the edge", () => {
     for (const callback of ["https://shop.example/back\r\nSet-Cookie: x=1", "https://shop.example/\nback", "https://shop.\texample/"]) {
       expectFail(await shop.api.createSession({ callback }), 400, "1302", "verification.callback must not contain tabs or line breaks");
     }
-    await expect(server.runtime.integrations.createIntegration({ name: "crlf", decisionWebhookUrl: "https://hooks.example/\r\nx" })).rejects.toThrow(/control characters/);
-    await expect(server.runtime.integrations.createIntegration({ name: "nul", callbackUrl: "https://shop.example/\u0000" })).rejects.toThrow(/control characters/);
+    await expect(server.services.integrations.createIntegration({ name: "crlf", decisionWebhookUrl: "https://hooks.example/\r\nx" })).rejects.toThrow(/control characters/);
+    await expect(server.services.integrations.createIntegration({ name: "nul", callbackUrl: "https://shop.example/\u0000" })).rejects.toThrow(/control characters/);
   });
 
   it("nothing else changed: the service still creates, lists and reads", async () => {

@@ -86,7 +86,7 @@ describe("hostile uploads do not wedge the media pool", () => {
 
 describe("a media pool that stops answering", () => {
   it("each task has a deadline: past it the request answers 503 (1913), and readiness reports the pool meanwhile", async () => {
-    const server = await startTestServer({}, { work: mediaWork({ filename: neverAnswers, taskTimeoutMs: 60_000, stallAfterMs: 100, closeTimeoutMs: 200 }) });
+    const server = await startTestServer({}, { mediaWork: mediaWork({ filename: neverAnswers, taskTimeoutMs: 60_000, stallAfterMs: 100, closeTimeoutMs: 200 }) });
     try {
       const shop = await server.integration();
       const sessionId = await newSession(shop);
@@ -107,7 +107,7 @@ describe("a media pool that stops answering", () => {
   });
 
   it("a task past its deadline is aborted with 1913 and its thread replaced; readiness comes back", async () => {
-    const server = await startTestServer({}, { work: mediaWork({ filename: neverAnswers, taskTimeoutMs: 300, stallAfterMs: 60_000, closeTimeoutMs: 200 }) });
+    const server = await startTestServer({}, { mediaWork: mediaWork({ filename: neverAnswers, taskTimeoutMs: 300, stallAfterMs: 60_000, closeTimeoutMs: 200 }) });
     try {
       const shop = await server.integration();
       const sessionId = await newSession(shop);

@@ -50,7 +50,7 @@ describe("a wrong signature is refused as the body streams in, never handed to a
   let sessionId: string;
   beforeAll(async () => {
     // Workers that never answer: any upload that reached one would hang.
-    server = await startTestServer({}, { work: mediaWork({ filename: neverAnswers, taskTimeoutMs: 60_000, closeTimeoutMs: 200 }) });
+    server = await startTestServer({}, { mediaWork: mediaWork({ filename: neverAnswers, taskTimeoutMs: 60_000, closeTimeoutMs: 200 }) });
     shop = await server.integration();
     sessionId = await newSession(shop);
   });
