@@ -42,6 +42,9 @@ export interface Config {
   webhookPollMs: number;
   /** Webhook requests in flight at once, per instance. */
   webhookConcurrency: number;
+  /** Media uploads read at once, per instance and per integration; past either, 429 with Retry-After. */
+  uploadsInFlight: number;
+  uploadsInFlightPerIntegration: number;
 }
 
 export class ConfigError extends Error {
@@ -174,5 +177,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookRetryJitter: integer(env, "EARTHID_WEBHOOK_RETRY_JITTER_PERCENT", 10, 0, 50) / 100,
     webhookPollMs: integer(env, "EARTHID_WEBHOOK_POLL_MS", 1000, 10, 60_000),
     webhookConcurrency: integer(env, "EARTHID_WEBHOOK_CONCURRENCY", 16, 1, 256),
+    // About 100 MB each at the 24 MiB limit (body, decoded image, sealed file): about 1.2 GB at most.
+    uploadsInFlight: integer(env, "EARTHID_UPLOADS_IN_FLIGHT", 12, 1, 1024),
+    uploadsInFlightPerIntegration: integer(env, "EARTHID_UPLOADS_IN_FLIGHT_PER_INTEGRATION", 8, 1, 1024),
   };
 }

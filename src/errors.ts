@@ -44,6 +44,8 @@ export const catalogue = {
   HEADERS_TOO_LARGE: { code: "1909", status: 431, message: "The request headers are larger than the server accepts" },
   REQUEST_TIMEOUT: { code: "1910", status: 408, message: "The request was not received in time" },
   METRICS_TOKEN_REQUIRED: { code: "1911", status: 401, message: "/metrics needs an Authorization: Bearer header with the metrics token" },
+  JSON_TOO_DEEP: { code: "1912", status: 400, message: "Request body nests arrays and objects deeper than {limit} levels" },
+  MEDIA_WORK_TIMEOUT: { code: "1913", status: 503, message: "The media workers did not finish this request in time; try again later" },
   FLOW_TOKEN_INVALID: { code: "1920", status: 401, message: "The session token is missing, malformed or unknown" },
   FLOW_TOKEN_EXPIRED: { code: "1921", status: 401, message: "The session token has expired" },
   FLOW_INCOMPLETE: { code: "1922", status: 409, message: "The attempt lacks {what}: upload it before submitting" },

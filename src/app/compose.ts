@@ -18,7 +18,7 @@ import { sessionRetention } from "../verification/retention.js";
 import { mediaService } from "../media/service.js";
 import { mediaRepo } from "../media/repo.js";
 import { mediaFiles } from "../media/storage.js";
-import { mediaWork } from "../media/work.js";
+import { type MediaWork, mediaWork } from "../media/work.js";
 import { deliveryRepo } from "../webhooks/repo.js";
 import { webhookOutbox } from "../webhooks/outbox.js";
 import { webhookService } from "../webhooks/service.js";
@@ -37,7 +37,13 @@ export interface Observers {
   metrics?: Pick<Metrics, "sessionCreated"> | undefined;
 }
 
-export function composeServices(config: Config, { log, metrics }: Observers): Services {
+/** What a caller may put in place of a part the composition root would build. */
+export interface ComposeOptions {
+  /** The media worker threads (tests give a pool that never answers); made here unless given. */
+  mediaWork?: MediaWork | undefined;
+}
+
+export function composeServices(config: Config, { log, metrics }: Observers, options: ComposeOptions = {}): Services {
   const masterKey = loadMasterKey(config.dataDir, config.masterKey);
   const tokens = sessionTokens(loadTokenSecret(config.dataDir, config.tokenSecret));
   const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous });
@@ -63,8 +69,9 @@ export function composeServices(config: Config, { log, metrics }: Observers): Se
   const lifecycle = sessionLifecycle({ db, repo: verificationStore, sessions, integrations, audit, outbox });
   const reads = lifecycleReads({ db, sessions, lifecycle });
 
-  // Uploads, sealing and opening of media run in worker threads, started on first use.
-  const work = mediaWork();
+  // Uploads, sealing and opening of media run in worker threads, started on first use; one pool
+  // for the instance, which the integrator scope's uploads and downloads use and readiness watches.
+  const work = options.mediaWork ?? mediaWork();
   const media = mediaService({
     repo: mediaRepo(db),
     files: mediaFiles(config.dataDir, work),

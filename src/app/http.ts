@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { Config } from "../config.js";
 import { answerClientError, answerRouterError, installErrorHandling } from "../http/errors-plugin.js";
 import { acceptJsonKeepingRawBody } from "../http/json-body.js";
+import { refuseControlCharactersInUrls } from "../http/control-chars.js";
 import { securityHeaders } from "../http/security-headers.js";
 import { OneLineRequestLog, loggerOptions } from "../http/access-log.js";
 import { createMetrics } from "../ops/metrics.js";
@@ -55,14 +56,17 @@ export async function buildApp(config: Config, openServices: (observers: Observe
   // Whoever asked for the app closes the services, after it: a closed app leaves the store open.
   const services = await openServices({ log: app.log, metrics });
 
-  installErrorHandling(app);
-  acceptJsonKeepingRawBody(app);
-  metrics.install(app);
-  securityHeaders(app, {
-    // The API answers JSON only; /docs (below) brings its own CSP for the Swagger UI assets.
-    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+  // First of the onRequest hooks: whatever answers a request, it carries these (README, Security).
+  // The API answers JSON only; /docs (below) brings its own CSP for the Swagger UI assets, and a
+  // scope with pages of its own replaces CSP and frame headers in its scope (scopeSecurityHeaders).
+  securityHeaders(app, "default-src 'none'; frame-ancestors 'none'", {
+    frameguard: { action: "deny" },
     hsts: config.publicUrl.startsWith("https://") ? { maxAge: 31_536_000, includeSubDomains: true } : false,
   });
+  installErrorHandling(app);
+  refuseControlCharactersInUrls(app);
+  acceptJsonKeepingRawBody(app);
+  metrics.install(app);
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",
@@ -83,6 +87,11 @@ export async function buildApp(config: Config, openServices: (observers: Observe
     },
   });
   for (const scope of SCOPES) await scope.register(app, { services, config, metrics });
+
+  // Fastify waits for the requests in flight before it closes: a media task that never ended would
+  // hold the server open for good, so the media pool's close deadline starts with the shutdown
+  // (the threads are ended that long after, whatever they do; the services are still closed by the caller).
+  app.addHook("preClose", async () => services.mediaWork.shuttingDown());
 
   const tasks = backgroundTasks(services, metrics, app.log);
   app.addHook("onReady", async () => tasks.forEach((task) => task.start()));

@@ -34,6 +34,12 @@ export interface Io {
   err(text: string): void;
 }
 
+/**
+ * How long SIGTERM/SIGINT waits for requests in flight and background tasks before the process
+ * exits anyway: a request that never ends must not keep a server an orchestrator asked to stop.
+ */
+export const SHUTDOWN_DEADLINE_MS = 20_000;
+
 const processIo: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
 /** Runs one CLI command; resolves to the process exit code (the server keeps running after 0). */
@@ -63,7 +69,19 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     switch (command) {
       case "serve": {
         const server = await startServer(config, io.out);
-        const stop = () => void server.close().then(() => process.exit(0));
+        const stop = () => {
+          setTimeout(() => {
+            io.err(`earthid: shutdown did not finish within ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting\n`);
+            process.exit(1);
+          }, SHUTDOWN_DEADLINE_MS).unref();
+          server.close().then(
+            () => process.exit(0),
+            (error: Error) => {
+              io.err(`earthid: shutdown failed: ${error.message}\n`);
+              process.exit(1);
+            },
+          );
+        };
         process.once("SIGTERM", stop);
         process.once("SIGINT", stop);
         return 0;

@@ -68,7 +68,7 @@ export function flowDepsOf(services: FlowServices): FlowDeps {
       });
     },
 
-    decodeUpload: (raw) => mediaWork.decodeUpload(raw, null),
+    decodeUpload: (raw) => mediaWork.decodeUpload(raw),
 
     async uploadImage({ sessionId }, context, content) {
       const image = { context: context as UploadBody["image"]["context"], content };

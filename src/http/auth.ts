@@ -28,6 +28,9 @@ function header(request: FastifyRequest, name: string, alias: string): string | 
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** X-HMAC-SIGNATURE (or its vrf- alias) as sent, undefined when absent. */
+export const signatureHeader = (request: FastifyRequest): string | undefined => header(request, "x-hmac-signature", "vrf-hmac-signature");
+
 /**
  * The onRequest hook of every integrator route: the API key is checked before the body is read, so
  * a caller without a valid key cannot make the server read and parse a large body. CORS preflights

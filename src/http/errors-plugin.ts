@@ -36,17 +36,10 @@ function sendError(reply: FastifyReply, error: ApiError) {
 }
 
 /**
- * The router's own failures are answered before any hook runs, helmet's included, so the
- * headers helmet would give a JSON error are restated here.
+ * The router's own failures, and requests Node's parser rejects, are answered before any hook runs,
+ * the security headers' included, so those headers (src/http/security-headers.ts) are set here.
  */
-const ROUTER_ERROR_HEADERS = {
-  "content-security-policy": "default-src 'none';frame-ancestors 'none'",
-  "cross-origin-opener-policy": "same-origin",
-  "cross-origin-resource-policy": "same-origin",
-  "referrer-policy": "no-referrer",
-  "x-content-type-options": "nosniff",
-  "x-frame-options": "SAMEORIGIN",
-};
+const securityHeadersOf = (app: FastifyInstance): Readonly<Record<string, string>> => app.securityHeaderValues ?? {};
 
 /**
  * Fastify's `frameworkErrors`: a path that is not valid percent-encoding, or a path parameter
@@ -60,7 +53,7 @@ export function answerRouterError(error: FastifyError, request: FastifyRequest, 
         ? apiError("NOT_FOUND", { what: "Resource" })
         : apiError("INTERNAL", { requestId: request.id });
   if (mapped.statusCode >= 500) request.log.error({ err: error }, "request failed");
-  reply.headers({ ...ROUTER_ERROR_HEADERS, "x-request-id": request.id });
+  reply.headers({ ...securityHeadersOf(request.server), "x-request-id": request.id });
   return sendError(reply, mapped);
 }
 
@@ -79,7 +72,7 @@ export function answerClientError(this: FastifyInstance, error: NodeJS.ErrnoExce
         : apiError("MALFORMED_HTTP", { detail: (error.reason ?? error.code ?? "unparseable").toString().toLowerCase() });
   this.log.debug({ err: error }, "malformed request");
   const body = JSON.stringify({ status: "fail", code: mapped.code, message: mapped.message });
-  const headers = { ...ROUTER_ERROR_HEADERS, "cache-control": "no-store", "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body), connection: "close" };
+  const headers = { ...securityHeadersOf(this), "cache-control": "no-store", "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body), connection: "close" };
   if (socket.writable) {
     const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("");
     socket.write(`HTTP/1.1 ${mapped.statusCode} ${STATUS_CODES[mapped.statusCode]}\r\n${lines}\r\n${body}`);

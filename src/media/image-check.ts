@@ -2,8 +2,13 @@ import sharp, { type Metadata } from "sharp";
 import { apiError } from "../errors.js";
 import { sniffFormat } from "./sniff.js";
 
-/** Past this many pixels an image is refused before it is decoded (a decompression bomb). */
-export const MAX_PIXELS = 50_000_000;
+/**
+ * Past this many pixels an image is refused from its header, before it is decoded (a decompression
+ * bomb: a JPEG claiming 7000×7000 in a few hundred bytes was accepted under the old 50 MP cap, issue
+ * 14). 25 MP holds a 12 MP phone photo twice over, a 24 MP camera's 6000×4000 and a 600 dpi scan of
+ * an ID card; the engine decodes each image whole, so the cap is also its memory per image.
+ */
+export const MAX_PIXELS = 25_000_000;
 
 /** What GET /media/{id} may answer with: the type found in the bytes at upload. */
 export const MEDIA_TYPES = ["image/jpeg", "image/png", "image/webp", "image/heic", "image/avif"] as const;
@@ -44,7 +49,7 @@ export async function checkImage(bytes: Buffer): Promise<CheckedImage> {
   const height = meta.height ?? 0;
   if (width < 1 || height < 1) throw notAnImage("declares no image size");
   if (width * height > MAX_PIXELS) {
-    throw notAnImage(`declares ${width}×${height} pixels, more than the limit of ${MAX_PIXELS / 1_000_000} megapixels`);
+    throw notAnImage(`declares ${width}×${height} pixels, more than the limit of ${MAX_PIXELS / 1_000_000} megapixels (${MAX_PIXELS} pixels)`);
   }
 
   let mimetype: CheckedImage["mimetype"];

@@ -6,8 +6,12 @@ import { MEDIA_TYPES } from "./image-check.js";
 import { IdParams, MediaList, UploadBody, UploadResponse, uploadRules } from "./schemas.js";
 import type { MediaService, UploadContent } from "./service.js";
 import type { MediaWork } from "./work.js";
+import { type UploadGate, readSignedBody } from "./upload-gate.js";
 import { MAX_BASE64_CHARS } from "./worker.js";
 import { ErrorBody, authHeaders } from "../http/route-schemas.js";
+import { signatureHeader } from "../http/auth.js";
+import { isHexSha256 } from "../crypto/hmac.js";
+import { apiError } from "../errors.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -27,17 +31,25 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody };
 const binaryContent = Object.fromEntries(MEDIA_TYPES.map((type) => [type, { schema: { type: "string", format: "binary" } }]));
 
 /**
- * The upload, in a scope of its own whose JSON parser hands the body to the media worker: the
- * parse, the HMAC of the raw bytes (checked against X-HMAC-SIGNATURE as usual, before validation),
- * the base64 decode and the SHA-256 of a 24 MB upload all happen off the event loop.
+ * The upload, in a scope of its own. Admitted only within the bounds on uploads in flight (429
+ * otherwise, before a byte is read); a missing or malformed signature is refused before the body
+ * is read; the HMAC is worked out chunk by chunk as the body streams in and compared once its last
+ * byte is in, before anything is parsed (an unsigned body is never handed on). Then the media
+ * worker parses it, decodes the base64 and hashes the image, off the event loop.
  */
-const uploadRoute: FastifyPluginAsyncTypebox<{ media: MediaService; work: MediaWork }> = async (app, { media, work }) => {
+const uploadRoute: FastifyPluginAsyncTypebox<{ media: MediaService; work: MediaWork; gate: UploadGate }> = async (app, { media, work, gate }) => {
   const apiPrefix = app.prefix;
   app.decorateRequest("mediaContent", null);
   app.removeContentTypeParser("application/json");
-  app.addContentTypeParser("application/json", { parseAs: "buffer" }, async (request: FastifyRequest, raw: Buffer) => {
-    const decoded = await work.decodeUpload(raw, request.integration?.secret ?? null);
-    request.rawBodyHmac = decoded.rawHmac;
+  app.addContentTypeParser("application/json", async (request: FastifyRequest, payload: AsyncIterable<Buffer>) => {
+    const integration = request.integration;
+    if (!integration) throw apiError("AUTH_CLIENT_MISSING");
+    const signature = signatureHeader(request);
+    if (!signature || !isHexSha256(signature)) throw apiError("SIGNATURE_MALFORMED");
+    const length = request.headers["content-length"] === undefined ? undefined : Number(request.headers["content-length"]);
+    const { raw, hmac } = await readSignedBody(payload, length, { limit: UPLOAD_BODY_LIMIT, secret: integration.secret, signature });
+    request.rawBodyHmac = hmac;
+    const decoded = await work.decodeUpload(raw);
     if (decoded.error) throw decoded.error;
     request.mediaContent = decoded.content ?? null;
     return decoded.body;
@@ -53,9 +65,10 @@ const uploadRoute: FastifyPluginAsyncTypebox<{ media: MediaService; work: MediaW
       headers: authHeaders,
       params: IdParams,
       body: UploadBody,
-      response: { 201: UploadResponse, ...errors, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody },
+      response: { 201: UploadResponse, ...errors, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 429: ErrorBody },
     },
     bodyLimit: UPLOAD_BODY_LIMIT,
+    onRequest: gate.admit,
     config: { signed: { body: "required" } },
     schemaErrorFormatter: validationErrorFormatter(uploadRules),
     handler: async (request, reply) => {
@@ -67,9 +80,9 @@ const uploadRoute: FastifyPluginAsyncTypebox<{ media: MediaService; work: MediaW
 };
 
 /** Veriff's media endpoints (docs/veriff-api.md §4.3, §4.4): upload, the two lists, and the bytes. */
-export const mediaRoutes: FastifyPluginAsyncTypebox<{ media: MediaService; work: MediaWork }> = async (app, { media, work }) => {
+export const mediaRoutes: FastifyPluginAsyncTypebox<{ media: MediaService; work: MediaWork; gate: UploadGate }> = async (app, { media, work, gate }) => {
   const apiPrefix = app.prefix;
-  await app.register(uploadRoute, { media, work });
+  await app.register(uploadRoute, { media, work, gate });
 
   app.get("/sessions/:id/media", {
     schema: {

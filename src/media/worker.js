@@ -83,25 +83,56 @@ export function decodeContent(content) {
 }
 
 /**
- * An upload's body, read as every JSON body is (src/http/json-parse.js), with the HMAC of the raw bytes when a secret is given, and
- * `image.content`, when it is a string, decoded here: the body comes back with an empty string in
- * its place (the route's schema still sees a string) and the bytes, with their SHA-256, beside it.
- *
- * @param {{ raw: Uint8Array; secret: Uint8Array | null }} task
+ * A value of the body handed back to the main thread as it is when it is a scalar, or as an empty
+ * twin of its JSON type: the route's schema still sees the right type (and answers the same code),
+ * and nothing nested crosses threads, whatever was sent.
+ * @param {unknown} value
  */
-export function decodeUpload({ raw, secret }) {
+const shallow = (value) => (Array.isArray(value) ? [] : value !== null && typeof value === "object" ? {} : value);
+
+/** The fields of an upload the route reads (reference §4.3); every other one is dropped here. */
+const IMAGE_FIELDS = /** @type {const} */ (["context", "content", "timestamp"]);
+
+/**
+ * The body the route validates, built from the known fields only: `{ image: { context, content,
+ * timestamp } }`, each a scalar or an empty twin (see shallow).
+ * @param {unknown} body
+ */
+function knownFields(body) {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return shallow(body);
+  const image = /** @type {Record<string, unknown>} */ (body).image;
+  if (image === undefined) return {};
+  if (image === null || typeof image !== "object" || Array.isArray(image)) return { image: shallow(image) };
+  /** @type {Record<string, unknown>} */
+  const known = {};
+  for (const field of IMAGE_FIELDS) {
+    if (Object.hasOwn(image, field)) known[field] = shallow(/** @type {Record<string, unknown>} */ (image)[field]);
+  }
+  return { image: known };
+}
+
+/**
+ * An upload's body, whose signature the main thread checked as it streamed in (an unsigned body
+ * never gets here), read as every JSON body is (src/http/json-parse.js), and `image.content`, when
+ * it is a string, decoded here. What goes back is the known fields only (knownFields, with an empty
+ * string for the content, so the route's schema still sees a string) and the content's bytes with
+ * their SHA-256: never an object of the caller's making, which the main thread would have to decode
+ * whatever its depth (issue 14: one nested 5,000 levels deep wedged the pool).
+ *
+ * @param {{ raw: Uint8Array }} task
+ */
+export function decodeUpload({ raw }) {
   const bytes = bufferOf(raw);
-  const rawHmac = secret ? createHmac("sha256", bufferOf(secret)).update(bytes).digest("hex") : null;
   const parsed = parseJsonBody(bytes);
-  if ("error" in parsed) return { rawHmac, error: parsed.error };
-  const body = /** @type {any} */ (parsed.value);
-  const image = body !== null && typeof body === "object" ? body.image : undefined;
-  if (image === null || typeof image !== "object" || typeof image.content !== "string") return { rawHmac, body };
-  const decoded = decodeContent(image.content);
-  image.content = "";
-  if ("error" in decoded) return { rawHmac, body, content: decoded };
+  if ("error" in parsed) return { error: parsed.error };
+  const body = /** @type {any} */ (knownFields(parsed.value));
+  const content = /** @type {any} */ (parsed.value)?.image?.content;
+  if (typeof content !== "string") return { body };
+  body.image.content = "";
+  const decoded = decodeContent(content);
+  if ("error" in decoded) return { body, content: decoded };
   const sha256 = createHash("sha256").update(decoded.bytes).digest("hex");
-  return handingOver({ rawHmac, body, content: { bytes: decoded.bytes, sha256 } }, [decoded.bytes]);
+  return handingOver({ body, content: { bytes: decoded.bytes, sha256 } }, [decoded.bytes]);
 }
 
 /*

@@ -4,6 +4,7 @@ import { createSessionCors, createSessionRoute, sessionRoutes } from "../session
 import { lifecycleRoutes } from "../verification/routes.js";
 import { sessionListRoutes } from "../sessions/list-routes.js";
 import { mediaRoutes } from "../media/routes.js";
+import { uploadGate } from "../media/upload-gate.js";
 import { webhookRoutes } from "../webhooks/routes.js";
 import type { Scope } from "./scope.js";
 
@@ -16,8 +17,10 @@ export const API_PREFIXES = ["/earthid/api", "/v1"] as const;
  */
 export const integratorScope: Scope = {
   name: "integrator",
-  async register(app, { services }) {
+  async register(app, { services, config }) {
     const { integrations, sessions, sessionList, lifecycle, reads, erasure, media, mediaWork, webhooks } = services;
+    // One count for both prefixes: the bound is the instance's memory (issue 14, finding 2).
+    const gate = uploadGate({ perInstance: config.uploadsInFlight, perIntegration: config.uploadsInFlightPerIntegration });
     for (const prefix of API_PREFIXES) {
       await app.register(
         async (api) => {
@@ -25,7 +28,7 @@ export const integratorScope: Scope = {
           installIntegratorAuth(api, integrations);
           await api.register(createSessionRoute, { sessions });
           await api.register(sessionRoutes, { sessions });
-          await api.register(mediaRoutes, { media, work: mediaWork });
+          await api.register(mediaRoutes, { media, work: mediaWork, gate });
           await api.register(lifecycleRoutes, { sessions, lifecycle, reads, erasure });
           await api.register(sessionListRoutes, { list: sessionList });
           await api.register(webhookRoutes, { webhooks });

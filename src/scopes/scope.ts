@@ -13,7 +13,8 @@ export interface ScopeContext {
 /**
  * A scope of access: one door in front of the same services, with its own authentication, headers
  * and error shape, registered as an encapsulated Fastify plugin so that its hooks (onRequest
- * authentication, a CSP of its own, `setErrorHandler` for HTML errors) reach its own routes only.
+ * authentication, a CSP and frame headers of its own through scopeSecurityHeaders in
+ * http/security-headers.ts, `setErrorHandler` for HTML errors) reach its own routes only.
  * It turns its credentials into an Actor (audit/events.ts) and hands that to the services.
  * The scopes served are listed once, in app/http.ts (SCOPES).
  */

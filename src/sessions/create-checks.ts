@@ -53,6 +53,8 @@ const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
  * wrong with the URL, or undefined when it is acceptable.
  */
 export function callbackProblem(value: string, isTestIntegration: boolean): string | undefined {
+  // The URL parser drops tabs and line breaks silently: the URL checked would not be the text stored and echoed.
+  if (/[\t\r\n]/.test(value)) return "must not contain tabs or line breaks";
   let url: URL;
   try {
     url = new URL(value);

@@ -1,77 +1,35 @@
 import { type LookupAddress, type LookupAllOptions, lookup as dnsLookup } from "node:dns";
-import { BlockList, isIP } from "node:net";
+import { isIP } from "node:net";
+import ipaddr from "ipaddr.js";
 
 /**
  * Webhook URLs are chosen by integrators, so a delivery must not become a way into the operator's
- * own network: loopback, private, link-local (cloud metadata at 169.254.169.254), CGNAT, unique-local,
- * unspecified, multicast and reserved addresses are refused. The check is made on the address the
- * socket then connects to (see `guardedLookup`), so DNS cannot answer differently in between.
+ * own network. Addresses are classified by ipaddr.js, which keeps the IANA special-purpose
+ * registries (RFC 6890 and successors), rather than by a parser of our own: a hand-written one let
+ * `::ffff:0:127.0.0.1`, NAT64 and Teredo addresses through (issue 14, finding 7). Only what it calls
+ * plain unicast may receive webhooks: loopback, private (RFC 1918), link-local (cloud metadata at
+ * 169.254.169.254), CGNAT (Alibaba's metadata 100.100.100.200), unique-local (AWS's fd00:ec2::254),
+ * multicast, documentation, benchmarking and reserved ranges are refused, and so is every IPv6 form
+ * that carries or translates an IPv4 address (IPv4-mapped ::ffff:0:0/96, IPv4-translated
+ * ::ffff:0:0:0/96, NAT64 64:ff9b::/96 and 64:ff9b:1::/48, 6to4 2002::/16, Teredo 2001::/32), where
+ * the packets really go is decided by a gateway this check cannot see. The check is made on the
+ * address the socket then connects to (see `guardedLookup`), so DNS cannot answer differently in
+ * between.
  */
-const forbidden = new BlockList();
-for (const [network, prefix] of [
-  ["0.0.0.0", 8], // "this network", unspecified
-  ["10.0.0.0", 8],
-  ["100.64.0.0", 10], // CGNAT; also Alibaba's metadata 100.100.100.200
-  ["127.0.0.0", 8],
-  ["169.254.0.0", 16], // link-local; AWS/GCP/Azure metadata
-  ["172.16.0.0", 12],
-  ["192.0.0.0", 24], // IETF protocol assignments
-  ["192.0.2.0", 24], // documentation
-  ["192.168.0.0", 16],
-  ["198.18.0.0", 15], // benchmarking
-  ["198.51.100.0", 24],
-  ["203.0.113.0", 24],
-  ["224.0.0.0", 4], // multicast
-  ["240.0.0.0", 4], // reserved, broadcast
-] as const) {
-  forbidden.addSubnet(network, prefix, "ipv4");
-}
-for (const [network, prefix] of [
-  ["::", 128], // unspecified
-  ["::1", 128],
-  ["::", 96], // IPv4-compatible (deprecated)
-  ["100::", 64], // discard
-  ["2001:db8::", 32], // documentation
-  ["fc00::", 7], // unique local; AWS metadata fd00:ec2::254
-  ["fe80::", 10], // link-local
-  ["fec0::", 10], // site-local (deprecated)
-  ["ff00::", 8], // multicast
-] as const) {
-  forbidden.addSubnet(network, prefix, "ipv6");
-}
 
-/** The eight 16-bit groups of an IPv6 address (which `isIP` already accepted). */
-function ipv6Groups(address: string): number[] {
-  let text = address.split("%")[0]!.toLowerCase();
-  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (dotted) {
-    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
-    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head = "", tail] = text.split("::");
-  const left = head ? head.split(":") : [];
-  const right = tail ? tail.split(":") : [];
-  const middle = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill("0");
-  return [...left, ...middle, ...right].map((group) => parseInt(group, 16));
-}
-
-/** NAT64 (64:ff9b::/96) and 6to4 (2002::/16) carry an IPv4 address that is where packets really go. */
-function embeddedIpv4(groups: number[]): string | undefined {
-  const quad = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
-  if (groups[0] === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((g) => g === 0)) return quad(groups[6]!, groups[7]!);
-  if (groups[0] === 0x2002) return quad(groups[1]!, groups[2]!);
-  return undefined;
-}
+/** IPv6 unicast is allocated from 2000::/3 only; the rest (IPv4-compatible ::/96, 100::/64's neighbours…) is IETF-reserved. */
+const GLOBAL_UNICAST = ipaddr.parseCIDR("2000::/3");
 
 /** Why an IP address may not receive webhooks, or undefined when it may. */
 export function forbiddenReason(address: string): string | undefined {
-  const family = isIP(address);
-  if (family === 0) return `${address} is not an IP address`;
-  if (family === 4) return forbidden.check(address, "ipv4") ? `${address} is a private, loopback or reserved address` : undefined;
-  // IPv4-mapped addresses (::ffff:a.b.c.d) are checked against the IPv4 rules by BlockList itself.
-  if (forbidden.check(address, "ipv6")) return `${address} is a private, loopback or reserved address`;
-  const inner = embeddedIpv4(ipv6Groups(address));
-  if (inner && forbidden.check(inner, "ipv4")) return `${address} embeds ${inner}, a private, loopback or reserved address`;
+  // A zone index (fe80::1%eth0) names an interface, not an address.
+  const bare = address.split("%")[0]!;
+  // Node's isIP first: ipaddr.js also reads legacy forms (127.1, 0x7f.0.0.1) that no resolver returns.
+  if (isIP(bare) === 0 || !ipaddr.isValid(bare)) return `${address} is not an IP address`;
+  const parsed = ipaddr.parse(bare);
+  const range = parsed.range();
+  if (range !== "unicast") return `${address} is a private, loopback or reserved address (${range})`;
+  if (parsed.kind() === "ipv6" && !parsed.match(GLOBAL_UNICAST)) return `${address} is a private, loopback or reserved address (outside 2000::/3)`;
   return undefined;
 }
 

@@ -226,7 +226,7 @@ describe("operations endpoints", () => {
   });
 
   describe("headers on every response", () => {
-    const HELMET = { "x-content-type-options": "nosniff", "referrer-policy": "no-referrer", "x-frame-options": "SAMEORIGIN", "cross-origin-opener-policy": "same-origin" };
+    const HELMET = { "x-content-type-options": "nosniff", "referrer-policy": "no-referrer", "x-frame-options": "DENY", "cross-origin-opener-policy": "same-origin" };
 
     it("carries the security headers, whatever the route and the outcome", async () => {
       const responses: [string, ApiResponse][] = [

@@ -96,7 +96,7 @@ describe("GET /earthid/api/sessions/{id}: reading a session back", () => {
       expect(res.text).not.toContain("customer-31");
     });
 
-    it.each([["not-a-uuid"], ["12345"], [`${"a".repeat(35)}`], ["00000000-0000-0000-0000-00000000000g"], ["'; DROP TABLE sessions; --"], ["%00"], ["%20"]])(
+    it.each([["not-a-uuid"], ["12345"], [`${"a".repeat(35)}`], ["00000000-0000-0000-0000-00000000000g"], ["'; DROP TABLE sessions; --"], ["%20"]])(
       "answers the non-UUID id %j with the same 404 (signed over the id as the server decodes it)",
       async (id) => {
         const decoded = decodeURIComponent(id);
@@ -105,6 +105,10 @@ describe("GET /earthid/api/sessions/{id}: reading a session back", () => {
         expect(res.body).toEqual(missingBody);
       },
     );
+
+    it("answers the id %00 with 400 1104: control characters are refused at the edge (issue 14)", async () => {
+      expectFail(await shop.api.request("GET", "/earthid/api/sessions/%00", { signOver: "\u0000" }), 400, "1104", "url path");
+    });
 
     it("answers an encoded path traversal in the id with 404", async () => {
       const id = "../../../etc/passwd";

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../../src/app/http.js";
 import { type Config, loadConfig } from "../../src/config.js";
-import { type Services, type ServiceLog, composeServices } from "../../src/app/compose.js";
+import { type ComposeOptions, type Services, type ServiceLog, composeServices } from "../../src/app/compose.js";
 import type { CreateIntegrationOptions } from "../../src/integrations/service.js";
 import { createTestDatabase } from "./postgres.js";
 import { type ApiClient, apiClient } from "./client.js";
@@ -45,20 +45,20 @@ export interface TestIntegration {
 /** For services built outside an app: what they would log goes nowhere (LOG_LEVEL=silent, as the apps here). */
 export const silentLog: ServiceLog = { warn() {}, error() {} };
 
-/** What buildApp opens in tests: the composition root over a store brought up to date. */
-export function migratedServices(config: Config) {
+/** What buildApp opens in tests: the composition root over a store brought up to date (with the parts `options` puts in place). */
+export function migratedServices(config: Config, options: ComposeOptions = {}) {
   return async (observers: Parameters<typeof composeServices>[1]): Promise<Services> => {
-    const services = composeServices(config, observers);
+    const services = composeServices(config, observers, options);
     await services.store.migrate();
     return services;
   };
 }
 
 /** The real app on a real loopback port, on the store this test project runs against. */
-export async function startTestServer(extraEnv: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(extraEnv: Record<string, string> = {}, compose: ComposeOptions = {}): Promise<TestServer> {
   const environment = await testEnvironment({ PORT: "0", ...extraEnv });
   const config = loadConfig(environment.env);
-  const { app, services } = await buildApp(config, migratedServices(config));
+  const { app, services } = await buildApp(config, migratedServices(config, compose));
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();
   const url = typeof address === "object" && address ? `http://127.0.0.1:${address.port}` : String(address);

@@ -13,12 +13,19 @@ describe("which addresses may receive webhooks", () => {
     "100.100.100.200", "0.0.0.0", "224.0.0.1", "255.255.255.255", "198.18.0.1",
     "::1", "::", "fe80::1", "fd00:ec2::254", "fc00::1", "ff02::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "::ffff:a9fe:a9fe",
     "64:ff9b::10.0.0.1", "64:ff9b::7f00:1", "2002:c0a8:0101::1", "::127.0.0.1",
+    // Every form that carries or translates an IPv4 address, whatever it carries (issue 14, finding 7).
+    "::ffff:0:127.0.0.1", "::ffff:8.8.8.8", "64:ff9b::808:808", "64:ff9b:1::808:808", "2002:0808:0808::1", "2001::1", "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+    "2001:db8::1", "100::1", "::7f00:1", "fec0::1", "3fff::1", "5f00::1", "192.0.0.8", "192.88.99.1", "192.0.2.1", "203.0.113.9", "fe80::1%eth0",
   ])("refuses %s", (address) => {
     expect(forbiddenReason(address)).toMatch(/private, loopback or reserved/);
   });
 
-  it.each(["93.184.215.14", "8.8.8.8", "172.32.0.1", "100.128.0.1", "2606:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808", "2002:0808:0808::1"])("allows %s", (address) => {
+  it.each(["93.184.215.14", "8.8.8.8", "172.32.0.1", "100.128.0.1", "2606:4700::1111", "2a00:1450:4001:80b::200e", "1.1.1.1"])("allows %s", (address) => {
     expect(forbiddenReason(address)).toBeUndefined();
+  });
+
+  it.each(["127.1", "0x7f.0.0.1", "017700000001", "localhost", "", "::ffff:999.0.0.1"])("calls %j no IP address (never read as a legacy form)", (text) => {
+    expect(forbiddenReason(text)).toMatch(/is not an IP address/);
   });
 });
 
