@@ -11,6 +11,7 @@ export type AuditEvent =
   | { type: "media.uploaded"; data: { attemptId: string; mediaId: string; context: string; mimetype: string; size: number } }
   | { type: "session.deleted"; data: { previousStatus: string } }
   | { type: "session.erased"; data: { reason: "deleted" | "retention"; mediaFiles: number } }
-  | { type: "webhook.resent"; data: { deliveryId: string } };
+  | { type: "webhook.resent"; data: { deliveryId: string } }
+  | { type: "integration.updated"; data: { changes: Record<string, { from: string | null; to: string | null }> } };
 
 export type AuditEventType = AuditEvent["type"];

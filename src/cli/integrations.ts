@@ -3,7 +3,7 @@ import type { Integration, IntegrationService } from "../integrations/service.js
 import type { Io } from "./main.js";
 import { callbackProblem } from "../sessions/create-checks.js";
 
-function describe(integration: Integration & { sharedSecret?: string }): string {
+export function describe(integration: Integration & { sharedSecret?: string }): string {
   const lines = [
     `id:               ${integration.id}`,
     `name:             ${integration.name}${integration.isTest ? " (test)" : ""}${integration.active ? "" : " (deactivated)"}`,
@@ -79,7 +79,7 @@ export async function integrationCommands(service: IntegrationService, argv: str
       return 0;
     }
     default:
-      throw new TypeError(`unknown integrations command "${sub ?? ""}" (create, list, rotate-secret, deactivate, set-retention)`);
+      throw new TypeError(`unknown integrations command "${sub ?? ""}" (create, list, update, rotate-secret, deactivate, set-retention)`);
   }
 }
 

@@ -3,6 +3,7 @@ import type { Runtime } from "../runtime.js";
 import { integrationCommands } from "./integrations.js";
 import { webhookCommands } from "./webhooks.js";
 import { sessionCommands } from "./sessions.js";
+import { updateIntegrationCommand } from "./integrations-update.js";
 
 const USAGE = `Usage: earthid <command>
 
@@ -15,6 +16,9 @@ const USAGE = `Usage: earthid <command>
   integrations deactivate ID [--json]
   integrations set-retention ID DAYS|none [--json]
                                         erase media and personal data DAYS after a final decision
+  integrations update ID [--name N] [--callback URL|none] [--decision-webhook URL|none]
+                         [--event-webhook URL|none] [--json]
+                                        change an integration; its keys stay (audited)
   sessions decide ID --status approved|declined|resubmission_requested
                   [--reason-code N] [--reason TEXT] [--json]
   sessions show ID [--json]
@@ -65,6 +69,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           return 0;
         });
       case "integrations":
+        if (rest[0] === "update") return await withStore((runtime) => updateIntegrationCommand(runtime, rest.slice(1), io));
         return await withStore((runtime) => integrationCommands(runtime.integrations, rest, io));
       case "sessions":
         return await withStore((runtime) => sessionCommands(runtime, rest, io));

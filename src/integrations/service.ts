@@ -44,7 +44,7 @@ export const MAX_RETENTION_DAYS = 36_500;
 export const isRetentionDays = (days: number) => Number.isInteger(days) && days >= 1 && days <= MAX_RETENTION_DAYS;
 const secretAad = (id: string) => `integration-secret:${id}`;
 
-function toIntegration(row: IntegrationRow): Integration {
+export function toIntegration(row: IntegrationRow): Integration {
   return {
     id: row.id,
     name: row.name,

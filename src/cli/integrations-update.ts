@@ -1,0 +1,45 @@
+import { parseArgs } from "node:util";
+import type { Runtime } from "../runtime.js";
+import { integrationRepo } from "../integrations/repo.js";
+import { integrationUpdater } from "../integrations/update.js";
+import { describe } from "./integrations.js";
+import type { Io } from "./main.js";
+
+/** `none` removes a URL (the way set-retention says "no retention period"). */
+const urlOption = (value: string | undefined) => (value === "none" ? null : value);
+
+/**
+ * `earthid integrations update ID [--name N] [--callback URL|none] [--decision-webhook URL|none]
+ * [--event-webhook URL|none] [--json]`: the keys stay, the change is audited, a running server uses
+ * it at once.
+ */
+export async function updateIntegrationCommand(runtime: Runtime, argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      name: { type: "string" },
+      callback: { type: "string" },
+      "decision-webhook": { type: "string" },
+      "event-webhook": { type: "string" },
+      json: { type: "boolean", default: false },
+    },
+  });
+  const id = positionals[0];
+  if (!id || positionals.length > 1) throw new TypeError("integrations update needs exactly one integration id");
+  const update = integrationUpdater({ repo: integrationRepo(runtime.store.db, runtime.store.kind), audit: runtime.audit });
+  const updated = await update(id, {
+    name: values.name,
+    callbackUrl: urlOption(values.callback),
+    decisionWebhookUrl: urlOption(values["decision-webhook"]),
+    eventWebhookUrl: urlOption(values["event-webhook"]),
+  });
+  if (!updated) {
+    io.err(`earthid: no integration with id ${id}\n`);
+    return 1;
+  }
+  const fields = Object.entries(updated.changes);
+  const summary = fields.length === 0 ? "nothing changed: the values given are the current ones\n" : fields.map(([option, { from, to }]) => `changed ${option}: ${from ?? "(none)"} → ${to ?? "(none)"}\n`).join("");
+  io.out(values.json ? `${JSON.stringify({ ...updated.integration, changes: updated.changes }, null, 2)}\n` : `${summary}${describe(updated.integration)}`);
+  return 0;
+}
