@@ -4,6 +4,7 @@ import { integrationRepo } from "../integrations/repo.js";
 import { integrationUpdater } from "../integrations/update.js";
 import { describe } from "./integrations.js";
 import type { Io } from "./main.js";
+import { webhookWarnings } from "./webhook-warnings.js";
 
 /** `none` removes a URL (the way set-retention says "no retention period"). */
 const urlOption = (value: string | undefined) => (value === "none" ? null : value);
@@ -41,5 +42,12 @@ export async function updateIntegrationCommand(runtime: Runtime, argv: string[],
   const fields = Object.entries(updated.changes);
   const summary = fields.length === 0 ? "nothing changed: the values given are the current ones\n" : fields.map(([option, { from, to }]) => `changed ${option}: ${from ?? "(none)"} → ${to ?? "(none)"}\n`).join("");
   io.out(values.json ? `${JSON.stringify({ ...updated.integration, changes: updated.changes }, null, 2)}\n` : `${summary}${describe(updated.integration)}`);
+  io.err(
+    await webhookWarnings(
+      { "decision-webhook": values["decision-webhook"] && updated.integration.decisionWebhookUrl, "event-webhook": values["event-webhook"] && updated.integration.eventWebhookUrl },
+      runtime.config.webhookAllowPrivate,
+      id,
+    ),
+  );
   return 0;
 }

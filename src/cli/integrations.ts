@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import type { Integration, IntegrationService } from "../integrations/service.js";
 import type { Io } from "./main.js";
 import { callbackProblem } from "../sessions/create-checks.js";
+import { webhookWarnings } from "./webhook-warnings.js";
 
 export function describe(integration: Integration & { sharedSecret?: string }): string {
   const lines = [
@@ -17,7 +18,7 @@ export function describe(integration: Integration & { sharedSecret?: string }): 
   return `${lines.join("\n")}\n`;
 }
 
-export async function integrationCommands(service: IntegrationService, argv: string[], io: Io): Promise<number> {
+export async function integrationCommands(service: IntegrationService, argv: string[], io: Io, settings: { webhookAllowPrivate: boolean } = { webhookAllowPrivate: false }): Promise<number> {
   const [sub, ...rest] = argv;
   const { values, positionals } = parseArgs({
     args: rest,
@@ -49,6 +50,8 @@ export async function integrationCommands(service: IntegrationService, argv: str
         retentionDays: values["retention-days"] === undefined ? undefined : retentionDays(values["retention-days"]),
       });
       print(created, describe(created));
+      // On stderr: --json output stays parseable.
+      io.err(await webhookWarnings({ "decision-webhook": created.decisionWebhookUrl, "event-webhook": created.eventWebhookUrl }, settings.webhookAllowPrivate, created.id));
       return 0;
     }
     case "list": {
@@ -79,7 +82,7 @@ export async function integrationCommands(service: IntegrationService, argv: str
       return 0;
     }
     default:
-      throw new TypeError(`unknown integrations command "${sub ?? ""}" (create, list, update, rotate-secret, deactivate, set-retention)`);
+      throw new TypeError(`unknown integrations command "${sub ?? ""}" (create, list, update, rotate-secret, deactivate, set-retention, test-webhook)`);
   }
 }
 

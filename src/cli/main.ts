@@ -4,6 +4,7 @@ import { integrationCommands } from "./integrations.js";
 import { webhookCommands } from "./webhooks.js";
 import { sessionCommands } from "./sessions.js";
 import { updateIntegrationCommand } from "./integrations-update.js";
+import { testWebhookCommand } from "./test-webhook.js";
 
 const USAGE = `Usage: earthid <command>
 
@@ -19,6 +20,8 @@ const USAGE = `Usage: earthid <command>
   integrations update ID [--name N] [--callback URL|none] [--decision-webhook URL|none]
                          [--event-webhook URL|none] [--json]
                                         change an integration; its keys stay (audited)
+  integrations test-webhook ID [--kind decision|event] [--json]
+                                        send a signed test event to its webhook URL(s), print the answer
   sessions decide ID --status approved|declined|resubmission_requested
                   [--reason-code N] [--reason TEXT] [--json]
   sessions show ID [--json]
@@ -70,7 +73,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         });
       case "integrations":
         if (rest[0] === "update") return await withStore((runtime) => updateIntegrationCommand(runtime, rest.slice(1), io));
-        return await withStore((runtime) => integrationCommands(runtime.integrations, rest, io));
+        if (rest[0] === "test-webhook") return await withStore((runtime) => testWebhookCommand(runtime, rest.slice(1), io));
+        return await withStore((runtime) => integrationCommands(runtime.integrations, rest, io, runtime.config));
       case "sessions":
         return await withStore((runtime) => sessionCommands(runtime, rest, io));
       case "webhooks":
