@@ -5,7 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
-/** The seed contract's sample body (seed/create-session-api.md), byte for byte the same each request. */
+/** The seed contract's sample body (docs/create-session-api.md), byte for byte the same each request. */
 export const BODY = JSON.stringify({
   verification: {
     callback: "https://www.myearth.id/",

@@ -30,9 +30,9 @@ import http from "node:http";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { buildApp } from "../src/app.js";
+import { buildApp } from "../src/app/http.js";
 import { loadConfig } from "../src/config.js";
-import { openRuntime } from "../src/runtime.js";
+import { type Services, composeServices } from "../src/app/compose.js";
 import { webhookHeaders } from "../src/webhooks/signing.js";
 import { open, seal } from "../src/crypto/sealing.js";
 import { httpSender } from "../src/webhooks/delivery.js";
@@ -204,7 +204,7 @@ async function inMemoryDispatch(receiver: Receiver, items: { sessionId: string; 
 }
 
 /** `count` decision webhooks for `url`, committed to `outbox` in one transaction; returns them. */
-async function commitDecisions(runtime: ReturnType<typeof openRuntime>, outbox: WebhookOutbox, integrationId: string, url: string, count: number) {
+async function commitDecisions(runtime: Services, outbox: WebhookOutbox, integrationId: string, url: string, count: number) {
   const items = Array.from({ length: count }, () => {
     const sessionId = randomUUID();
     return { integrationId, url, sessionId, kind: "decision" as const, code: 9001, payload: decisionBody(sessionId) };
@@ -246,7 +246,7 @@ const mainThreadCpu = () => cpuMicrosIn(`/proc/${process.pid}/task/${process.pid
  * process's main thread, of the whole process (SQLite's checkpointer thread included) and of the
  * database server.
  */
-async function storeAlone(runtime: ReturnType<typeof openRuntime>, integrationId: string, url: string, count: number) {
+async function storeAlone(runtime: Services, integrationId: string, url: string, count: number) {
   const future = Date.now() + 10 * 365 * 86_400_000;
   const masterKey = randomBytes(32);
   await commitDecisions(runtime, webhookOutbox({ masterKey, now: () => future }), integrationId, url, count);
@@ -344,9 +344,11 @@ async function benchStore(store: string, receiver: Receiver, dir: string): Promi
     EARTHID_WEBHOOK_ALLOW_PRIVATE: "1",
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATABASE_URL: "" }),
   });
-  const runtime = openRuntime(config);
-  await runtime.store.migrate();
-  const app = await buildApp(runtime);
+  const { app, services: runtime } = await buildApp(config, async (observers) => {
+    const services = composeServices(config, observers);
+    await services.store.migrate();
+    return services;
+  });
   await app.ready();
   const result: StoreResult = { store, dispatcherRps: [], bareRps: [], memoryRps: [], memoryCpu: [], dispatcherCpu: [], bareCpu: [], dispatcherServerCpu: [], receiverCpu: [], storeMainCpu: [], storeCpu: [], storeServerCpu: [], dispatcherLatency: [], decideToReceipt: [], bareLatency: [] };
   const bare = bareSender(receiver.url);
@@ -411,7 +413,7 @@ async function benchStore(store: string, receiver: Receiver, dir: string): Promi
       await atRate(DECISIONS, RATE, async (i) => {
         const sessionId = sessions[i]!;
         calledAt.set(sessionId, clock());
-        await runtime.lifecycle.decide({ sessionId, verdict: "approved", actor: "operator" });
+        await runtime.lifecycle.decide({ sessionId, verdict: "approved", actor: { kind: "operator" } });
         committedAt.set(sessionId, clock());
       });
       const arrivals = await receiver.expect(sessions);
@@ -440,7 +442,7 @@ async function benchStore(store: string, receiver: Receiver, dir: string): Promi
   } finally {
     bare.close();
     await app.close();
-    await runtime.store.close();
+    await runtime.close();
     await dropDatabase();
   }
   return result;
@@ -450,7 +452,7 @@ async function benchStore(store: string, receiver: Receiver, dir: string): Promi
  * `count` sessions of `integrationId` in review. They are created under a webhook-less integration
  * and moved over, so that setting them up sends nothing that would queue ahead of the decisions.
  */
-async function reviewSessions(runtime: ReturnType<typeof openRuntime>, setupIntegrationId: string, integrationId: string, count: number): Promise<string[]> {
+async function reviewSessions(runtime: Services, setupIntegrationId: string, integrationId: string, count: number): Promise<string[]> {
   const db = runtime.store.db;
   const ids: string[] = [];
   const now = Date.now();
@@ -461,7 +463,7 @@ async function reviewSessions(runtime: ReturnType<typeof openRuntime>, setupInte
       .insertInto("sessions")
       .values({ id, integration_id: setupIntegrationId, status: "created", vendor_data: null, end_user_id: null, callback_url: null, lang: null, init_data_sealed: null, token_iat: now, created_at: now, updated_at: now, current_attempt_id: null, started_at: null, submitted_at: null, decided_at: null, deleted_at: null, erased_at: null })
       .execute();
-    await runtime.lifecycle.submit({ sessionId: id, actor: "integrator" });
+    await runtime.lifecycle.submit({ sessionId: id, actor: { kind: "operator" } });
   }
   await db.updateTable("sessions").set({ integration_id: integrationId }).where("id", "in", ids).execute();
   return ids;

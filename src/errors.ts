@@ -1,6 +1,6 @@
 /**
  * Every error the API can return. Codes follow Veriff's troubleshooting table where Veriff has one
- * (reference §5.3); the 19xx range is ours, for HTTP-level failures Veriff gives no code for.
+ * (docs/veriff-api.md §5.3); the 19xx range is ours, for HTTP-level failures Veriff gives no code for.
  * Handlers throw `apiError(...)`; the error handler in http/errors-plugin.ts is the only writer of
  * error bodies.
  */
@@ -46,6 +46,9 @@ export const catalogue = {
   HEADERS_TOO_LARGE: { code: "1909", status: 431, message: "The request headers are larger than the server accepts" },
   REQUEST_TIMEOUT: { code: "1910", status: 408, message: "The request was not received in time" },
   METRICS_TOKEN_REQUIRED: { code: "1911", status: 401, message: "/metrics needs an Authorization: Bearer header with the metrics token" },
+  FLOW_TOKEN_INVALID: { code: "1920", status: 401, message: "The session token is missing, malformed or unknown" },
+  FLOW_TOKEN_EXPIRED: { code: "1921", status: 401, message: "The session token has expired" },
+  FLOW_INCOMPLETE: { code: "1922", status: 409, message: "The attempt lacks {what}: upload it before submitting" },
   INTERNAL: { code: "1999", status: 500, message: "Internal error; reference {requestId}" },
 } as const satisfies Record<string, { code: string; status: number; message: string }>;
 

@@ -1,15 +1,39 @@
+import type { DecisionStatus, SessionStatus } from "../store/schema.js";
+
 /**
- * Audit events are persisted, so their shapes are a closed, typed union. They never carry personal
- * data: ids, statuses, codes and who acted.
+ * Who acts, as every service takes it: never an HTTP request. Each scope of access turns its own
+ * credentials into one (the integrator API: an API key; the hosted flow: a session token; the
+ * back-office: a reviewer's cookie session); the CLI and the background tasks name themselves.
+ * What an actor may see is decided by the services from it (sessions/service.ts, sessionFor).
  */
-export type Actor = "integrator" | "end-user" | "engine" | "operator" | "reviewer" | "sweeper" | "test-mode" | "system";
+export type Actor =
+  | { kind: "integrator"; integrationId: string }
+  | { kind: "endUser"; sessionId: string }
+  | { kind: "reviewer"; reviewerId: string }
+  | { kind: "engine" }
+  | { kind: "operator" }
+  | { kind: "sweeper" }
+  | { kind: "testMode" }
+  | { kind: "system" };
+
+/** The name an actor is recorded under (audit_events.actor, decisions.decided_by). */
+export type ActorName = "integrator" | "end-user" | "engine" | "operator" | "reviewer" | "sweeper" | "test-mode" | "system";
+
+const NAMES = { integrator: "integrator", endUser: "end-user", reviewer: "reviewer", engine: "engine", operator: "operator", sweeper: "sweeper", testMode: "test-mode", system: "system" } as const satisfies Record<Actor["kind"], ActorName>;
+
+export const actorName = (actor: Actor): ActorName => NAMES[actor.kind];
+
+export const OPERATOR: Actor = { kind: "operator" };
+export const SWEEPER: Actor = { kind: "sweeper" };
+export const SYSTEM: Actor = { kind: "system" };
+export const TEST_MODE: Actor = { kind: "testMode" };
 
 export type AuditEvent =
   | { type: "session.started"; data: { attemptId: string; attemptNumber: number } }
   | { type: "session.submitted"; data: { attemptId: string } }
-  | { type: "session.decided"; data: { attemptId: string | null; status: string; code: number; reasonCode: number | null; decisionId: string } }
+  | { type: "session.decided"; data: { attemptId: string | null; status: DecisionStatus; code: number; reasonCode: number | null; decisionId: string } }
   | { type: "media.uploaded"; data: { attemptId: string; mediaId: string; context: string; mimetype: string; size: number } }
-  | { type: "session.deleted"; data: { previousStatus: string } }
+  | { type: "session.deleted"; data: { previousStatus: SessionStatus } }
   | { type: "session.erased"; data: { reason: "deleted" | "retention"; mediaFiles: number } }
   | { type: "webhook.resent"; data: { deliveryId: string } }
   | { type: "integration.updated"; data: { changes: Record<string, { from: string | null; to: string | null }> } };

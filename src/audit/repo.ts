@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema.js";
-import type { Actor, AuditEvent, AuditEventType } from "./events.js";
+import { type Actor, type AuditEvent, type AuditEventType, actorName } from "./events.js";
 import { newRowId } from "../store/ids.js";
 
 export interface AuditRecord {
@@ -17,7 +17,7 @@ export function auditRepo(db: Kysely<Database>) {
     async record(trx: Kysely<Database>, { integrationId, sessionId, actor, at, event }: AuditRecord): Promise<void> {
       await trx
         .insertInto("audit_events")
-        .values({ id: newRowId(), integration_id: integrationId, session_id: sessionId, type: event.type, actor, data: JSON.stringify(event.data), created_at: at })
+        .values({ id: newRowId(), integration_id: integrationId, session_id: sessionId, type: event.type, actor: actorName(actor), data: JSON.stringify(event.data), created_at: at })
         .execute();
     },
 

@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
 import type { Integration, IntegrationService } from "../integrations/service.js";
 import type { Io } from "./main.js";
-import { callbackProblem } from "../sessions/create-checks.js";
 import { webhookWarnings } from "./webhook-warnings.js";
+import { callbackProblem } from "../integrations/urls.js";
 
 export function describe(integration: Integration & { sharedSecret?: string }): string {
   const lines = [
@@ -14,6 +14,7 @@ export function describe(integration: Integration & { sharedSecret?: string }): 
   if (integration.callbackUrl) lines.push(`callback:         ${integration.callbackUrl}`);
   if (integration.decisionWebhookUrl) lines.push(`decision webhook: ${integration.decisionWebhookUrl}`);
   if (integration.eventWebhookUrl) lines.push(`event webhook:    ${integration.eventWebhookUrl}`);
+  if (integration.frameAncestors.length > 0) lines.push(`frame ancestors:  ${integration.frameAncestors.join(" ")}`);
   if (integration.retentionDays !== null) lines.push(`retention:        ${integration.retentionDays} days after a final decision`);
   return `${lines.join("\n")}\n`;
 }
@@ -31,6 +32,7 @@ export async function integrationCommands(service: IntegrationService, argv: str
       test: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       "retention-days": { type: "string" },
+      "frame-ancestors": { type: "string" },
     },
   });
   const print = (value: unknown, text: string) => io.out(values.json ? `${JSON.stringify(value, null, 2)}\n` : text);
@@ -48,6 +50,7 @@ export async function integrationCommands(service: IntegrationService, argv: str
         eventWebhookUrl: values["event-webhook"],
         isTest: values.test,
         retentionDays: values["retention-days"] === undefined ? undefined : retentionDays(values["retention-days"]),
+        frameAncestors: values["frame-ancestors"],
       });
       print(created, describe(created));
       // On stderr: --json output stays parseable.

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from "../config.js";
-import type { Runtime } from "../runtime.js";
+import type { Services } from "../app/compose.js";
 import { integrationCommands } from "./integrations.js";
 import { webhookCommands } from "./webhooks.js";
 import { sessionCommands } from "./sessions.js";
@@ -11,15 +11,17 @@ const USAGE = `Usage: earthid <command>
   serve                                 start the HTTP service (PORT, PUBLIC_URL, EARTHID_DATA_DIR, DATABASE_URL)
   migrate                               apply database migrations and exit
   integrations create --name N [--callback URL] [--decision-webhook URL]
-                      [--event-webhook URL] [--test] [--retention-days N] [--json]
+                      [--event-webhook URL] [--test] [--retention-days N]
+                      [--frame-ancestors ORIGIN,…] [--json]
   integrations list [--json]
   integrations rotate-secret ID [--json]
   integrations deactivate ID [--json]
   integrations set-retention ID DAYS|none [--json]
                                         erase media and personal data DAYS after a final decision
   integrations update ID [--name N] [--callback URL|none] [--decision-webhook URL|none]
-                         [--event-webhook URL|none] [--json]
-                                        change an integration; its keys stay (audited)
+                         [--event-webhook URL|none] [--frame-ancestors ORIGIN,…|none] [--json]
+                                        change an integration; its keys stay (audited);
+                                        frame ancestors: origins allowed to embed the hosted flow
   integrations test-webhook ID [--kind decision|event] [--json]
                                         send a signed test event to its webhook URL(s), print the answer
   sessions decide ID --status approved|declined|resubmission_requested
@@ -48,14 +50,17 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   try {
     const config = loadConfig();
     // Loaded only once the configuration is known to be good: a refused setting answers at once.
-    const { openMigratedRuntime, startServer } = await import("../server.js");
+    const { openMigratedServices } = await import("../app/compose.js");
+    const { startServer } = await import("../app/server.js");
+    // What the services cannot tell a caller goes to stderr, as the command's own errors do.
+    const log = { warn: (_details: object, message: string) => io.err(`earthid: ${message}\n`), error: (_details: object, message: string) => io.err(`earthid: ${message}\n`) };
     // Store commands: a migrated store for the command's duration, closed whatever happens.
-    const withStore = async (command: (runtime: Runtime) => Promise<number>): Promise<number> => {
-      const runtime = await openMigratedRuntime(config);
+    const withStore = async (command: (services: Services) => Promise<number>): Promise<number> => {
+      const services = await openMigratedServices(config, { log });
       try {
-        return await command(runtime);
+        return await command(services);
       } finally {
-        await runtime.store.close();
+        await services.close();
       }
     };
     switch (command) {
@@ -67,18 +72,18 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return 0;
       }
       case "migrate":
-        return await withStore(async (runtime) => {
-          io.out(`migrations applied (${runtime.store.kind})\n`);
+        return await withStore(async ({ store }) => {
+          io.out(`migrations applied (${store.kind})\n`);
           return 0;
         });
       case "integrations":
-        if (rest[0] === "update") return await withStore((runtime) => updateIntegrationCommand(runtime, rest.slice(1), io));
-        if (rest[0] === "test-webhook") return await withStore((runtime) => testWebhookCommand(runtime, rest.slice(1), io));
-        return await withStore((runtime) => integrationCommands(runtime.integrations, rest, io, runtime.config));
+        if (rest[0] === "update") return await withStore(({ integrations, config }) => updateIntegrationCommand({ integrations, config }, rest.slice(1), io));
+        if (rest[0] === "test-webhook") return await withStore(({ integrations, config }) => testWebhookCommand({ integrations, config }, rest.slice(1), io));
+        return await withStore(({ integrations, config }) => integrationCommands(integrations, rest, io, config));
       case "sessions":
-        return await withStore((runtime) => sessionCommands(runtime, rest, io));
+        return await withStore(({ lifecycle, audit }) => sessionCommands({ lifecycle, audit }, rest, io));
       case "webhooks":
-        return await withStore((runtime) => webhookCommands(runtime, rest, io));
+        return await withStore(({ webhooks, config }) => webhookCommands({ webhooks, pollMs: config.webhookPollMs }, rest, io));
       default:
         io.err(`earthid: unknown command "${command}"\n${USAGE}\n`);
         return 2;

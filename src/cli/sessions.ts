@@ -1,15 +1,16 @@
 import { parseArgs } from "node:util";
 import { ApiError } from "../errors.js";
-import type { Runtime } from "../runtime.js";
-import { DECIDABLE } from "../sessions/lifecycle-fns.js";
-import { isUuid } from "../sessions/service.js";
+import { iso } from "../time.js";
+import { OPERATOR } from "../audit/events.js";
+import type { AuditRepo } from "../audit/repo.js";
+import type { SessionLifecycle } from "../verification/transitions.js";
+import { DECIDABLE } from "../verification/states.js";
+import { isUuid } from "../store/ids.js";
 import type { Io } from "./main.js";
 
 /** What an operator may set by hand; review is where sessions wait for people, not a verdict. */
 const OPERATOR_VERDICTS = DECIDABLE.filter((status) => status !== "review");
 type OperatorVerdict = (typeof OPERATOR_VERDICTS)[number];
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
 
 function sessionId(positionals: string[], sub: string): string {
   const id = positionals[0];
@@ -19,7 +20,7 @@ function sessionId(positionals: string[], sub: string): string {
 }
 
 /** `earthid sessions decide|show`: the operator's hand on the lifecycle, through the same verbs as everyone. */
-export async function sessionCommands(runtime: Pick<Runtime, "lifecycle" | "audit">, argv: string[], io: Io): Promise<number> {
+export async function sessionCommands({ lifecycle, audit }: { lifecycle: SessionLifecycle; audit: Pick<AuditRepo, "listForSession"> }, argv: string[], io: Io): Promise<number> {
   const [sub, ...rest] = argv;
   const { values, positionals } = parseArgs({
     args: rest,
@@ -43,12 +44,12 @@ export async function sessionCommands(runtime: Pick<Runtime, "lifecycle" | "audi
         }
         const rawCode = values["reason-code"];
         if (rawCode !== undefined && !/^\d{1,4}$/.test(rawCode)) throw new TypeError(`--reason-code must be a number, got "${rawCode}"`);
-        const decision = await runtime.lifecycle.decide({
+        const decision = await lifecycle.decide({
           sessionId: id,
           verdict: verdict as OperatorVerdict,
           reasonCode: rawCode === undefined ? null : Number(rawCode),
           reason: values.reason ?? null,
-          actor: "operator",
+          actor: OPERATOR,
         });
         const result = {
           id: decision.id,
@@ -67,9 +68,9 @@ export async function sessionCommands(runtime: Pick<Runtime, "lifecycle" | "audi
       }
       case "show": {
         const id = sessionId(positionals, sub);
-        const session = await runtime.lifecycle.findAny(id);
+        const session = await lifecycle.findAny(id);
         if (!session) throw new ApiError("NOT_FOUND", { what: "Session" });
-        const [attempts, decisions, audit] = await Promise.all([runtime.lifecycle.attempts(id), runtime.lifecycle.decisions(id), runtime.audit.listForSession(id)]);
+        const [attempts, decisions, events] = await Promise.all([lifecycle.attempts(id), lifecycle.decisions(id), audit.listForSession(id)]);
         // Ids, states and times only: the person's data stays sealed.
         const view = {
           id: session.id,
@@ -83,7 +84,7 @@ export async function sessionCommands(runtime: Pick<Runtime, "lifecycle" | "audi
           erasedAt: iso(session.erased_at),
           attempts: attempts.map((a) => ({ id: a.id, number: a.number, status: a.status, createdAt: iso(a.created_at), submittedAt: iso(a.submitted_at), decidedAt: iso(a.decided_at) })),
           decisions: decisions.map((d) => ({ id: d.id, attemptId: d.attempt_id, status: d.status, code: d.code, reasonCode: d.reason_code, reason: d.reason, decidedBy: d.decided_by, decidedAt: iso(d.decided_at) })),
-          audit: audit.map((e) => ({ type: e.type, actor: e.actor, at: iso(e.created_at), data: JSON.parse(e.data) as unknown })),
+          audit: events.map((e) => ({ type: e.type, actor: e.actor, at: iso(e.created_at), data: JSON.parse(e.data) as unknown })),
         };
         const lines = [
           `id:           ${view.id}`,

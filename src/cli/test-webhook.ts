@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
-import type { Runtime } from "../runtime.js";
+import type { Services } from "../services.js";
 import { newRowId } from "../store/ids.js";
 import { httpSender } from "../webhooks/delivery.js";
-import { decisionPayload, eventPayload } from "../webhooks/payloads.js";
+import { decisionPayload, eventPayload } from "../verification/payloads.js";
 import { webhookHeaders } from "../webhooks/signing.js";
 import type { Io } from "./main.js";
 
@@ -30,7 +30,7 @@ function testBody(kind: "decision" | "event", at: number): string {
  * each webhook URL of the integration, sent as the running service sends (same headers, signature,
  * timeout and address rules), with the receiver's answer printed. Exit 0 only if every one answered 2xx.
  */
-export async function testWebhookCommand(runtime: Runtime, argv: string[], io: Io): Promise<number> {
+export async function testWebhookCommand({ integrations, config }: Pick<Services, "integrations" | "config">, argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -39,8 +39,8 @@ export async function testWebhookCommand(runtime: Runtime, argv: string[], io: I
   const id = positionals[0];
   if (!id || positionals.length > 1) throw new TypeError("integrations test-webhook needs exactly one integration id");
   if (values.kind !== undefined && values.kind !== "decision" && values.kind !== "event") throw new TypeError(`--kind must be decision or event, got "${values.kind}"`);
-  const found = await runtime.integrations.getIntegration(id);
-  const integration = found && (await runtime.integrations.findByApiKey(found.apiKey));
+  const found = await integrations.getIntegration(id);
+  const integration = found && (await integrations.findByApiKey(found.apiKey));
   if (!integration) {
     io.err(`earthid: no integration with id ${id}\n`);
     return 1;
@@ -56,7 +56,6 @@ export async function testWebhookCommand(runtime: Runtime, argv: string[], io: I
     return 1;
   }
 
-  const { config } = runtime;
   const send = httpSender({ timeoutMs: config.webhookTimeoutSeconds * 1000, allowPrivate: config.webhookAllowPrivate, maxSockets: 1, keepBodyBytes: BODY_SHOWN + 1 });
   const results = [];
   try {

@@ -1,7 +1,6 @@
 import { parseArgs } from "node:util";
-import type { Runtime } from "../runtime.js";
-import { deliveryRepo } from "../webhooks/repo.js";
-import { type DeliveryView, webhookService } from "../webhooks/service.js";
+import type { DeliveryView, WebhookService } from "../webhooks/service.js";
+import { OPERATOR } from "../audit/events.js";
 import type { Io } from "./main.js";
 
 function describe(d: DeliveryView): string {
@@ -15,14 +14,13 @@ function describe(d: DeliveryView): string {
 }
 
 /** `earthid webhooks list [--session ID] [--limit N]` and `earthid webhooks resend DELIVERY_ID`, for the operator (every integration). */
-export async function webhookCommands(runtime: Runtime, argv: string[], io: Io): Promise<number> {
+export async function webhookCommands({ webhooks: service, pollMs }: { webhooks: WebhookService; pollMs: number }, argv: string[], io: Io): Promise<number> {
   const [sub, ...rest] = argv;
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
     options: { session: { type: "string" }, limit: { type: "string" }, json: { type: "boolean", default: false } },
   });
-  const service = webhookService({ repo: deliveryRepo(runtime.store), audit: runtime.audit, wake: runtime.outbox.wake });
   const print = (value: unknown, text: string) => io.out(values.json ? `${JSON.stringify(value, null, 2)}\n` : text);
 
   switch (sub) {
@@ -38,8 +36,8 @@ export async function webhookCommands(runtime: Runtime, argv: string[], io: Io):
     case "resend": {
       const id = positionals[0];
       if (!id) throw new TypeError("webhooks resend needs a delivery id");
-      const delivery = await service.resend({ id, actor: "operator" });
-      print(delivery, `delivery ${delivery.id} queued again; the running service sends it within ${runtime.config.webhookPollMs} ms.\n`);
+      const delivery = await service.resend({ id, actor: OPERATOR });
+      print(delivery, `delivery ${delivery.id} queued again; the running service sends it within ${pollMs} ms.\n`);
       return 0;
     }
     default:

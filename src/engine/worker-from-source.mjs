@@ -5,5 +5,6 @@ import { register } from "tsx/esm/api";
 
 register();
 const worker = await import("./worker.ts");
+export const verify = worker.verify;
 export const readFace = worker.readFace;
 export const describe = worker.describe;

@@ -5,12 +5,14 @@
  * re-exported by worker-from-source.mjs too, and gets its method in pool.ts.
  */
 import { threadId } from "node:worker_threads";
-import { createFaceModel, faceModelLoads } from "./face/model.js";
+import { faceModelLoads } from "./face/model.js";
+import { createVerifier, type Verification, type VerifyInput } from "./run/verify.js";
+import type { EngineVersions } from "./run/versions.js";
 import type { FaceReading } from "./types.js";
 
 const started = performance.now();
-const face = await createFaceModel();
-// The document reader joins here: const documents = await createDocumentReader(); (loaded in parallel with Promise.all)
+// The document reader (Tesseract, zxing) and the face model (human) load side by side.
+const verifier = await createVerifier();
 const loadMs = Math.round(performance.now() - started);
 
 // Node has had Atomics.waitAsync since 16; the compiler's ES2023 library does not list it yet.
@@ -20,8 +22,13 @@ const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 /** A Buffer over the bytes that crossed threads (they arrive as a plain Uint8Array). */
 const bufferOf = (view: Uint8Array) => Buffer.from(view.buffer, view.byteOffset, view.byteLength);
 
+/** The engine's task: one attempt's document and selfie read, compared and decided. */
+export function verify(input: VerifyInput): Promise<Verification> {
+  return verifier.verify(input);
+}
+
 export function readFace({ image }: { image: Uint8Array }): Promise<FaceReading> {
-  return face.read(bufferOf(image));
+  return verifier.readFace(bufferOf(image));
 }
 
 /** What this thread holds, for readiness and the record of a decision. */
@@ -30,7 +37,8 @@ export interface WorkerDescription {
   loadMs: number;
   /** Times the face model was loaded in this thread: 1 for the thread's whole life. */
   faceModelLoads: number;
-  face: typeof face.info;
+  face: EngineVersions["face"];
+  versions: EngineVersions;
   /** Bytes held by the wasm backend's tensors in this thread. */
   tensorBytes: number;
 }
@@ -49,5 +57,6 @@ export async function describe({ barrier }: { barrier: SharedArrayBuffer }): Pro
     const wait = waitAsync(cells, 1, arrived);
     if (wait.async) await wait.value;
   }
-  return { threadId, loadMs, faceModelLoads: faceModelLoads(), face: face.info, tensorBytes: face.tensorBytes() };
+  const { versions } = verifier;
+  return { threadId, loadMs, faceModelLoads: faceModelLoads(), face: versions.face, versions, tensorBytes: verifier.tensorBytes() };
 }

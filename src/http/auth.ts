@@ -2,10 +2,10 @@ import type { FastifyRequest } from "fastify";
 import { apiError } from "../errors.js";
 import { hexDigestsEqual, hmacMatches, isHexSha256 } from "../crypto/hmac.js";
 import type { IntegrationAuth, IntegrationService } from "../integrations/service.js";
-import { isUuid } from "../sessions/service.js";
+import { isUuid } from "../store/ids.js";
 
 /**
- * What a route's X-HMAC-SIGNATURE covers (reference §1.3): the raw body, optionally (session
+ * What a route's X-HMAC-SIGNATURE covers (docs/veriff-api.md §1.3): the raw body, optionally (session
  * creation: browsers cannot hold the secret), or one path parameter such as the session id, or (our
  * list endpoints) the query string exactly as sent: the bytes after the first "?", "" if none.
  */

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { Actor } from "../audit/events.js";
 import { hmacHex } from "../crypto/hmac.js";
 import type { IntegrationService } from "../integrations/service.js";
 import { integrationAuthenticator, signatureVerifier } from "./auth.js";
@@ -13,13 +14,18 @@ declare module "fastify" {
   }
 }
 
+/** The actor of a request the integrator scope authenticated: the services take this, not the request. */
+export function integratorActor(request: FastifyRequest): Actor {
+  return { kind: "integrator", integrationId: request.integration!.id };
+}
+
 /**
  * The scope every integrator route lives in: the API key checked on arrival, the signature once the
  * body is read (before validation), and a
  * signed response: x-auth-client / x-hmac-signature over the exact response bytes, with their vrf-
  * aliases, as Veriff does.
  */
-export function integratorScope(app: FastifyInstance, integrations: Pick<IntegrationService, "findByApiKey">): void {
+export function installIntegratorAuth(app: FastifyInstance, integrations: Pick<IntegrationService, "findByApiKey">): void {
   app.decorateRequest("integration", null);
   app.decorateReply("presigned", null);
   app.addHook("onRequest", integrationAuthenticator(integrations));

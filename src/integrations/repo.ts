@@ -5,7 +5,7 @@ import { INTEGRATIONS_CHANNEL } from "../store/change-signal.js";
 
 export type IntegrationRow = IntegrationsTable;
 /** What `integrations update` may change; keys and secrets have their own commands. */
-export type EditableIntegrationColumns = Pick<IntegrationRow, "name" | "callback_url" | "decision_webhook_url" | "event_webhook_url">;
+export type EditableIntegrationColumns = Pick<IntegrationRow, "name" | "callback_url" | "decision_webhook_url" | "event_webhook_url" | "frame_ancestors">;
 
 export function integrationRepo(db: Kysely<Database>, kind: StoreKind) {
   /** Tells other processes' key caches, inside the changing transaction (PostgreSQL only). */
@@ -22,8 +22,9 @@ export function integrationRepo(db: Kysely<Database>, kind: StoreKind) {
     async findByApiKey(apiKey: string): Promise<IntegrationRow | undefined> {
       return db.selectFrom("integrations").selectAll().where("api_key", "=", apiKey).executeTakeFirst();
     },
-    async findById(id: string): Promise<IntegrationRow | undefined> {
-      return db.selectFrom("integrations").selectAll().where("id", "=", id).executeTakeFirst();
+    /** In `trx` when given: a caller's transaction (on SQLite, the plain `db` would wait for it forever). */
+    async findById(id: string, trx: Kysely<Database> = db): Promise<IntegrationRow | undefined> {
+      return trx.selectFrom("integrations").selectAll().where("id", "=", id).executeTakeFirst();
     },
     async list(): Promise<IntegrationRow[]> {
       return db.selectFrom("integrations").selectAll().orderBy("created_at").orderBy("id").execute();

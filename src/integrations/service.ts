@@ -1,8 +1,14 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../store/schema.js";
 import { randomUUID } from "node:crypto";
 import { open, seal } from "../crypto/sealing.js";
 import type { ChangeSignal } from "../store/change-signal.js";
 import type { IntegrationRepo, IntegrationRow } from "./repo.js";
 import { checkIntegrationUrl } from "./urls.js";
+import { frameAncestorsOf, parseFrameAncestors, storedFrameAncestors } from "./frame-ancestors.js";
+import type { Actor } from "../audit/events.js";
+import type { AuditRepo } from "../audit/repo.js";
+import { type IntegrationUpdate, type UpdatedIntegration, integrationUpdater } from "./update.js";
 
 export interface Integration {
   id: string;
@@ -15,6 +21,8 @@ export interface Integration {
   active: boolean;
   /** Days after a decision when the session's media and personal data are erased; null keeps them. */
   retentionDays: number | null;
+  /** Origins allowed to embed the hosted flow in a frame; empty allows none. */
+  frameAncestors: string[];
   createdAt: string;
 }
 
@@ -30,12 +38,16 @@ export interface CreateIntegrationOptions {
   eventWebhookUrl?: string | undefined;
   isTest?: boolean | undefined;
   retentionDays?: number | undefined;
+  /** Origins, comma-separated or as a list; checked by parseFrameAncestors. */
+  frameAncestors?: string | readonly string[] | undefined;
 }
 
 export interface IntegrationServiceDeps {
   repo: IntegrationRepo;
   masterKey: Buffer;
   changes: ChangeSignal;
+  /** Where `update` records its integration.updated event, in the changing transaction. */
+  audit: Pick<AuditRepo, "record">;
   now?: () => number;
 }
 
@@ -55,11 +67,13 @@ export function toIntegration(row: IntegrationRow): Integration {
     isTest: row.is_test === 1,
     active: row.active === 1,
     retentionDays: row.retention_days,
+    frameAncestors: frameAncestorsOf(row.frame_ancestors),
     createdAt: new Date(row.created_at).toISOString(),
   };
 }
 
-export function integrationService({ repo, masterKey, changes, now = Date.now }: IntegrationServiceDeps) {
+export function integrationService({ repo, masterKey, changes, audit, now = Date.now }: IntegrationServiceDeps) {
+  const updateIntegration = integrationUpdater({ repo, audit, now });
   // API key -> integration (or null for an unknown key). Emptied whenever another process may have
   // changed an integration, and by this process's own rotations and deactivations.
   const cache = new Map<string, IntegrationAuth | null>();
@@ -79,6 +93,7 @@ export function integrationService({ repo, masterKey, changes, now = Date.now }:
       if (options.retentionDays !== undefined && !isRetentionDays(options.retentionDays)) {
         throw new TypeError(`retention must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}, got ${options.retentionDays}`);
       }
+      const frameAncestors = options.frameAncestors === undefined ? [] : parseFrameAncestors([options.frameAncestors].flat().join(","));
       const id = randomUUID();
       const sharedSecret = randomUUID();
       const at = now();
@@ -93,6 +108,7 @@ export function integrationService({ repo, masterKey, changes, now = Date.now }:
         is_test: options.isTest ? 1 : 0,
         active: 1,
         retention_days: options.retentionDays ?? null,
+        frame_ancestors: storedFrameAncestors(frameAncestors),
         created_at: at,
         updated_at: at,
       };
@@ -111,6 +127,12 @@ export function integrationService({ repo, masterKey, changes, now = Date.now }:
 
     async getIntegration(id: string): Promise<Integration | undefined> {
       const row = await repo.findById(id);
+      return row && toIntegration(row);
+    },
+
+    /** The same, read inside the caller's transaction (a state change reads the webhook URLs it writes for). */
+    async getIntegrationIn(trx: Kysely<Database>, id: string): Promise<Integration | undefined> {
+      const row = await repo.findById(id, trx);
       return row && toIntegration(row);
     },
 
@@ -135,6 +157,17 @@ export function integrationService({ repo, masterKey, changes, now = Date.now }:
       cache.clear();
       const row = await repo.findById(id);
       return row && toIntegration(row);
+    },
+
+    /**
+     * Name, default callback, webhook URLs and frame ancestors (`earthid integrations update`): the
+     * keys stay, the change and its integration.updated audit event commit together, and a running
+     * server sees it at once (the change signal empties other processes' key caches).
+     */
+    async update(id: string, update: IntegrationUpdate, actor?: Actor): Promise<UpdatedIntegration | undefined> {
+      const updated = await updateIntegration(id, update, actor);
+      cache.clear();
+      return updated;
     },
 
     /** Looks an API key up, through the cache. Returns null for a key no integration has. */

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { AttemptsTable, Database, MediaTable } from "../store/schema.js";
+import type { Database, MediaTable } from "../store/schema.js";
 
 export type MediaRow = MediaTable;
 
@@ -23,14 +23,6 @@ export function mediaRepo(db: Kysely<Database>) {
     /** In upload order. */
     async listForAttempt(attemptId: string): Promise<MediaRow[]> {
       return db.selectFrom("media").selectAll().where("attempt_id", "=", attemptId).orderBy("created_at").orderBy("id").execute();
-    },
-
-    /**
-     * Which session an attempt belongs to. Read here rather than through the lifecycle because the
-     * attempt-media route needs nothing else of it: one indexed lookup, read-only.
-     */
-    async attemptSession(attemptId: string): Promise<Pick<AttemptsTable, "id" | "session_id"> | undefined> {
-      return db.selectFrom("attempts").select(["id", "session_id"]).where("id", "=", attemptId).executeTakeFirst();
     },
   };
 }

@@ -1,13 +1,13 @@
 import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { integratorActor } from "../http/integrator-api.js";
 import { validationErrorFormatter } from "../http/validation-errors.js";
-import { ErrorBody } from "../sessions/schemas.js";
 import { MEDIA_TYPES } from "./image-check.js";
 import { IdParams, MediaList, UploadBody, UploadResponse, uploadRules } from "./schemas.js";
 import type { MediaService, UploadContent } from "./service.js";
 import type { MediaWork } from "./work.js";
 import { MAX_BASE64_CHARS } from "./worker.js";
-import { authHeaders } from "../http/route-schemas.js";
+import { ErrorBody, authHeaders } from "../http/route-schemas.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -60,13 +60,13 @@ const uploadRoute: FastifyPluginAsyncTypebox<{ media: MediaService; work: MediaW
     schemaErrorFormatter: validationErrorFormatter(uploadRules),
     handler: async (request, reply) => {
       const image = { context: request.body.image.context, content: request.mediaContent };
-      const result = await media.upload({ integrationId: request.integration!.id, apiPrefix, sessionId: request.params.id, image });
+      const result = await media.upload({ actor: integratorActor(request), apiPrefix, sessionId: request.params.id, image });
       return reply.code(201).send(result);
     },
   });
 };
 
-/** Veriff's media endpoints (reference §4.3, §4.4): upload, the two lists, and the bytes. */
+/** Veriff's media endpoints (docs/veriff-api.md §4.3, §4.4): upload, the two lists, and the bytes. */
 export const mediaRoutes: FastifyPluginAsyncTypebox<{ media: MediaService; work: MediaWork }> = async (app, { media, work }) => {
   const apiPrefix = app.prefix;
   await app.register(uploadRoute, { media, work });
@@ -81,7 +81,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<{ media: MediaService; work:
       response: { 200: MediaList, ...errors },
     },
     config: { signed: { param: "id", label: "session id" } },
-    handler: async (request) => media.listForSession({ integrationId: request.integration!.id, apiPrefix, sessionId: request.params.id }),
+    handler: async (request) => media.listForSession({ actor: integratorActor(request), apiPrefix, sessionId: request.params.id }),
   });
 
   app.get("/attempts/:id/media", {
@@ -94,7 +94,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<{ media: MediaService; work:
       response: { 200: MediaList, ...errors },
     },
     config: { signed: { param: "id", label: "attempt id" } },
-    handler: async (request) => media.listForAttempt({ integrationId: request.integration!.id, apiPrefix, attemptId: request.params.id }),
+    handler: async (request) => media.listForAttempt({ actor: integratorActor(request), apiPrefix, attemptId: request.params.id }),
   });
 
   app.get("/media/:id", {
@@ -109,7 +109,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<{ media: MediaService; work:
     config: { signed: { param: "id", label: "media id" } },
     handler: async (request, reply) => {
       const integration = request.integration!;
-      const { mimetype, bytes, hmac } = await media.download({ integrationId: integration.id, mediaId: request.params.id, secret: integration.secret });
+      const { mimetype, bytes, hmac } = await media.download({ actor: integratorActor(request), mediaId: request.params.id, secret: integration.secret });
       if (hmac) reply.presigned = { payload: bytes, signature: hmac };
       return reply.header("content-type", mimetype).send(bytes);
     },

@@ -2,7 +2,7 @@ import { Type, type Static } from "typebox";
 import type { ValidationRule } from "../http/validation-errors.js";
 
 /**
- * Contexts an integrator may upload (reference §4.3): the final captures and their `-pre`
+ * Contexts an integrator may upload (docs/veriff-api.md §4.3): the final captures and their `-pre`
  * (preliminary) twins. Contexts Veriff only produces itself (face-cropped, face-nfc, registry-face…)
  * are not accepted.
  */
@@ -35,7 +35,7 @@ export const UploadBody = Type.Object({
 });
 export type UploadBody = Static<typeof UploadBody>;
 
-/** Veriff's codes for the upload body (reference §4.3); anything else falls to 1102/1104. */
+/** Veriff's codes for the upload body (docs/veriff-api.md §4.3); anything else falls to 1102/1104. */
 export const uploadRules: readonly ValidationRule[] = [
   ["image", "*", "IMAGE_PROPERTY_MISSING"],
   ["image.context", "required", "IMAGE_PROPERTY_MISSING"],

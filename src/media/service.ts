@@ -1,36 +1,37 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../store/schema.js";
 import { apiError } from "../errors.js";
 import type { Actor } from "../audit/events.js";
 import type { AuditRepo } from "../audit/repo.js";
-import type { Runtime } from "../runtime.js";
-import { openSessionKey } from "../sessions/init-data.js";
-import type { SessionLifecycle } from "../sessions/lifecycle.js";
-import { OPEN_FOR_MEDIA, type SessionStatus } from "../sessions/lifecycle-fns.js";
-import { type SessionRepo, type SessionRow, sessionRepo } from "../sessions/repo.js";
-import { isUuid } from "../sessions/service.js";
+import type { SessionService } from "../sessions/service.js";
+import type { SessionLifecycle } from "../verification/transitions.js";
+import { OPEN_FOR_MEDIA } from "../verification/states.js";
+import { isUuid } from "../store/ids.js";
+import type { SessionStatus } from "../store/schema.js";
 import { checkImage } from "./image-check.js";
-import { type MediaRepo, type MediaRow, mediaRepo } from "./repo.js";
+import type { MediaRepo, MediaRow } from "./repo.js";
 import type { MediaItem, MediaList, UploadBody, UploadResponse } from "./schemas.js";
-import { type MediaFiles, eraseSessionFiles, mediaFiles } from "./storage.js";
+import type { MediaFiles } from "./storage.js";
 import type { DecodedUpload, MediaWork } from "./work.js";
 import { newRowId } from "../store/ids.js";
 
 export interface MediaServiceDeps {
   repo: MediaRepo;
   files: MediaFiles;
-  sessions: Pick<SessionRepo, "findForIntegration">;
+  sessions: Pick<SessionService, "sessionFor" | "visibleTo">;
   /** The session's data key; undefined once it was destroyed. */
   dataKey: (sessionId: string) => Promise<Buffer | undefined>;
-  lifecycle: Pick<SessionLifecycle, "inLockedSession" | "openAttempt">;
+  lifecycle: Pick<SessionLifecycle, "inLockedSession" | "openAttempt" | "attemptSession">;
   audit: Pick<AuditRepo, "record">;
   publicUrl: string;
 }
 
 /**
- * Who asks: an integration sees its own sessions only. `apiPrefix` is where the URLs we hand out
+ * Who asks (what the actor may see: sessions/service.ts, visibleTo), and where the URLs we hand out
  * point: the prefix the request came in on ("/v1" or "/earthid/api").
  */
 export interface Caller {
-  integrationId: string;
+  actor: Actor;
   apiPrefix: string;
 }
 
@@ -62,13 +63,7 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
 
   const list = (rows: MediaRow[], apiPrefix: string): MediaList => ({ status: "success", images: rows.map((row) => item(row, apiPrefix)), videos: [] });
 
-  const ownSession = async (integrationId: string, id: string | undefined): Promise<SessionRow> => {
-    const session = id ? await sessions.findForIntegration(integrationId, id) : undefined;
-    if (!session) throw notFound("Session");
-    return session;
-  };
-
-  const closed = (status: string) => apiError("CONFLICT", { detail: `Session is ${status}: media can be uploaded only until it is submitted` });
+  const closed = (status: SessionStatus) => apiError("CONFLICT", { detail: `Session is ${status}: media can be uploaded only until it is submitted` });
 
   return {
     /**
@@ -77,16 +72,15 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
      * the transaction fails, so a row never points at nothing.
      */
     async upload({
-      integrationId,
+      actor,
       apiPrefix,
       sessionId,
       image,
-      actor = "integrator",
-    }: Caller & { sessionId: string; image: { context: UploadBody["image"]["context"]; content: UploadContent }; actor?: Actor }): Promise<UploadResponse> {
+    }: Caller & { sessionId: string; image: { context: UploadBody["image"]["context"]; content: UploadContent } }): Promise<UploadResponse> {
       const { bytes, sha256 } = uploadedBytes(image.content);
-      const session = await ownSession(integrationId, ourId(sessionId));
+      const session = await sessions.sessionFor(actor, sessionId);
       // Before the costly decode; checked again under the session's lock.
-      if (!OPEN_FOR_MEDIA.includes(session.status as SessionStatus)) throw closed(session.status);
+      if (!OPEN_FOR_MEDIA.includes(session.status)) throw closed(session.status);
       const checked = await checkImage(bytes);
       const key = await dataKey(session.id);
       if (!key) throw notFound("Session");
@@ -96,8 +90,8 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
       // The bytes go to the sealing thread and are not ours to read after this.
       await files.write(session.id, mediaId, key, bytes);
       try {
-        const row = await lifecycle.inLockedSession({ sessionId: session.id, integrationId, actor }, async (locked) => {
-          if (!OPEN_FOR_MEDIA.includes(locked.session.status as SessionStatus)) throw closed(locked.session.status);
+        const row = await lifecycle.inLockedSession({ sessionId: session.id, actor }, async (locked) => {
+          if (!OPEN_FOR_MEDIA.includes(locked.session.status)) throw closed(locked.session.status);
           const attemptId = await lifecycle.openAttempt(locked);
           const row: MediaRow = {
             id: mediaId,
@@ -113,7 +107,7 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
           };
           await repo.insert(locked.trx, row);
           await audit.record(locked.trx, {
-            integrationId,
+            integrationId: locked.integration.id,
             sessionId: session.id,
             actor: locked.actor,
             at: locked.at,
@@ -129,17 +123,17 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
       }
     },
 
-    /** The latest attempt's media (reference §4.4); older attempts through listForAttempt. */
-    async listForSession({ integrationId, apiPrefix, sessionId }: Caller & { sessionId: string }): Promise<MediaList> {
-      const session = await ownSession(integrationId, ourId(sessionId));
+    /** The latest attempt's media (docs/veriff-api.md §4.4); older attempts through listForAttempt. */
+    async listForSession({ actor, apiPrefix, sessionId }: Caller & { sessionId: string }): Promise<MediaList> {
+      const session = await sessions.sessionFor(actor, sessionId);
       if (!session.current_attempt_id || session.erased_at !== null) return list([], apiPrefix);
       return list(await repo.listForAttempt(session.current_attempt_id), apiPrefix);
     },
 
-    async listForAttempt({ integrationId, apiPrefix, attemptId }: Caller & { attemptId: string }): Promise<MediaList> {
+    async listForAttempt({ actor, apiPrefix, attemptId }: Caller & { attemptId: string }): Promise<MediaList> {
       const id = ourId(attemptId);
-      const attempt = id ? await repo.attemptSession(id) : undefined;
-      const session = attempt ? await sessions.findForIntegration(integrationId, attempt.session_id) : undefined;
+      const attempt = id ? await lifecycle.attemptSession(id) : undefined;
+      const session = attempt ? await sessions.visibleTo(actor, attempt.session_id) : undefined;
       if (!attempt || !session) throw notFound("Attempt");
       return list(session.erased_at !== null ? [] : await repo.listForAttempt(attempt.id), apiPrefix);
     },
@@ -149,10 +143,10 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
      * worked out off the event loop). Another integration's media, an erased one and a missing one
      * all read as absent.
      */
-    async download({ integrationId, mediaId, secret = null }: { integrationId: string; mediaId: string; secret?: Buffer | null }): Promise<{ mimetype: string; bytes: Buffer; hmac: string | null }> {
+    async download({ actor, mediaId, secret = null }: { actor: Actor; mediaId: string; secret?: Buffer | null }): Promise<{ mimetype: string; bytes: Buffer; hmac: string | null }> {
       const id = ourId(mediaId);
       const row = id ? await repo.find(id) : undefined;
-      const session = row ? await sessions.findForIntegration(integrationId, row.session_id) : undefined;
+      const session = row ? await sessions.visibleTo(actor, row.session_id) : undefined;
       if (!row || !session || session.erased_at !== null) throw notFound("Media");
       const key = await dataKey(session.id);
       const file = key ? await files.read(session.id, row.id, key, secret) : undefined;
@@ -170,30 +164,15 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
       const id = ourId(sessionId);
       return id ? files.eraseSession(id) : 0;
     },
+
+    /**
+     * The media capability's part of an erasure, inside the erasing transaction: how many media the
+     * session has, and the removal of their files, to run once the erasure committed.
+     */
+    async forgetSession(trx: Kysely<Database>, sessionId: string): Promise<{ files: number; afterCommit: () => Promise<void> }> {
+      return { files: await repo.countForSession(trx, sessionId), afterCommit: async () => void (await files.eraseSession(sessionId)) };
+    },
   };
 }
 
 export type MediaService = ReturnType<typeof mediaService>;
-
-/** The media service over one runtime's store, keys and data directory. */
-export function mediaServiceFor(runtime: Runtime, work: MediaWork): MediaService {
-  const db = runtime.store.db;
-  const sessions = sessionRepo(db);
-  return mediaService({
-    repo: mediaRepo(db),
-    files: mediaFiles(runtime.config.dataDir, work),
-    sessions,
-    dataKey: async (sessionId) => {
-      const sealed = await sessions.findKey(sessionId);
-      return sealed ? openSessionKey(runtime.masterKey, sealed) : undefined;
-    },
-    lifecycle: runtime.lifecycle,
-    audit: runtime.audit,
-    publicUrl: runtime.config.publicUrl,
-  });
-}
-
-/** The same erasure without a service at hand: the files of one session under `dataDir`. */
-export function eraseSessionMedia(runtime: Pick<Runtime, "config">, sessionId: string): Promise<number> {
-  return isUuid(sessionId) ? eraseSessionFiles(runtime.config.dataDir, sessionId) : Promise.resolve(0);
-}

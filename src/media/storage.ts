@@ -1,6 +1,6 @@
 import { mkdir, open, readFile, readdir, rm, rmdir, unlink } from "node:fs/promises";
 import path from "node:path";
-import { isUuid } from "../sessions/service.js";
+import { isUuid } from "../store/ids.js";
 import type { MediaWork } from "./work.js";
 
 /**

@@ -8,5 +8,5 @@ import type { SessionTokens } from "./token.js";
  */
 export function sessionVerification(row: Pick<SessionsTable, "id" | "integration_id" | "token_iat" | "vendor_data" | "status">, tokens: Pick<SessionTokens, "sign">, publicUrl: string): SessionEnvelope["verification"] {
   const sessionToken = tokens.sign({ sessionId: row.id, integrationId: row.integration_id, iat: row.token_iat });
-  return { id: row.id, url: `${publicUrl}/v/${sessionToken}`, vendorData: row.vendor_data, host: publicUrl, status: row.status as SessionEnvelope["verification"]["status"], sessionToken };
+  return { id: row.id, url: `${publicUrl}/v/${sessionToken}`, vendorData: row.vendor_data, host: publicUrl, status: row.status, sessionToken };
 }

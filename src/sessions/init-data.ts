@@ -1,7 +1,9 @@
 import { open } from "../crypto/sealing.js";
 import type { SessionKeysTable, SessionsTable } from "../store/schema.js";
 import type { DocumentInput, PersonInput } from "./schemas.js";
-import { initDataAad, sessionKeyAad } from "./service.js";
+
+export const sessionKeyAad = (sessionId: string) => `session-key:${sessionId}`;
+export const initDataAad = (sessionId: string) => `session-init:${sessionId}`;
 
 /** What the integrator sent about the person and the document when creating the session. */
 export interface InitData {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
-import { LIST_MAX_LIMIT, type SessionList } from "./list-service.js";
-import { ErrorBody, SESSION_STATUSES, SessionEnvelope } from "./schemas.js";
+import { LIST_MAX_LIMIT, type SessionList } from "./list.js";
+import { ErrorBody, SessionEnvelope, SessionStatusSchema } from "./schemas.js";
 import { authHeadersSignedOver } from "../http/route-schemas.js";
 
 const authHeaders = authHeadersSignedOver('of the query string exactly as sent (the bytes after "?"; "" when there is none)');
@@ -9,7 +9,7 @@ const authHeaders = authHeadersSignedOver('of the query string exactly as sent (
 const ListQuerystring = Type.Object(
   {
     vendorData: Type.Optional(Type.String({ maxLength: 1000, description: "Exact match" })),
-    status: Type.Optional(Type.String({ enum: [...SESSION_STATUSES] })),
+    status: Type.Optional(SessionStatusSchema()),
     limit: Type.Optional(Type.String({ pattern: "^[0-9]{1,3}$", description: `1 to ${LIST_MAX_LIMIT}, default 20` })),
     cursor: Type.Optional(Type.String({ maxLength: 200, pattern: "^[A-Za-z0-9_-]+$", description: "nextCursor of the previous page" })),
   },

@@ -1,5 +1,6 @@
 import type { FastifyCorsOptions } from "@fastify/cors";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { integratorActor } from "../http/integrator-api.js";
 import { validationErrorFormatter } from "../http/validation-errors.js";
 import { CreateSessionBody, ErrorBody, SessionEnvelope, SessionIdParams, knownCreateFields } from "./schemas.js";
 import type { SessionService } from "./service.js";
@@ -67,6 +68,6 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ sessions: SessionService
       response: { 200: SessionEnvelope, ...errors },
     },
     config: { signed: { param: "id", label: "session id" } },
-    handler: async (request) => sessions.getSession({ integration: request.integration!, id: request.params.id }),
+    handler: async (request) => sessions.getSession({ actor: integratorActor(request), id: request.params.id }),
   });
 };

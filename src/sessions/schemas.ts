@@ -1,10 +1,6 @@
-import { Type, type Static, type TSchema } from "typebox";
+import { Type, type Static } from "typebox";
+import { nullable } from "../http/route-schemas.js";
 
-/** Optional fields may also be sent as null, as many generated clients do (an enum must list null too). */
-const nullable = <T extends TSchema>(schema: T) => {
-  const { type, enum: values } = schema as unknown as { type: string; enum?: unknown[] };
-  return Type.Unsafe<Static<T> | null>({ ...schema, type: [type, "null"], ...(values ? { enum: [...values, null] } : {}) });
-};
 const text = (maxLength: number) => nullable(Type.String({ maxLength }));
 const ISO_DATE = "^\\d{4}-\\d{2}-\\d{2}$";
 
@@ -67,7 +63,10 @@ export function knownCreateFields(body: CreateSessionBody): CreateSessionBody {
   return { verification };
 }
 
-export const SESSION_STATUSES = ["created", "started", "submitted", "approved", "declined", "resubmission_requested", "review", "expired", "abandoned"] as const;
+import { SESSION_STATUSES, type SessionStatus } from "../store/schema.js";
+
+/** A session's status in a schema: the enum of the store's statuses, typed as their union. */
+export const SessionStatusSchema = () => Type.Unsafe<SessionStatus>(Type.String({ enum: [...SESSION_STATUSES] }));
 
 export const SessionEnvelope = Type.Object({
   status: Type.Literal("success"),
@@ -76,16 +75,12 @@ export const SessionEnvelope = Type.Object({
     url: Type.String(),
     vendorData: Type.Union([Type.String(), Type.Null()]),
     host: Type.String(),
-    status: Type.String({ enum: [...SESSION_STATUSES] }),
+    status: SessionStatusSchema(),
     sessionToken: Type.String(),
   }),
 });
 export type SessionEnvelope = Static<typeof SessionEnvelope>;
 
-export const ErrorBody = Type.Object({
-  status: Type.Literal("fail"),
-  code: Type.String(),
-  message: Type.String(),
-});
+export { ErrorBody } from "../http/route-schemas.js";
 
 export const SessionIdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });

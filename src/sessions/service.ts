@@ -1,28 +1,27 @@
+import type { Kysely } from "kysely";
 import { apiError } from "../errors.js";
+import type { Database } from "../store/schema.js";
 import { seal } from "../crypto/sealing.js";
 import { randomBytesPooled } from "../crypto/random.js";
 import type { IntegrationAuth } from "../integrations/service.js";
+import type { Actor } from "../audit/events.js";
 import type { SessionRepo, SessionRow } from "./repo.js";
 import type { CreateSessionBody, SessionEnvelope } from "./schemas.js";
 import type { SessionTokens } from "./token.js";
 import { checkCreateSession } from "./create-checks.js";
 import { sessionVerification } from "./envelope.js";
-import { newRowId } from "../store/ids.js";
+import { isUuid, newRowId } from "../store/ids.js";
+import { type InitData, initDataAad, openInitData, openSessionKey, sessionKeyAad } from "./init-data.js";
 
 export interface SessionServiceDeps {
-  repo: Pick<SessionRepo, "insert" | "findForIntegration">;
-  tokens: Pick<SessionTokens, "sign">;
+  repo: SessionRepo;
+  tokens: Pick<SessionTokens, "sign" | "verify">;
   masterKey: Buffer;
   publicUrl: string;
   now?: () => number;
   onCreated?: (integration: IntegrationAuth) => void;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: string) => UUID.test(value);
-
-export const sessionKeyAad = (sessionId: string) => `session-key:${sessionId}`;
-export const initDataAad = (sessionId: string) => `session-init:${sessionId}`;
 
 /** What the integrator told us about the person, kept sealed under the session's data key. */
 function initData(v: CreateSessionBody["verification"]): string | null {
@@ -32,8 +31,35 @@ function initData(v: CreateSessionBody["verification"]): string | null {
   return Object.keys(data).length > 0 ? JSON.stringify(data) : null;
 }
 
+/**
+ * Sessions: creation, the integrator's reads, and the one place the sessions and session_keys
+ * tables are reached from. The verification capability changes a session's state through the
+ * `trx` verbs below, inside its own transactions.
+ */
 export function sessionService({ repo, tokens, masterKey, publicUrl, now = Date.now, onCreated }: SessionServiceDeps) {
   const envelope = (row: SessionRow): SessionEnvelope => ({ status: "success", verification: sessionVerification(row, tokens, publicUrl) });
+
+  /** The integration's own live session; undefined for another integration's, a deleted one or a malformed id. */
+  const findOwn = async (integrationId: string, id: string): Promise<SessionRow | undefined> =>
+    isUuid(id) ? repo.findForIntegration(integrationId, id.toLowerCase()) : undefined;
+
+  /**
+   * The live session `actor` may see, or undefined: an integrator its own sessions, an end user the
+   * one session of its token, the others (reviewer, operator, engine, the service itself) any.
+   */
+  async function visibleTo(actor: Actor, id: string): Promise<SessionRow | undefined> {
+    if (actor.kind === "integrator") return findOwn(actor.integrationId, id);
+    if (!isUuid(id) || (actor.kind === "endUser" && actor.sessionId !== id.toLowerCase())) return undefined;
+    const row = await repo.findAny(id.toLowerCase());
+    return row && row.deleted_at === null ? row : undefined;
+  }
+
+  /** The same, where every such case is the one answer: 404 Session not found. */
+  async function sessionFor(actor: Actor, id: string): Promise<SessionRow> {
+    const row = await visibleTo(actor, id);
+    if (!row) throw apiError("NOT_FOUND", { what: "Session" });
+    return row;
+  }
 
   return {
     async createSession({ integration, body }: { integration: IntegrationAuth; body: CreateSessionBody }): Promise<SessionEnvelope> {
@@ -67,11 +93,44 @@ export function sessionService({ repo, tokens, masterKey, publicUrl, now = Date.
       return envelope(session);
     },
 
-    async getSession({ integration, id }: { integration: IntegrationAuth; id: string }): Promise<SessionEnvelope> {
-      const row = isUuid(id) ? await repo.findForIntegration(integration.id, id.toLowerCase()) : undefined;
-      if (!row) throw apiError("NOT_FOUND", { what: "Session" });
-      return envelope(row);
+    async getSession({ actor, id }: { actor: Actor; id: string }): Promise<SessionEnvelope> {
+      return envelope(await sessionFor(actor, id));
     },
+
+    sessionFor,
+    visibleTo,
+
+    /**
+     * The end user a session token speaks for: the hosted flow's one credential. A token that does
+     * not verify (forged, expired, another installation's) or whose session is gone is a 404, as
+     * a session the caller may not see is everywhere else.
+     */
+    async endUserOf(token: string): Promise<Actor> {
+      const claims = await tokens.verify(token).catch(() => undefined);
+      const session = claims ? await repo.findAny(claims.session_id) : undefined;
+      if (!claims || !session || session.deleted_at !== null || session.integration_id !== claims.iid) throw apiError("NOT_FOUND", { what: "Session" });
+      return { kind: "endUser", sessionId: session.id };
+    },
+
+    /** The session's data key, opened; undefined once it was destroyed (the session's data erased). */
+    async dataKey(sessionId: string): Promise<Buffer | undefined> {
+      const sealed = await repo.findKey(sessionId);
+      return sealed ? openSessionKey(masterKey, sealed) : undefined;
+    },
+
+    /** What the integrator sent about the person and the document, opened in `trx`; {} once erased. */
+    async initData(trx: Kysely<Database>, session: SessionRow): Promise<InitData> {
+      if (!session.init_data_sealed) return {};
+      const key = await repo.findKey(session.id, trx);
+      return key ? openInitData(openSessionKey(masterKey, key), session) : {};
+    },
+
+    lock: repo.lock,
+    update: repo.update,
+    destroyKey: repo.destroyKey,
+    createdBefore: repo.createdBefore,
+    erasableBefore: repo.erasableBefore,
+    findAny: repo.findAny,
   };
 }
 

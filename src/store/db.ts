@@ -50,7 +50,12 @@ export interface StoreOptions {
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 export function openStore(options: StoreOptions): Store {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openSqlite(options);
+  const store = options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openSqlite(options);
+  // Once: whoever opened the store closes it, and a test may pull it from under a running app.
+  const close = store.close;
+  let closing: Promise<void> | undefined;
+  store.close = () => (closing ??= close());
+  return store;
 }
 
 function openSqlite(options: StoreOptions): Store {

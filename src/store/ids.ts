@@ -1,5 +1,10 @@
 import { randomBytesPooled } from "../crypto/random.js";
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Every id we issue (rows, API keys) is a UUID: anything else is refused before it reaches the store. */
+export const isUuid = (value: string) => UUID.test(value);
+
 /**
  * A new row id: a UUID of version 7 (RFC 9562): 48 bits of Unix milliseconds, then 74 random bits.
  * Ids made one after another sort one after another, so an insert lands on the right edge of its

@@ -163,6 +163,25 @@ const migrations = (kind: StoreKind): Record<string, Migration> => ({
       if (kind === "postgres") await sql`alter table webhook_deliveries set (fillfactor = 60)`.execute(db);
     },
   },
+  "0004_integration_frame_ancestors": {
+    // The origins allowed to embed the hosted flow in a frame, space-separated; null allows none.
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable("integrations").addColumn("frame_ancestors", "text").execute();
+    },
+  },
+  "0005_flow_handoffs": {
+    // Short codes that continue a session's flow on a phone; each expires within the hour.
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable("flow_handoffs")
+        .addColumn("code", "text", (c) => c.primaryKey())
+        .addColumn("session_id", "text", (c) => c.notNull())
+        .addColumn("integration_id", "text", (c) => c.notNull())
+        .addColumn("expires_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("flow_handoffs_expires").on("flow_handoffs").columns(["expires_at"]).execute();
+    },
+  },
 });
 
 export const migrationProvider = (kind: StoreKind): MigrationProvider => ({

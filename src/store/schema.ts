@@ -1,4 +1,24 @@
 /** Row types of every table. Times are epoch milliseconds; booleans are 0/1 on both backends. */
+
+/**
+ * The values the status columns hold, listed once. What each means and which may follow which is
+ * the state machine's (src/verification/states.ts).
+ */
+export const SESSION_STATUSES = ["created", "started", "submitted", "approved", "declined", "resubmission_requested", "review", "expired", "abandoned"] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+/** A decision's status: a verdict, or the end of a session nobody finished. */
+export const DECISION_STATUSES = ["approved", "declined", "resubmission_requested", "review", "expired", "abandoned"] as const;
+export type DecisionStatus = (typeof DECISION_STATUSES)[number];
+
+/** An attempt is started, then submitted, then takes the status of the decision that closes it. */
+export type AttemptStatus = "started" | "submitted" | DecisionStatus;
+
+export const DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export const WEBHOOK_KINDS = ["event", "decision"] as const;
+export type WebhookKind = (typeof WEBHOOK_KINDS)[number];
 export interface IntegrationsTable {
   id: string;
   name: string;
@@ -11,6 +31,8 @@ export interface IntegrationsTable {
   active: number;
   /** Days after a decision when media and personal data are erased; null keeps them. */
   retention_days: number | null;
+  /** Origins allowed to frame the hosted flow (CSP frame-ancestors), space-separated; null: none. */
+  frame_ancestors: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -18,7 +40,7 @@ export interface IntegrationsTable {
 export interface SessionsTable {
   id: string;
   integration_id: string;
-  status: string;
+  status: SessionStatus;
   vendor_data: string | null;
   end_user_id: string | null;
   callback_url: string | null;
@@ -42,7 +64,7 @@ export interface AttemptsTable {
   id: string;
   session_id: string;
   number: number;
-  status: string;
+  status: AttemptStatus;
   created_at: number;
   submitted_at: number | null;
   decided_at: number | null;
@@ -53,7 +75,7 @@ export interface DecisionsTable {
   session_id: string;
   /** Null for a session that expired before any attempt. */
   attempt_id: string | null;
-  status: string;
+  status: DecisionStatus;
   code: number;
   reason: string | null;
   reason_code: number | null;
@@ -91,14 +113,12 @@ export interface WebhookDeliveriesTable {
   id: string;
   integration_id: string;
   session_id: string;
-  /** "event" or "decision". */
-  kind: string;
+  kind: WebhookKind;
   code: number;
   url: string;
   /** The exact body, sealed under the master key; null once the session's data was erased. */
   payload_sealed: string | null;
-  /** "pending", "delivered", "failed". */
-  status: string;
+  status: DeliveryStatus;
   attempts: number;
   next_attempt_at: number;
   /** A dispatcher's lease on the row while it delivers. */
@@ -125,6 +145,14 @@ export interface SessionKeysTable {
   key_sealed: string;
 }
 
+/** A short code that opens a session's flow on another device (the desktop-to-phone hand-off). */
+export interface FlowHandoffsTable {
+  code: string;
+  session_id: string;
+  integration_id: string;
+  expires_at: number;
+}
+
 export interface Database {
   integrations: IntegrationsTable;
   sessions: SessionsTable;
@@ -135,4 +163,5 @@ export interface Database {
   audit_events: AuditEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  flow_handoffs: FlowHandoffsTable;
 }

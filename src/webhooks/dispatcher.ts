@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
 import { open } from "../crypto/sealing.js";
-import type { BackgroundTask } from "../background.js";
+import type { BackgroundTask } from "../background-task.js";
 import { type AttemptOutcome, type SendWebhook, isSuccess } from "./delivery.js";
 import { payloadAad } from "./outbox.js";
 import type { AttemptRecord, Claim, DeliveryRepo, DeliveryState } from "./repo.js";

@@ -1,9 +1,9 @@
 import type { Kysely } from "kysely";
 import { seal } from "../crypto/sealing.js";
-import type { Database } from "../store/schema.js";
+import type { Database, WebhookKind } from "../store/schema.js";
 import { newRowId } from "../store/ids.js";
 
-export type WebhookKind = "event" | "decision";
+export type { WebhookKind } from "../store/schema.js";
 
 export interface OutboxItem {
   integrationId: string;
@@ -39,7 +39,7 @@ export function webhookOutbox({ masterKey, now = Date.now }: { masterKey: Buffer
             code: item.code,
             url: item.url,
             payload_sealed: seal(masterKey, JSON.stringify(item.payload), payloadAad(id)),
-            status: "pending",
+            status: "pending" as const,
             attempts: 0,
             next_attempt_at: at,
             claimed_until: null,

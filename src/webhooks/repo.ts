@@ -85,6 +85,11 @@ const DELIVERY_COLUMNS = Object.keys({
  * then now ($11), the claim's limit ($12) and its lease ($13). The claim sees the rows as they were
  * when the statement began, and leaves alone the ones it records. Its columns are listed, not `*`,
  * so that a column added later cannot change the result type of a plan a connection holds.
+ * Its transaction commits with synchronous_commit off (set_config, local to it): the dispatcher's
+ * bookkeeping (leases, attempt results) does not wait for the WAL flush. The trade-off: a crash of
+ * PostgreSQL may forget its last exchanges, which only sends those webhooks again (at least once,
+ * deduplicated by the delivery id); each webhook itself was written by its decision's own, flushed
+ * commit, so none is lost.
  */
 const POSTGRES_EXCHANGE = `
   with v as (

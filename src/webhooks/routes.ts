@@ -1,28 +1,11 @@
-import { type TSchema, Type } from "typebox";
+import { Type } from "typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { ErrorBody } from "../sessions/schemas.js";
+import { integratorActor } from "../http/integrator-api.js";
 import { MAX_LIST, type WebhookService } from "./service.js";
-import { authHeaders, authHeadersSignedOver } from "../http/route-schemas.js";
+import { DeliveryView } from "./schemas.js";
+import { ErrorBody, authHeaders, authHeadersSignedOver } from "../http/route-schemas.js";
 
 const listAuthHeaders = authHeadersSignedOver('of the query string exactly as sent (the bytes after "?"; "" when there is none)');
-
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-
-export const DeliveryView = Type.Object({
-  id: Type.String({ format: "uuid" }),
-  sessionId: Type.String({ format: "uuid" }),
-  kind: Type.String({ enum: ["event", "decision"] }),
-  code: Type.Integer(),
-  url: Type.String(),
-  status: Type.String({ enum: ["pending", "delivered", "failed"] }),
-  attempts: Type.Integer(),
-  lastStatusCode: Nullable(Type.Integer()),
-  lastError: Nullable(Type.String()),
-  lastAttemptAt: Nullable(Type.String({ format: "date-time" })),
-  nextAttemptAt: Nullable(Type.String({ format: "date-time" })),
-  deliveredAt: Nullable(Type.String({ format: "date-time" })),
-  createdAt: Type.String({ format: "date-time" }),
-});
 
 export const ListDeliveriesQuery = Type.Object({
   sessionId: Type.Optional(Type.String({ format: "uuid" })),
@@ -70,7 +53,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
     },
     config: { signed: { body: "required" } },
     handler: async (request, reply) => {
-      const delivery = await webhooks.resend({ id: request.params.id, integrationId: request.integration!.id, actor: "integrator" });
+      const delivery = await webhooks.resend({ id: request.params.id, actor: integratorActor(request) });
       return reply.code(202).send({ status: "success" as const, delivery });
     },
   });

@@ -1,27 +1,11 @@
 import { apiError } from "../errors.js";
+import { iso } from "../time.js";
+import type { DeliveryView } from "./schemas.js";
+
+export type { DeliveryView } from "./schemas.js";
 import type { Actor } from "../audit/events.js";
 import type { AuditRepo } from "../audit/repo.js";
-import type { DeliveryRepo, DeliveryRow } from "./repo.js";
-
-/** A delivery as the API and the CLI show it; never the body (it holds personal data). */
-export interface DeliveryView {
-  id: string;
-  sessionId: string;
-  kind: string;
-  code: number;
-  url: string;
-  status: string;
-  attempts: number;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  lastAttemptAt: string | null;
-  /** When the next attempt is due; null unless pending. */
-  nextAttemptAt: string | null;
-  deliveredAt: string | null;
-  createdAt: string;
-}
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+import { type DeliveryRepo, type DeliveryRow, erasePayloads } from "./repo.js";
 
 export function toDeliveryView(row: DeliveryRow): DeliveryView {
   return {
@@ -37,7 +21,7 @@ export function toDeliveryView(row: DeliveryRow): DeliveryView {
     lastAttemptAt: iso(row.last_attempt_at),
     nextAttemptAt: row.status === "pending" ? iso(row.next_attempt_at) : null,
     deliveredAt: iso(row.delivered_at),
-    createdAt: iso(row.created_at)!,
+    createdAt: iso(row.created_at),
   };
 }
 
@@ -57,6 +41,9 @@ export const MAX_LIST = 500;
  */
 export function webhookService({ repo, audit, wake, now = Date.now }: WebhookServiceDeps) {
   return {
+    /** The webhook capability's part of an erasure: the session's stored bodies are dropped, in `trx`. */
+    erasePayloads,
+
     async listDeliveries(filter: { integrationId?: string; sessionId?: string; limit?: number }): Promise<DeliveryView[]> {
       const rows = await repo.list({ ...filter, limit: Math.min(filter.limit ?? 100, MAX_LIST) });
       return rows.map(toDeliveryView);
@@ -67,8 +54,9 @@ export function webhookService({ repo, audit, wake, now = Date.now }: WebhookSer
      * body (and the same delivery id, so a receiver that dedupes sees it as a repeat). A delivery
      * past its 7 days gets this one attempt. One whose body was erased cannot be sent: 409.
      */
-    async resend({ id, integrationId, actor }: { id: string; integrationId?: string; actor: Actor }): Promise<DeliveryView> {
-      const found = await repo.find(id.toLowerCase(), integrationId);
+    async resend({ id, actor }: { id: string; actor: Actor }): Promise<DeliveryView> {
+      // An integrator re-sends its own deliveries; the operator any.
+      const found = await repo.find(id.toLowerCase(), actor.kind === "integrator" ? actor.integrationId : undefined);
       if (!found) throw apiError("NOT_FOUND", { what: "Webhook delivery" });
       if (found.payload_sealed === null) throw erased(id);
       const at = now();

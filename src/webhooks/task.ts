@@ -1,11 +1,12 @@
 import type { FastifyBaseLogger } from "fastify";
-import type { Runtime } from "../runtime.js";
+import type { Config } from "../config.js";
+import type { IntegrationService } from "../integrations/service.js";
 import { httpSender } from "./delivery.js";
 import { type DispatcherDeps, type SigningKeys, webhookDispatcher } from "./dispatcher.js";
-import { deliveryRepo } from "./repo.js";
+import type { WebhookOutbox } from "./outbox.js";
 
 /** The integration's current API key and secret; the key of an integration never changes, its secret may. */
-export function signingKeysOf(integrations: Runtime["integrations"]) {
+export function signingKeysOf(integrations: Pick<IntegrationService, "getIntegration" | "findByApiKey">) {
   const apiKeys = new Map<string, string>();
   return async (integrationId: string): Promise<SigningKeys | undefined> => {
     let apiKey = apiKeys.get(integrationId);
@@ -21,11 +22,21 @@ export function signingKeysOf(integrations: Runtime["integrations"]) {
 }
 
 /** The dispatcher of one service instance, configured from the environment; `onAttemptEnded` feeds the metrics. */
-export function webhookDispatcherTask({ config, store, integrations, outbox, masterKey }: Runtime, log: FastifyBaseLogger, onAttemptEnded?: DispatcherDeps["onAttemptEnded"]) {
+export interface DispatcherTaskDeps {
+  config: Pick<Config, "webhookTimeoutSeconds" | "webhookAllowPrivate" | "webhookConcurrency" | "webhookRetryDelaysSeconds" | "webhookRetryForSeconds" | "webhookRetryJitter" | "webhookPollMs">;
+  repo: DispatcherDeps["repo"];
+  integrations: Pick<IntegrationService, "getIntegration" | "findByApiKey">;
+  outbox: Pick<WebhookOutbox, "onWake">;
+  masterKey: Buffer;
+  log: FastifyBaseLogger;
+  onAttemptEnded?: DispatcherDeps["onAttemptEnded"];
+}
+
+export function webhookDispatcherTask({ config, repo, integrations, outbox, masterKey, log, onAttemptEnded }: DispatcherTaskDeps) {
   const timeoutMs = config.webhookTimeoutSeconds * 1000;
   const send = httpSender({ timeoutMs, allowPrivate: config.webhookAllowPrivate, maxSockets: config.webhookConcurrency });
   const dispatcher = webhookDispatcher({
-    repo: deliveryRepo(store),
+    repo,
     onWake: outbox.onWake,
     signingKeys: signingKeysOf(integrations),
     masterKey,

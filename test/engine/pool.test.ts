@@ -1,6 +1,9 @@
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EnginePool, enginePool } from "../../src/engine/pool.js";
+import { EngineTimeout, type EnginePool, enginePool } from "../../src/engine/pool.js";
+import { DEFAULT_POLICY } from "../../src/engine/policy/policy.js";
+import type { VerifyInput } from "../../src/engine/run/verify.js";
 
 const obama = () => readFile(new URL("../fixtures/images/obama.jpg", import.meta.url));
 
@@ -51,5 +54,34 @@ describe("the engine pool", { timeout: 120_000 }, () => {
     const after = await pool.ready();
     expect(after.map((w) => w.threadId).sort()).toEqual(before.map((w) => w.threadId).sort());
     expect(after.map((w) => w.faceModelLoads)).toEqual([1, 1]);
+  });
+});
+
+describe("a verification in the pool", { timeout: 180_000 }, () => {
+  let pool: EnginePool;
+  beforeAll(() => {
+    pool = enginePool({ size: 1 });
+  });
+  afterAll(() => pool.close());
+
+  const attempt = async (front: Buffer): Promise<VerifyInput> => ({
+    documentFront: front,
+    selfie: await obama(),
+    documentType: "PASSPORT",
+    claims: { person: { firstName: "Barack", lastName: "Obama" } },
+    policy: DEFAULT_POLICY,
+    duplicates: [],
+    now: new Date("2026-12-04T12:00:00Z"),
+  });
+
+  it("that runs past its time limit is refused with EngineTimeout, and the pool answers the next one", async () => {
+    await pool.ready();
+    await expect(pool.verify(await attempt(await obama()), { timeoutMs: 1 })).rejects.toBeInstanceOf(EngineTimeout);
+    // A page with no document on it: a decision (a new attempt), with every image's digest, not a dead worker.
+    const front = await obama();
+    const result = await pool.verify(await attempt(front));
+    expect({ status: result.status, reasonCode: result.reasonCode }).toEqual({ status: "resubmission_requested", reasonCode: 203 });
+    expect(result.images.documentFront).toBe(createHash("sha256").update(await obama()).digest("hex"));
+    expect(result.document).toEqual({ number: null, type: null, country: null, validUntil: null });
   });
 });

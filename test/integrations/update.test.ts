@@ -18,7 +18,7 @@ describe(`earthid integrations update, against a running server (${storeKind})`,
     return JSON.parse(result.stdout);
   };
   const auditOf = async (integrationId: string) =>
-    (await server.runtime.store.db.selectFrom("audit_events").selectAll().where("integration_id", "=", integrationId).where("type", "=", "integration.updated").orderBy("created_at").orderBy("id").execute()).map(
+    (await server.services.store.db.selectFrom("audit_events").selectAll().where("integration_id", "=", integrationId).where("type", "=", "integration.updated").orderBy("created_at").orderBy("id").execute()).map(
       (row) => ({ actor: row.actor, sessionId: row.session_id, data: JSON.parse(row.data) }),
     );
 
@@ -82,11 +82,11 @@ describe(`earthid integrations update, against a running server (${storeKind})`,
     const session = await api.createSession({ person: { firstName: "Approve" } });
     expect(session.status).toBe(201);
     const sessionId = session.body.verification.id as string;
-    await server.runtime.lifecycle.submit({ sessionId, actor: "integrator" });
+    await server.services.lifecycle.submit({ sessionId, actor: { kind: "integrator", integrationId: created.id } });
     const received = await receiver.waitFor((all) => all.some((r) => r.json?.verification?.id === sessionId));
     expect(received.filter((r) => r.json?.verification?.id === sessionId).map((r) => r.path)).toEqual(["/new"]);
     // The new default callback is the session's: a test integration may use plain http.
-    const stored = await server.runtime.store.db.selectFrom("sessions").select("callback_url").where("id", "=", sessionId).executeTakeFirstOrThrow();
+    const stored = await server.services.store.db.selectFrom("sessions").select("callback_url").where("id", "=", sessionId).executeTakeFirstOrThrow();
     expect(stored.callback_url).toBe("http://shop.example/back");
   });
 
@@ -100,6 +100,21 @@ describe(`earthid integrations update, against a running server (${storeKind})`,
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("nothing changed");
     expect(await auditOf(created.id)).toHaveLength(1);
+  });
+
+  it("frame ancestors change with the other fields in one update and one audit event; a bad origin changes nothing", async () => {
+    const created = await json("integrations", "create", "--name", "embedded", "--frame-ancestors", "https://a.example");
+    const updated = await json("integrations", "update", created.id, "--name", "embedded two", "--frame-ancestors", "https://B.example/, https://c.example");
+    expect(updated).toMatchObject({ name: "embedded two", frameAncestors: ["https://b.example", "https://c.example"] });
+    const bad = await earthid("integrations", "update", created.id, "--name", "embedded three", "--frame-ancestors", "https://ok.example,*");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('frame ancestor "*"');
+    const removed = await json("integrations", "update", created.id, "--frame-ancestors", "none");
+    expect(removed.frameAncestors).toEqual([]);
+    expect((await auditOf(created.id)).map((event) => event.data.changes)).toEqual([
+      { name: { from: "embedded", to: "embedded two" }, "frame-ancestors": { from: "https://a.example", to: "https://b.example https://c.example" } },
+      { "frame-ancestors": { from: "https://b.example https://c.example", to: null } },
+    ]);
   });
 
   describe("mistakes: refused with the rules of create, nothing changed", () => {
@@ -123,7 +138,7 @@ describe(`earthid integrations update, against a running server (${storeKind})`,
       expect(empty.stderr).toContain("name must not be empty");
       const nothing = await earthid("integrations", "update", created.id);
       expect(nothing.code).toBe(2);
-      expect(nothing.stderr).toContain("needs at least one of --name, --callback, --decision-webhook, --event-webhook");
+      expect(nothing.stderr).toContain("needs at least one of --name, --callback, --decision-webhook, --event-webhook, --frame-ancestors");
     });
 
     it("an unknown id: exit 1, saying so; no id: exit 2", async () => {

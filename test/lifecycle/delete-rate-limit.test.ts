@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deletionWait } from "../../src/sessions/erasure.js";
+import { deletionWait } from "../../src/verification/erasure.js";
 import { expectFail } from "../support/client.js";
 import { type TestIntegration, type TestServer, startTestServer } from "../support/server.js";
 import { createSession, lifecycle, storedSession } from "./helpers.js";
@@ -41,11 +41,11 @@ describe("DELETE /sessions/{id}: rate-limited per integration, counted in the st
 
   it("holds across instances: a second server on the same store refuses too", async () => {
     const { loadConfig } = await import("../../src/config.js");
-    const { openRuntime } = await import("../../src/runtime.js");
-    const { buildApp } = await import("../../src/app.js");
+    const { composeServices } = await import("../../src/app/compose.js");
+    const { buildApp } = await import("../../src/app/http.js");
     const { apiClient } = await import("../support/client.js");
-    const runtime = openRuntime(loadConfig({ ...server.env, PORT: "0" }));
-    const app = await buildApp(runtime);
+    const config = loadConfig({ ...server.env, PORT: "0" });
+    const { app, services } = await buildApp(config, (observers) => composeServices(config, observers));
     await app.listen({ port: 0, host: "127.0.0.1" });
     try {
       const address = app.server.address();
@@ -55,7 +55,7 @@ describe("DELETE /sessions/{id}: rate-limited per integration, counted in the st
       expectFail(await lifecycle(second).remove(id), 429, "1904", "Too many requests");
     } finally {
       await app.close();
-      await runtime.store.close();
+      await services.close();
     }
   });
 

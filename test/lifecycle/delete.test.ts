@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openInitData, openSessionKey } from "../../src/sessions/init-data.js";
-import { lifecycleRepo } from "../../src/sessions/lifecycle-repo.js";
 import { expectFail, sign } from "../support/client.js";
 import { type TestIntegration, type TestServer, startTestServer } from "../support/server.js";
 import { download, makeJpeg, upload } from "../media/images.js";
@@ -40,7 +39,7 @@ describe("DELETE /sessions/{id}: deletion erases at once and leaves a tombstone"
     const before = await storedSession(server, id);
     expect(before.key).toBeDefined();
     const sealedInit = before.session!.init_data_sealed;
-    if (sealedInit) expect(openInitData(openSessionKey(server.runtime.masterKey, before.key!), { id, init_data_sealed: sealedInit }).person?.firstName).toBeTruthy();
+    if (sealedInit) expect(openInitData(openSessionKey(server.services.masterKey, before.key!), { id, init_data_sealed: sealedInit }).person?.firstName).toBeTruthy();
 
     const res = await lifecycle(owner).remove(id);
     expect(res.status, res.text).toBe(200);
@@ -51,7 +50,7 @@ describe("DELETE /sessions/{id}: deletion erases at once and leaves a tombstone"
     // The data key is gone: what was sealed under it can never be opened again.
     expect(after.key).toBeUndefined();
     expect(after.session!.init_data_sealed).toBeNull();
-    expect(await server.runtime.lifecycle.initData(server.runtime.store.db, { ...after.session!, init_data_sealed: sealedInit })).toEqual({});
+    expect(await server.services.lifecycle.initData(server.services.store.db, { ...after.session!, init_data_sealed: sealedInit })).toEqual({});
     expect(existsSync(mediaDir(id))).toBe(false);
     // The tombstone and its audit trail stay.
     expect(after.session!.deleted_at).toEqual(expect.any(Number));
@@ -126,9 +125,9 @@ describe("DELETE /sessions/{id}: deletion erases at once and leaves a tombstone"
     it("expired and abandoned: erases, sends nothing more", async () => {
       const expired = await createSession(shop, { person });
       const abandoned = await createSession(shop, { person });
-      const { lifecycle: verbs } = server.runtime;
-      await verbs.inLockedSession({ sessionId: abandoned, actor: "end-user" }, verbs.openAttempt);
-      for (const id of [expired, abandoned]) await verbs.inLockedSession({ sessionId: id, actor: "sweeper" }, verbs.endUnfinished);
+      const { lifecycle: verbs } = server.services;
+      await verbs.inLockedSession({ sessionId: abandoned, actor: { kind: "endUser", sessionId: abandoned } }, verbs.openAttempt);
+      for (const id of [expired, abandoned]) await verbs.inLockedSession({ sessionId: id, actor: { kind: "sweeper" } }, verbs.endUnfinished);
       for (const [id, status] of [[expired, "expired"], [abandoned, "abandoned"]] as const) {
         const { after } = await deleteAndCheckErased(shop, id);
         expect(after.session!.status).toBe(status);
@@ -144,8 +143,7 @@ describe("DELETE /sessions/{id}: deletion erases at once and leaves a tombstone"
       const processing = await createSession(shop, { person });
       await lifecycle(shop).submit(processing);
       // A submission the engine has not decided yet.
-      const repo = lifecycleRepo(server.runtime.store.db, server.runtime.store.kind);
-      await repo.updateSession(server.runtime.store.db, processing, { status: "submitted" });
+      await server.services.sessions.update(server.services.store.db, processing, { status: "submitted" });
       expectFail(await lifecycle(shop).remove(processing), 400, "1306", "in progress");
       expectFail(await lifecycle(shop).remove(inReview), 400, "1305", "not in a completed status");
       for (const id of [processing, inReview]) {
@@ -156,7 +154,7 @@ describe("DELETE /sessions/{id}: deletion erases at once and leaves a tombstone"
         expect(stored.audit.map((e) => e.type)).not.toContain("session.deleted");
       }
       // Once decided, review becomes deletable.
-      await server.runtime.lifecycle.decide({ sessionId: inReview, verdict: "approved", actor: "reviewer" });
+      await server.services.lifecycle.decide({ sessionId: inReview, verdict: "approved", actor: { kind: "reviewer", reviewerId: "test-reviewer" } });
       await deleteAndCheckErased(shop, inReview);
     });
 
@@ -188,7 +186,7 @@ describe("DELETE /sessions/{id}: deletion erases at once and leaves a tombstone"
         expect(res.status, `${bad}: ${res.text}`).toBeLessThan(500);
       }
       expect((await storedSession(server, id)).key).toBeDefined();
-      expect(await server.runtime.store.db.selectFrom("sessions").select("id").where("deleted_at", "is not", null).where("integration_id", "=", shop.id).execute()).not.toContainEqual({ id });
+      expect(await server.services.store.db.selectFrom("sessions").select("id").where("deleted_at", "is not", null).where("integration_id", "=", shop.id).execute()).not.toContainEqual({ id });
     });
   });
 });

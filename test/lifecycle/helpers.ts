@@ -7,7 +7,7 @@ import type { TestIntegration, TestServer } from "../support/server.js";
 export const SUBMIT = { verification: { status: "submitted" } };
 export const SUBMIT_TEXT = JSON.stringify(SUBMIT);
 
-/** The lifecycle endpoints as an integrator calls them, signed as reference §1.3 says unless told otherwise. */
+/** The lifecycle endpoints as an integrator calls them, signed as docs/veriff-api.md §1.3 says unless told otherwise. */
 export function lifecycle(shop: TestIntegration, prefix: "/earthid/api" | "/v1" = "/earthid/api") {
   const api = shop.api;
   return {
@@ -32,12 +32,12 @@ export function expectOk(res: ApiResponse, status = 200): void {
 }
 
 /**
- * An integration whose shared secret is the one of reference §1.3's test vectors: created through
+ * An integration whose shared secret is the one of docs/veriff-api.md §1.3's test vectors: created through
  * the service, then its sealed secret replaced through the integrations repo, as a rotation would.
  */
 export async function integrationWithSecret(server: TestServer, secret: string, options: { isTest?: boolean } = {}): Promise<TestIntegration> {
-  const created = await server.runtime.integrations.createIntegration({ name: "vectors", isTest: options.isTest ?? false });
-  const { store, masterKey } = server.runtime;
+  const created = await server.services.integrations.createIntegration({ name: "vectors", isTest: options.isTest ?? false });
+  const { store, masterKey } = server.services;
   const updated = await integrationRepo(store.db, store.kind).update(created.id, { secret_sealed: seal(masterKey, secret, `integration-secret:${created.id}`) }, Date.now());
   if (!updated) throw new Error("the integration vanished");
   return { id: created.id, apiKey: created.apiKey, sharedSecret: secret, api: apiClient(server.url, created.apiKey, secret) };
@@ -45,7 +45,7 @@ export async function integrationWithSecret(server: TestServer, secret: string, 
 
 /** Everything the store holds about one session, read straight from the tables. */
 export async function storedSession(server: TestServer, sessionId: string) {
-  const db = server.runtime.store.db;
+  const db = server.services.store.db;
   const [session, key, attempts, decisions, audit, deliveries, media] = await Promise.all([
     db.selectFrom("sessions").selectAll().where("id", "=", sessionId).executeTakeFirst(),
     db.selectFrom("session_keys").selectAll().where("session_id", "=", sessionId).executeTakeFirst(),
@@ -61,7 +61,7 @@ export async function storedSession(server: TestServer, sessionId: string) {
 /** The body a delivery will send, opened with the master key; null once erased. */
 export function deliveryBody(server: TestServer, delivery: { id: string; payload_sealed: string | null }): any {
   if (delivery.payload_sealed === null) return null;
-  return JSON.parse(open(server.runtime.masterKey, delivery.payload_sealed, payloadAad(delivery.id)).toString("utf8"));
+  return JSON.parse(open(server.services.masterKey, delivery.payload_sealed, payloadAad(delivery.id)).toString("utf8"));
 }
 
 export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {

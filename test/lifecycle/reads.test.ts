@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import { seal } from "../../src/crypto/sealing.js";
 import { sessionRepo } from "../../src/sessions/repo.js";
-import { sessionKeyAad } from "../../src/sessions/service.js";
+import { sessionKeyAad } from "../../src/sessions/init-data.js";
 import { type Receiver, startReceiver } from "../webhooks/receiver.js";
 import { expectFail, sign } from "../support/client.js";
 import { type TestIntegration, type TestServer, startTestServer } from "../support/server.js";
@@ -71,7 +71,7 @@ describe("GET /sessions/{id}/decision, /person, /attempts", () => {
       const id = await createSession(sandbox, { person: { firstName: "Someone" } });
       await lifecycle(sandbox).submit(id);
       expect((await lifecycle(sandbox).decision(id)).body.verification).toMatchObject({ status: "review", code: 9121 });
-      await server.runtime.lifecycle.decide({ sessionId: id, verdict: "declined", reasonCode: 102, actor: "operator" });
+      await server.services.lifecycle.decide({ sessionId: id, verdict: "declined", reasonCode: 102, actor: { kind: "operator" } });
       expect((await lifecycle(sandbox).decision(id)).body.verification).toMatchObject({ status: "declined", code: 9102, reasonCode: 102, reason: "Suspected document tampering" });
     });
   });
@@ -161,13 +161,13 @@ describe("GET /sessions/{id}/decision, /person, /attempts", () => {
       }
     });
 
-    it("checks reference §1.3's id test vector on our own verification path", async () => {
+    it("checks docs/veriff-api.md §1.3's id test vector on our own verification path", async () => {
       const vectors = await integrationWithSecret(server, VECTOR_SECRET, { isTest: true });
       expect(sign(VECTOR_SECRET, VECTOR_ID)).toBe(VECTOR_ID_SIGNATURE);
       // The vector's session id, stored through the sessions repo like any created session.
       const template = await storedSession(server, await createSession(vectors, { person: { firstName: "Approve" } }));
-      const key = seal(server.runtime.masterKey, randomBytes(32), sessionKeyAad(VECTOR_ID));
-      await sessionRepo(server.runtime.store.db).insert({ session: { ...template.session!, id: VECTOR_ID, init_data_sealed: null }, key: { session_id: VECTOR_ID, key_sealed: key } });
+      const key = seal(server.services.masterKey, randomBytes(32), sessionKeyAad(VECTOR_ID));
+      await sessionRepo(server.services.store.db, server.services.store.kind).insert({ session: { ...template.session!, id: VECTOR_ID, init_data_sealed: null }, key: { session_id: VECTOR_ID, key_sealed: key } });
       const headers = { "x-hmac-signature": VECTOR_ID_SIGNATURE };
       for (const read of reads) {
         const res = await lifecycle(vectors)[read](VECTOR_ID, { signOver: false, headers });

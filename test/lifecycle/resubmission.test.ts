@@ -51,10 +51,10 @@ describe("resubmission: a new attempt on the same session, at most 9 times, then
 
   it("counts reviewers' resubmission requests the same way on a live integration", async () => {
     const id = await createSession(live);
-    const { lifecycle: verbs } = server.runtime;
+    const { lifecycle: verbs } = server.services;
     for (let attempt = 1; attempt <= 10; attempt++) {
       expect((await lifecycle(live).submit(id)).body.verification.status).toBe("review");
-      const decision = await verbs.decide({ sessionId: id, verdict: "resubmission_requested", reasonCode: 204, actor: "reviewer" });
+      const decision = await verbs.decide({ sessionId: id, verdict: "resubmission_requested", reasonCode: 204, actor: { kind: "reviewer", reviewerId: "test-reviewer" } });
       if (attempt < 10) expect([decision.status, decision.reason_code]).toEqual(["resubmission_requested", 204]);
       else expect([decision.status, decision.code, decision.reason_code]).toEqual(["declined", 9102, 539]);
     }

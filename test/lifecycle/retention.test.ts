@@ -1,9 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lifecycleRepo } from "../../src/sessions/lifecycle-repo.js";
-import { runtimeErasure } from "../../src/sessions/erasure.js";
-import { sessionRetention } from "../../src/sessions/retention.js";
+import { sessionRetention } from "../../src/verification/retention.js";
 import { builtCli, runCli } from "../support/built-cli.js";
 import { type TestIntegration, type TestServer, startTestServer } from "../support/server.js";
 import { makeJpeg, upload } from "../media/images.js";
@@ -18,12 +16,12 @@ describe("retention: media and personal data erased N days after a final decisio
   const mediaDir = (id: string) => path.join(String(server.env.EARTHID_DATA_DIR), "media", id);
   /** The sweeper as the server builds it, but living `days` from now. */
   const sweepAt = (days: number) => {
-    const { runtime } = server;
+    const { services } = server;
     return sessionRetention({
-      integrations: runtime.integrations,
-      lifecycle: runtime.lifecycle,
-      repo: lifecycleRepo(runtime.store.db, runtime.store.kind),
-      erasure: runtimeErasure(runtime),
+      integrations: services.integrations,
+      lifecycle: services.lifecycle,
+      sessions: services.sessions,
+      erasure: services.erasure,
       now: () => Date.now() + days * DAY,
     }).sweep();
   };
@@ -95,9 +93,8 @@ describe("retention: media and personal data erased N days after a final decisio
     const id = await createSession(month, { person: { firstName: "Someone" } });
     await lifecycle(month).submit(id);
     // Decided by a reviewer 20 days later: 31 days after creation is 11 days after the decision.
-    const repo = lifecycleRepo(server.runtime.store.db, server.runtime.store.kind);
-    await repo.updateSession(server.runtime.store.db, id, { created_at: Date.now() - 20 * DAY });
-    await server.runtime.lifecycle.decide({ sessionId: id, verdict: "declined", actor: "reviewer" });
+    await server.services.sessions.update(server.services.store.db, id, { created_at: Date.now() - 20 * DAY });
+    await server.services.lifecycle.decide({ sessionId: id, verdict: "declined", actor: { kind: "reviewer", reviewerId: "test-reviewer" } });
     await sweepAt(11);
     expect((await storedSession(server, id)).key).toBeDefined();
     await sweepAt(31);
@@ -113,12 +110,12 @@ describe("retention: media and personal data erased N days after a final decisio
     const set = await runCli(["integrations", "set-retention", integration.id, "90"], server.env);
     expect(set.code, set.stderr).toBe(0);
     expect(set.stdout).toContain("90 days after a final decision");
-    expect((await server.runtime.integrations.getIntegration(integration.id))?.retentionDays).toBe(90);
+    expect((await server.services.integrations.getIntegration(integration.id))?.retentionDays).toBe(90);
 
     const cleared = await runCli(["integrations", "set-retention", integration.id, "none", "--json"], server.env);
     expect(cleared.code, cleared.stderr).toBe(0);
     expect(JSON.parse(cleared.stdout).retentionDays).toBeNull();
-    expect((await server.runtime.integrations.getIntegration(integration.id))?.retentionDays).toBeNull();
+    expect((await server.services.integrations.getIntegration(integration.id))?.retentionDays).toBeNull();
 
     for (const bad of ["0", "3d", "1.5", "forever", "36501"]) {
       const refused = await runCli(["integrations", "set-retention", integration.id, bad], server.env);
@@ -146,7 +143,7 @@ describe("retention: the background sweeper of a running server", () => {
     const recent = await createSession(shop, { person: { firstName: "Approve" } });
     await lifecycle(shop).submit(recent);
     // Its decision two days in the past, as if the server had been running since.
-    await server.runtime.store.db.updateTable("sessions").set({ decided_at: Date.now() - 2 * DAY }).where("id", "=", old).execute();
+    await server.services.store.db.updateTable("sessions").set({ decided_at: Date.now() - 2 * DAY }).where("id", "=", old).execute();
     await waitUntil("the retention sweeper", async () => (await storedSession(server, old)).session!.erased_at !== null);
     expect((await storedSession(server, old)).key).toBeUndefined();
     expect((await storedSession(server, recent)).key).toBeDefined();

@@ -53,7 +53,7 @@ describe("PATCH /sessions/{id}: submitting a session", () => {
 
     it("submits a started session, keeping the attempt the first upload opened", async () => {
       const id = await createSession(live);
-      await server.runtime.lifecycle.inLockedSession({ sessionId: id, actor: "end-user" }, server.runtime.lifecycle.openAttempt);
+      await server.services.lifecycle.inLockedSession({ sessionId: id, actor: { kind: "endUser", sessionId: id } }, server.services.lifecycle.openAttempt);
       const res = await lifecycle(live).submit(id);
       expect(res.body.verification.status).toBe("review");
       expect((await storedSession(server, id)).attempts).toHaveLength(1);
@@ -73,7 +73,7 @@ describe("PATCH /sessions/{id}: submitting a session", () => {
       expect(res.body.verification.id).toBe(id);
     });
 
-    it("checks reference §1.3's body test vector on our own verification path", async () => {
+    it("checks docs/veriff-api.md §1.3's body test vector on our own verification path", async () => {
       const vectors = await integrationWithSecret(server, VECTOR_SECRET);
       expect(sign(VECTOR_SECRET, SUBMIT_TEXT)).toBe(VECTOR_BODY_SIGNATURE);
       const id = await createSession(vectors);
@@ -174,7 +174,7 @@ describe("PATCH /sessions/{id}: submitting a session", () => {
     });
 
     it("answers a path-traversal id with a 4xx and touches no session", async () => {
-      const before = await server.runtime.store.db.selectFrom("sessions").select(["id", "status", "updated_at"]).orderBy("id").execute();
+      const before = await server.services.store.db.selectFrom("sessions").select(["id", "status", "updated_at"]).orderBy("id").execute();
       for (const path of ["/earthid/api/sessions/..%2F..%2Fetc%2Fpasswd", "/earthid/api/sessions/%2e%2e", "/earthid/api/sessions/' OR '1'='1"]) {
         const res = await rawRequest(server.url, {
           method: "PATCH",
@@ -185,7 +185,7 @@ describe("PATCH /sessions/{id}: submitting a session", () => {
         expect(res.status, `${path}: ${res.text}`).toBeGreaterThanOrEqual(400);
         expect(res.status, `${path}: ${res.text}`).toBeLessThan(500);
       }
-      const after = await server.runtime.store.db.selectFrom("sessions").select(["id", "status", "updated_at"]).orderBy("id").execute();
+      const after = await server.services.store.db.selectFrom("sessions").select(["id", "status", "updated_at"]).orderBy("id").execute();
       expect(after).toEqual(before);
     });
   });

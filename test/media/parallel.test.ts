@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mediaRepo } from "../../src/media/repo.js";
-import { eraseSessionMedia, mediaService, mediaServiceFor } from "../../src/media/service.js";
+import { mediaService } from "../../src/media/service.js";
 import { mediaFiles } from "../../src/media/storage.js";
 import { type MediaWork, mediaWork } from "../../src/media/work.js";
 import { openSessionKey } from "../../src/sessions/init-data.js";
@@ -33,7 +33,7 @@ describe("media: concurrent uploads and erasure", () => {
     const results = await Promise.all(images.map((bytes, i) => upload(shop, sessionId, bytes, { context: i % 2 ? "face" : "document-front" })));
     expect(results.map((r) => r.status)).toEqual(Array(8).fill(201));
 
-    const db = server.runtime.store.db;
+    const db = server.services.store.db;
     const attempts = await db.selectFrom("attempts").selectAll().where("session_id", "=", sessionId).execute();
     expect(attempts).toHaveLength(1);
     expect(new Set(results.map((r) => r.body.image.attemptId))).toEqual(new Set([attempts[0]!.id]));
@@ -41,7 +41,7 @@ describe("media: concurrent uploads and erasure", () => {
     const started = await db.selectFrom("webhook_deliveries").selectAll().where("session_id", "=", sessionId).where("code", "=", 7001).execute();
     expect(started).toHaveLength(1);
     expect(started[0]!.kind).toBe("event");
-    const audit = await server.runtime.audit.listForSession(sessionId);
+    const audit = await server.services.audit.listForSession(sessionId);
     expect(audit.filter((e) => e.type === "session.started")).toHaveLength(1);
     expect(audit.filter((e) => e.type === "media.uploaded")).toHaveLength(8);
 
@@ -58,11 +58,11 @@ describe("media: concurrent uploads and erasure", () => {
     const jpeg = await makeJpeg();
     await upload(shop, sessionId, jpeg);
     const racing = Array.from({ length: 6 }, () => upload(shop, sessionId, jpeg));
-    const submit = server.runtime.lifecycle.submit({ sessionId, integrationId: shop.id, actor: "integrator" });
+    const submit = server.services.lifecycle.submit({ sessionId, actor: { kind: "integrator", integrationId: shop.id } });
     const results = await Promise.all(racing);
     const submitted = await submit;
     for (const res of results) expect([201, 409]).toContain(res.status);
-    const rows = await server.runtime.store.db.selectFrom("media").select(["id", "created_at"]).where("session_id", "=", sessionId).execute();
+    const rows = await server.services.store.db.selectFrom("media").select(["id", "created_at"]).where("session_id", "=", sessionId).execute();
     expect(rows).toHaveLength(1 + results.filter((r) => r.status === 201).length);
     for (const row of rows) expect(Number(row.created_at)).toBeLessThanOrEqual(Number(submitted.submitted_at));
     expect(readdirSync(path.join(server.env.EARTHID_DATA_DIR!, "media", sessionId))).toHaveLength(rows.length);
@@ -70,35 +70,36 @@ describe("media: concurrent uploads and erasure", () => {
 
   it("a submit that lands between the checks and the commit: 409, and the file already written is removed", async () => {
     const sessionId = await newSession(shop);
-    const { runtime } = server;
+    const { services } = server;
     // The real service, with the lifecycle's lock preceded by a submit: the race, made certain.
     const media = mediaService({
-      repo: mediaRepo(runtime.store.db),
-      files: mediaFiles(runtime.config.dataDir, work),
-      sessions: sessionRepo(runtime.store.db),
-      dataKey: async (id) => openSessionKey(runtime.masterKey, (await sessionRepo(runtime.store.db).findKey(id))!),
+      repo: mediaRepo(services.store.db),
+      files: mediaFiles(services.config.dataDir, work),
+      sessions: services.sessions,
+      dataKey: services.sessions.dataKey,
       lifecycle: {
-        openAttempt: runtime.lifecycle.openAttempt,
+        openAttempt: services.lifecycle.openAttempt,
+        attemptSession: services.lifecycle.attemptSession,
         inLockedSession: async (opts, fn) => {
-          await runtime.lifecycle.submit({ sessionId, integrationId: shop.id, actor: "integrator" });
-          return runtime.lifecycle.inLockedSession(opts, fn);
+          await services.lifecycle.submit({ sessionId, actor: { kind: "integrator", integrationId: shop.id } });
+          return services.lifecycle.inLockedSession(opts, fn);
         },
       },
-      audit: runtime.audit,
-      publicUrl: runtime.config.publicUrl,
+      audit: services.audit,
+      publicUrl: services.config.publicUrl,
     });
     const bytes = await makeJpeg();
     const image = { context: "face", content: { bytes, sha256: createHash("sha256").update(bytes).digest("hex") } };
-    await expect(media.upload({ integrationId: shop.id, apiPrefix: "/v1", sessionId, image })).rejects.toMatchObject({ statusCode: 409, code: "1905" });
-    expect(readdirSync(path.join(runtime.config.dataDir, "media", sessionId))).toEqual([]);
-    expect(await runtime.store.db.selectFrom("media").select("id").where("session_id", "=", sessionId).execute()).toEqual([]);
+    await expect(media.upload({ actor: { kind: "integrator", integrationId: shop.id }, apiPrefix: "/v1", sessionId, image })).rejects.toMatchObject({ statusCode: 409, code: "1905" });
+    expect(readdirSync(path.join(services.config.dataDir, "media", sessionId))).toEqual([]);
+    expect(await services.store.db.selectFrom("media").select("id").where("session_id", "=", sessionId).execute()).toEqual([]);
   });
 
   it("a resubmission opens a new attempt: the session list shows only it, the old attempt keeps its own", async () => {
     const sessionId = await newSession(shop);
     const first = await upload(shop, sessionId, await makeJpeg());
-    await server.runtime.lifecycle.submit({ sessionId, integrationId: shop.id, actor: "integrator" });
-    await server.runtime.lifecycle.decide({ sessionId, verdict: "resubmission_requested", reasonCode: 204, actor: "operator" });
+    await server.services.lifecycle.submit({ sessionId, actor: { kind: "integrator", integrationId: shop.id } });
+    await server.services.lifecycle.decide({ sessionId, verdict: "resubmission_requested", reasonCode: 204, actor: { kind: "operator" } });
     const second = await upload(shop, sessionId, await makePng());
     expect(second.status).toBe(201);
     expect(second.body.image.attemptId).not.toBe(first.body.image.attemptId);
@@ -115,15 +116,15 @@ describe("media: concurrent uploads and erasure", () => {
     for (let i = 0; i < 3; i++) expect((await upload(shop, doomed, await makeJpeg(20 + i, 20))).status).toBe(201);
     const keptMedia = await upload(shop, kept, await makeJpeg());
 
-    const media = mediaServiceFor(server.runtime, work);
+    const media = server.services.media;
     expect(await media.eraseSessionMedia(doomed)).toBe(3);
     expect(existsSync(path.join(server.env.EARTHID_DATA_DIR!, "media", doomed))).toBe(false);
     expect(await media.eraseSessionMedia(doomed)).toBe(0);
-    expect(await eraseSessionMedia(server.runtime, "../../etc")).toBe(0);
+    expect(await media.eraseSessionMedia("../../etc")).toBe(0);
     expect(await media.eraseSessionMedia("not-an-id")).toBe(0);
 
     // The rows stay as metadata; the bytes are gone.
-    const rows = await server.runtime.store.db.selectFrom("media").select("id").where("session_id", "=", doomed).execute();
+    const rows = await server.services.store.db.selectFrom("media").select("id").where("session_id", "=", doomed).execute();
     expect(rows).toHaveLength(3);
     expect((await download(server.url, shop, rows[0]!.id)).status).toBe(404);
     expect((await download(server.url, shop, keptMedia.body.image.id)).status).toBe(200);
@@ -132,7 +133,7 @@ describe("media: concurrent uploads and erasure", () => {
   it("once the session is marked erased its media are neither listed nor served", async () => {
     const sessionId = await newSession(shop);
     const res = await upload(shop, sessionId, await makeJpeg());
-    await server.runtime.store.db.updateTable("sessions").set({ erased_at: Date.now() }).where("id", "=", sessionId).execute();
+    await server.services.store.db.updateTable("sessions").set({ erased_at: Date.now() }).where("id", "=", sessionId).execute();
     const listed = await shop.api.request("GET", `/earthid/api/sessions/${sessionId}/media`, { signOver: sessionId });
     expect(listed.body.images).toEqual([]);
     const attemptId = res.body.image.attemptId;

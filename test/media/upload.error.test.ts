@@ -148,7 +148,7 @@ describe("POST /sessions/{id}/media: what is refused, and that nothing is harmed
     it("409 once the session was submitted, and the file written for it is gone", async () => {
       const submitted = await newSession(shop);
       expect((await upload(shop, submitted, await makeJpeg())).status).toBe(201);
-      await server.runtime.lifecycle.submit({ sessionId: submitted, integrationId: shop.id, actor: "integrator" });
+      await server.services.lifecycle.submit({ sessionId: submitted, actor: { kind: "integrator", integrationId: shop.id } });
       fail(await upload(shop, submitted, await makeJpeg()), 409, "1905", /media can be uploaded only until it is submitted/);
       expect(readdirSync(path.join(server.env.EARTHID_DATA_DIR!, "media", submitted))).toHaveLength(1);
     });

@@ -48,12 +48,12 @@ describe("POST /sessions/{id}/media: images in, the same bytes out", () => {
       expect(got.headers.get("content-type")).toBe("image/jpeg");
       expect(got.bytes.equals(bytes)).toBe(true);
       expect(got.headers.get("x-hmac-signature")).toBe(sign(shop.sharedSecret, got.bytes));
-      const row = await server.runtime.store.db.selectFrom("media").selectAll().where("id", "=", res.body.image.id).executeTakeFirstOrThrow();
+      const row = await server.services.store.db.selectFrom("media").selectAll().where("id", "=", res.body.image.id).executeTakeFirstOrThrow();
       expect(row).toMatchObject({ session_id: sessionId, context, mimetype: "image/jpeg", size: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex") });
       expect(row.width).toBeGreaterThan(100);
       expect(row.height).toBeGreaterThan(100);
     }
-    const face = await server.runtime.store.db.selectFrom("media").select(["width", "height"]).where("session_id", "=", sessionId).where("context", "=", "face").executeTakeFirstOrThrow();
+    const face = await server.services.store.db.selectFrom("media").select(["width", "height"]).where("session_id", "=", sessionId).where("context", "=", "face").executeTakeFirstOrThrow();
     expect(face).toEqual({ width: 910, height: 1137 });
   });
 
@@ -71,7 +71,7 @@ describe("POST /sessions/{id}/media: images in, the same bytes out", () => {
       const got = await download(server.url, shop, res.body.image.id);
       expect(got.bytes.equals(bytes)).toBe(true);
       expect(got.headers.get("x-hmac-signature")).toBe(sign(shop.sharedSecret, got.bytes));
-      const row = await server.runtime.store.db.selectFrom("media").select("sha256").where("id", "=", res.body.image.id).executeTakeFirstOrThrow();
+      const row = await server.services.store.db.selectFrom("media").select("sha256").where("id", "=", res.body.image.id).executeTakeFirstOrThrow();
       expect(row.sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
     }
   });
@@ -94,7 +94,7 @@ describe("POST /sessions/{id}/media: images in, the same bytes out", () => {
       expect(got.headers.get("content-type")).toBe(mimetype);
       expect(got.bytes.equals(bytes)).toBe(true);
     }
-    const heic = await server.runtime.store.db.selectFrom("media").select(["width", "height"]).where("session_id", "=", sessionId).where("mimetype", "=", "image/heic").executeTakeFirstOrThrow();
+    const heic = await server.services.store.db.selectFrom("media").select(["width", "height"]).where("session_id", "=", sessionId).where("mimetype", "=", "image/heic").executeTakeFirstOrThrow();
     expect(heic).toEqual({ width: 64, height: 48 });
   });
 
@@ -117,7 +117,7 @@ describe("POST /sessions/{id}/media: images in, the same bytes out", () => {
     }
   });
 
-  it("accepts every upload context of reference §4.3, -pre variants included", async () => {
+  it("accepts every upload context of docs/veriff-api.md §4.3, -pre variants included", async () => {
     const sessionId = await newSession(shop);
     const jpeg = await makeJpeg(16, 16);
     const contexts = ["document-front", "document-back", "face", "document-and-face", "document-front-with-signature", "face-reference", "address-front", "document-front-pre", "document-back-pre", "face-pre", "document-and-face-pre", "document-front-with-signature-pre"];
@@ -163,7 +163,7 @@ describe("POST /sessions/{id}/media: images in, the same bytes out", () => {
     const sessionId = await newSession(shop);
     const a = await upload(shop, sessionId, await makeJpeg());
     await upload(shop, sessionId, await makeJpeg());
-    const events = await server.runtime.audit.listForSession(sessionId);
+    const events = await server.services.audit.listForSession(sessionId);
     expect(events.filter((e) => e.type === "session.started")).toHaveLength(1);
     const uploaded = events.filter((e) => e.type === "media.uploaded");
     expect(uploaded).toHaveLength(2);

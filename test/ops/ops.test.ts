@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
-import { buildApp } from "../../src/app.js";
+import { buildApp } from "../../src/app/http.js";
+import { composeServices } from "../../src/app/compose.js";
 import { loadConfig } from "../../src/config.js";
-import { openRuntime } from "../../src/runtime.js";
 import { migrationNames } from "../../src/store/migrations.js";
-import { type TestIntegration, type TestServer, startTestServer, storeKind, testEnvironment } from "../support/server.js";
+import { type TestIntegration, type TestServer, migratedServices, startTestServer, storeKind, testEnvironment } from "../support/server.js";
 import { type ApiResponse, rawRequest } from "../support/client.js";
 import { urlFor, withAdmin } from "../support/postgres.js";
 import { sample } from "./prometheus.js";
@@ -23,8 +23,8 @@ const get = async (base: string, path: string, headers: Record<string, string> =
 
 /** The app on a loopback port over a store it did not prepare: no migrations run. */
 async function unpreparedServer(env: NodeJS.ProcessEnv): Promise<{ url: string; app: FastifyInstance; close(): Promise<void> }> {
-  const runtime = openRuntime(loadConfig({ ...env, PORT: "0" }));
-  const app = await buildApp(runtime);
+  const config = loadConfig({ ...env, PORT: "0" });
+  const { app, services } = await buildApp(config, (observers) => composeServices(config, observers));
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();
   const url = typeof address === "object" && address ? `http://127.0.0.1:${address.port}` : "";
@@ -33,7 +33,7 @@ async function unpreparedServer(env: NodeJS.ProcessEnv): Promise<{ url: string; 
     app,
     async close() {
       await app.close();
-      await runtime.store.close().catch(() => {});
+      await services.close();
     },
   };
 }
@@ -93,21 +93,21 @@ describe("operations endpoints", () => {
 
     it("/ready answers 503 once the store cannot be reached", async () => {
       const environment = await testEnvironment();
-      const runtime = openRuntime(loadConfig({ ...environment.env, PORT: "0" }));
-      await runtime.store.migrate();
-      const app = await buildApp(runtime);
+      const config = loadConfig({ ...environment.env, PORT: "0" });
+      const { app, services } = await buildApp(config, migratedServices(config));
       await app.listen({ port: 0, host: "127.0.0.1" });
       const address = app.server.address();
       const url = typeof address === "object" && address ? `http://127.0.0.1:${address.port}` : "";
       try {
         expect((await get(url, "/ready")).status).toBe(200);
-        await runtime.store.close();
+        await services.store.close();
         const res = await get(url, "/ready");
         expect(res.status).toBe(503);
         expect(res.body).toMatchObject({ status: "not_ready", store: storeKind });
         expect(res.body.message).toMatch(/^store unreachable: /);
       } finally {
         await app.close();
+        await services.close();
         await environment.cleanup();
       }
     });

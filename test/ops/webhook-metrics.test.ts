@@ -31,9 +31,9 @@ describe(`webhook metrics in /metrics, on ${storeKind}`, () => {
     for (const shop of [gone, flaky]) {
       const created = await shop.api.createSession({ person: { firstName: "Approve" } });
       sessions.push(created.body.verification.id);
-      await server.runtime.lifecycle.submit({ sessionId: created.body.verification.id, actor: "integrator" });
+      await server.services.lifecycle.submit({ sessionId: created.body.verification.id, actor: { kind: "operator" } });
     }
-    const db = server.runtime.store.db;
+    const db = server.services.store.db;
     const rows = () => db.selectFrom("webhook_deliveries").selectAll().where("session_id", "in", sessions).execute();
     await expect.poll(async () => (await rows()).every((r) => r.status !== "pending"), { timeout: 5000 }).toBe(true);
     const final = await rows();

@@ -272,10 +272,10 @@ describe("POST /earthid/api/sessions under hostile input", () => {
 
 /** What the store keeps about the person and document, opened with the server's keys. */
 async function storedInitData(server: TestServer, id: string): Promise<unknown> {
-  const db = server.runtime.store.db;
+  const db = server.services.store.db;
   const session = await db.selectFrom("sessions").select(["id", "init_data_sealed"]).where("id", "=", id).executeTakeFirstOrThrow();
   const key = await db.selectFrom("session_keys").selectAll().where("session_id", "=", id).executeTakeFirstOrThrow();
-  return openInitData(openSessionKey(server.runtime.masterKey, key), session);
+  return openInitData(openSessionKey(server.services.masterKey, key), session);
 }
 
 /** A small deterministic PRNG (mulberry32), so a failure replays. */

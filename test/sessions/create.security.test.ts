@@ -55,7 +55,7 @@ describe("POST /earthid/api/sessions: keys, signatures and tenants", () => {
       const leaving = await server.integration({ name: "leaving" });
       const created = await leaving.api.createSession({});
       expect(created.status).toBe(201);
-      expect(await server.runtime.integrations.deactivateIntegration(leaving.id)).toBe(true);
+      expect(await server.services.integrations.deactivateIntegration(leaving.id)).toBe(true);
 
       expectFail(await leaving.api.createSession({}), 401, "1804", "Integration with the API key is not active");
       expectFail(await leaving.api.getSession(created.body.verification.id), 401, "1804", "not active");
@@ -71,7 +71,7 @@ describe("POST /earthid/api/sessions: keys, signatures and tenants", () => {
       const id = created.body.verification.id as string;
       expect((await rotating.api.getSession(id)).status).toBe(200);
 
-      const rotated = await server.runtime.integrations.rotateSecret(rotating.id);
+      const rotated = await server.services.integrations.rotateSecret(rotating.id);
       const fresh = rotated!.sharedSecret;
       expect(fresh).not.toBe(rotating.sharedSecret);
 
@@ -118,7 +118,7 @@ describe("POST /earthid/api/sessions: keys, signatures and tenants", () => {
 });
 
 async function sessionsOf(server: TestServer, integrationId: string): Promise<number> {
-  const row = await server.runtime.store.db
+  const row = await server.services.store.db
     .selectFrom("sessions")
     .select((eb) => eb.fn.countAll<number>().as("n"))
     .where("integration_id", "=", integrationId)

@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,7 +16,9 @@ export const repoRoot = path.resolve(fileURLToPath(new URL("../..", import.meta.
  * dependencies, one directory per content hash of what goes into the build.
  */
 const cacheRoot = path.join(repoRoot, "node_modules", ".cache", "earthid-cli");
-const INPUTS = ["src", "bin/earthid.js", "tsconfig.json", "tsconfig.build.json", "package.json"];
+/** The hosted flow's browser bundle (built by the vitest global setup), served from ../../web/flow/build of dist/flow/. */
+const FLOW_BUILD = path.join("web", "flow", "build");
+const INPUTS = ["src", "bin/earthid.js", "tsconfig.json", "tsconfig.build.json", "package.json", FLOW_BUILD];
 
 function filesUnder(entry: string): string[] {
   const full = path.join(repoRoot, entry);
@@ -67,6 +69,7 @@ export function builtCli(): Promise<string> {
       if (!existsSync(path.join(staging, "dist", "cli", "main.js"))) throw new Error(`build of the CLI failed:\n${problems}`);
       if (problems) process.stderr.write(`built-cli: tsc reported problems (the CLI was emitted anyway):\n${problems}\n`);
       copyFileSync(path.join(repoRoot, "bin", "earthid.js"), path.join(staging, "bin", "earthid.js"));
+      if (existsSync(path.join(repoRoot, FLOW_BUILD))) cpSync(path.join(repoRoot, FLOW_BUILD), path.join(staging, FLOW_BUILD), { recursive: true });
       // Inside node_modules the repository's package.json is not consulted: restate the module type.
       writeFileSync(path.join(staging, "package.json"), `${JSON.stringify({ type: "module", private: true })}\n`);
       // Someone saved a file while tsc ran, so this output may match no hash: build again, but not

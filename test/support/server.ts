@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
-import { buildApp } from "../../src/app.js";
-import { loadConfig } from "../../src/config.js";
-import { type Runtime, openRuntime } from "../../src/runtime.js";
+import { buildApp } from "../../src/app/http.js";
+import { type Config, loadConfig } from "../../src/config.js";
+import { type Services, type ServiceLog, composeServices } from "../../src/app/compose.js";
 import type { CreateIntegrationOptions } from "../../src/integrations/service.js";
 import { createTestDatabase } from "./postgres.js";
 import { type ApiClient, apiClient } from "./client.js";
@@ -28,7 +28,7 @@ export async function testEnvironment(extra: Record<string, string> = {}): Promi
 export interface TestServer {
   url: string;
   app: FastifyInstance;
-  runtime: Runtime;
+  services: Services;
   env: NodeJS.ProcessEnv;
   /** An integration created straight through the service, with a client bound to its keys. */
   integration(options?: Partial<CreateIntegrationOptions>): Promise<TestIntegration>;
@@ -42,28 +42,38 @@ export interface TestIntegration {
   api: ApiClient;
 }
 
+/** For services built outside an app: what they would log goes nowhere (LOG_LEVEL=silent, as the apps here). */
+export const silentLog: ServiceLog = { warn() {}, error() {} };
+
+/** What buildApp opens in tests: the composition root over a store brought up to date. */
+export function migratedServices(config: Config) {
+  return async (observers: Parameters<typeof composeServices>[1]): Promise<Services> => {
+    const services = composeServices(config, observers);
+    await services.store.migrate();
+    return services;
+  };
+}
+
 /** The real app on a real loopback port, on the store this test project runs against. */
 export async function startTestServer(extraEnv: Record<string, string> = {}): Promise<TestServer> {
   const environment = await testEnvironment({ PORT: "0", ...extraEnv });
   const config = loadConfig(environment.env);
-  const runtime = openRuntime(config);
-  await runtime.store.migrate();
-  const app = await buildApp(runtime);
+  const { app, services } = await buildApp(config, migratedServices(config));
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();
   const url = typeof address === "object" && address ? `http://127.0.0.1:${address.port}` : String(address);
   return {
     url,
     app,
-    runtime,
+    services,
     env: environment.env,
     async integration(options = {}) {
-      const created = await runtime.integrations.createIntegration({ name: "test", ...options });
+      const created = await services.integrations.createIntegration({ name: "test", ...options });
       return { id: created.id, apiKey: created.apiKey, sharedSecret: created.sharedSecret, api: apiClient(url, created.apiKey, created.sharedSecret) };
     },
     async close() {
       await app.close();
-      await runtime.store.close();
+      await services.close();
       await environment.cleanup();
     },
   };

@@ -89,8 +89,8 @@ describe(`a refused URL in the dispatcher on ${storeKind}`, () => {
     const shop = await server.integration({ isTest: true, decisionWebhookUrl: `${receiver.url}/d`, eventWebhookUrl: "http://10.0.0.1:9/events" });
     const created = await shop.api.createSession({ person: { firstName: "Approve" } });
     const sessionId = created.body.verification.id as string;
-    await server.runtime.lifecycle.submit({ sessionId, actor: "integrator" });
-    const rows = () => server.runtime.store.db.selectFrom("webhook_deliveries").selectAll().where("session_id", "=", sessionId).orderBy("code").execute();
+    await server.services.lifecycle.submit({ sessionId, actor: { kind: "operator" } });
+    const rows = () => server.services.store.db.selectFrom("webhook_deliveries").selectAll().where("session_id", "=", sessionId).orderBy("code").execute();
     // Recorded (not only claimed: a claim counts the attempt before it is made).
     await expect.poll(async () => (await rows()).map((r) => [r.attempts, r.last_attempt_at !== null]), { timeout: 5000 }).toEqual([[1, true], [1, true], [1, true]]);
     for (const row of await rows()) {

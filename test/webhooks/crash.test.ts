@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
-import { type Runtime, openRuntime } from "../../src/runtime.js";
+import { type Services, composeServices } from "../../src/app/compose.js";
 import { builtCli, type ChildServer, spawnServer } from "../support/built-cli.js";
 import { apiClient } from "../support/client.js";
-import { storeKind, testEnvironment } from "../support/server.js";
+import { silentLog, storeKind, testEnvironment } from "../support/server.js";
 import { type Receiver, startReceiver, until } from "./receiver.js";
 
 const SESSIONS = 60;
@@ -19,7 +19,7 @@ const CONCURRENCY = 2;
 describe(`webhooks survive SIGKILL of the server on ${storeKind}`, () => {
   let environment: Awaited<ReturnType<typeof testEnvironment>>;
   let receiver: Receiver;
-  let runtime: Runtime;
+  let services: Services;
   const servers: ChildServer[] = [];
 
   beforeAll(async () => {
@@ -33,20 +33,20 @@ describe(`webhooks survive SIGKILL of the server on ${storeKind}`, () => {
       EARTHID_WEBHOOK_RETRY_DELAYS: "0.2",
       EARTHID_WEBHOOK_CONCURRENCY: String(CONCURRENCY),
     });
-    // The test's own runtime on the same store drives the sessions, as another instance would.
-    runtime = openRuntime(loadConfig(environment.env));
-    await runtime.store.migrate();
+    // The test's own services on the same store drive the sessions, as another instance would.
+    services = composeServices(loadConfig(environment.env), { log: silentLog });
+    await services.store.migrate();
   });
   afterAll(async () => {
     for (const server of servers) server.process.kill("SIGKILL");
     await Promise.all(servers.map((server) => server.exited));
-    await runtime?.store.close();
+    await services?.close();
     await receiver?.close();
     await environment?.cleanup();
   });
 
   it("delivers every webhook after a restart, none lost", async () => {
-    const shop = await runtime.integrations.createIntegration({ name: "shop", isTest: true, decisionWebhookUrl: `${receiver.url}/d`, eventWebhookUrl: `${receiver.url}/e` });
+    const shop = await services.integrations.createIntegration({ name: "shop", isTest: true, decisionWebhookUrl: `${receiver.url}/d`, eventWebhookUrl: `${receiver.url}/e` });
     const first = await spawnServer(environment.env);
     servers.push(first);
     const api = apiClient(first.url, shop.apiKey, shop.sharedSecret);
@@ -58,8 +58,8 @@ describe(`webhooks survive SIGKILL of the server on ${storeKind}`, () => {
       sessionIds.push(created.body.verification.id);
     }
     // Written here, delivered there: the child finds the rows on its poll.
-    for (const sessionId of sessionIds) await runtime.lifecycle.submit({ sessionId, actor: "integrator" });
-    const ids = (await runtime.store.db.selectFrom("webhook_deliveries").select("id").where("session_id", "in", sessionIds).execute()).map((r) => r.id);
+    for (const sessionId of sessionIds) await services.lifecycle.submit({ sessionId, actor: { kind: "operator" } });
+    const ids = (await services.store.db.selectFrom("webhook_deliveries").select("id").where("session_id", "in", sessionIds).execute()).map((r) => r.id);
     expect(ids).toHaveLength(SESSIONS * 3);
 
     // Kill on a receipt: the receiver holds its answer 50 ms, so that delivery (at least) is in flight.
@@ -69,7 +69,7 @@ describe(`webhooks survive SIGKILL of the server on ${storeKind}`, () => {
     expect((await first.exited).signal).toBe("SIGKILL");
     const atKill = receiver.received.length;
     expect(atKill).toBeLessThan(ids.length);
-    const claimedByTheDead = await runtime.store.db
+    const claimedByTheDead = await services.store.db
       .selectFrom("webhook_deliveries")
       .select("id")
       .where("id", "in", ids)
@@ -83,7 +83,7 @@ describe(`webhooks survive SIGKILL of the server on ${storeKind}`, () => {
     servers.push(second);
     const received = () => new Set(receiver.received.map((r) => String(r.headers["x-earthid-delivery-id"])));
     await receiver.waitFor(() => ids.every((id) => received().has(id)), 60_000);
-    await until(async () => (await runtime.store.db.selectFrom("webhook_deliveries").select("id").where("id", "in", ids).where("status", "!=", "delivered").execute()).length === 0, 30_000, "all delivered");
+    await until(async () => (await services.store.db.selectFrom("webhook_deliveries").select("id").where("id", "in", ids).where("status", "!=", "delivered").execute()).length === 0, 30_000, "all delivered");
 
     // At least once: only rows leased to the dead process may have arrived twice, and it never
     // holds more than twice its concurrency.

@@ -26,9 +26,9 @@ describe(`webhook deliveries: list and resend, API and CLI, on ${storeKind}`, ()
     other = await server.integration({ name: "other", isTest: true, decisionWebhookUrl: `${receiver.url}/other` });
     const created = await shop.api.createSession({ person: { firstName: "Approve" } });
     sessionId = created.body.verification.id;
-    await server.runtime.lifecycle.submit({ sessionId, actor: "integrator" });
+    await server.services.lifecycle.submit({ sessionId, actor: { kind: "operator" } });
     await receiver.waitFor(() => ofSession(sessionId).length === 3);
-    const db = server.runtime.store.db;
+    const db = server.services.store.db;
     await until(async () => (await db.selectFrom("webhook_deliveries").select("status").where("session_id", "=", sessionId).execute()).every((r) => r.status === "delivered"));
   });
   afterAll(async () => {
@@ -110,7 +110,7 @@ describe(`webhook deliveries: list and resend, API and CLI, on ${storeKind}`, ()
     expect(second.headers["x-earthid-attempt"]).toBe("2");
     expect(signatureChecks(shop.sharedSecret, second)).toEqual(allSigned);
     await expect.poll(async () => (await list(shop, `sessionId=${sessionId}`)).body.deliveries.find((d: any) => d.id === decision.id)).toMatchObject({ status: "delivered", attempts: 2 });
-    const audit = await server.runtime.audit.listForSession(sessionId);
+    const audit = await server.services.audit.listForSession(sessionId);
     expect(audit.filter((e) => e.type === "webhook.resent").map((e) => JSON.parse(e.data))).toContainEqual({ deliveryId: decision.id });
   });
 
@@ -129,9 +129,9 @@ describe(`webhook deliveries: list and resend, API and CLI, on ${storeKind}`, ()
   it("answers 409 once the session's data, and with it the body, was erased", async () => {
     const created = await shop.api.createSession({ person: { firstName: "Decline" } });
     const erasedSession = created.body.verification.id as string;
-    await server.runtime.lifecycle.submit({ sessionId: erasedSession, actor: "integrator" });
+    await server.services.lifecycle.submit({ sessionId: erasedSession, actor: { kind: "operator" } });
     await receiver.waitFor(() => ofSession(erasedSession).length === 3);
-    await server.runtime.store.db.transaction().execute((trx) => erasePayloads(trx, erasedSession));
+    await server.services.store.db.transaction().execute((trx) => erasePayloads(trx, erasedSession));
     const deliveries = (await list(shop, `sessionId=${erasedSession}`)).body.deliveries;
     expect(deliveries).toHaveLength(3);
     const res = await resend(shop, deliveries[0].id);
@@ -140,15 +140,21 @@ describe(`webhook deliveries: list and resend, API and CLI, on ${storeKind}`, ()
   });
 
   it("erasure fails the deliveries not yet made, which are then never sent", async () => {
-    const db = server.runtime.store.db;
+    const db = server.services.store.db;
     const created = await other.api.createSession({ person: { firstName: "Approve" } });
     const id = created.body.verification.id as string;
     // Erased in the same transaction that enqueued it: the dispatcher can never have seen the body.
-    await server.runtime.lifecycle.inLockedSession({ sessionId: id, actor: "operator" }, async (locked) => {
-      await server.runtime.outbox.enqueue(locked.trx, [{ integrationId: other.id, url: `${receiver.url}/other`, sessionId: id, kind: "decision", code: 9001, payload: { erased: true } }]);
+    await server.services.lifecycle.inLockedSession({ sessionId: id, actor: { kind: "operator" } }, async (locked) => {
+      await server.services.outbox.enqueue(locked.trx, [{ integrationId: other.id, url: `${receiver.url}/other`, sessionId: id, kind: "decision", code: 9001, payload: { erased: true } }]);
       await erasePayloads(locked.trx, id);
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A delivery committed after it, due after it, reaching the receiver: the dispatcher has had its
+    // chance at the erased row by then (due rows are claimed in the order they fell due).
+    const after = (await other.api.createSession({ person: { firstName: "Approve" } })).body.verification.id as string;
+    await server.services.lifecycle.inLockedSession({ sessionId: after, actor: { kind: "operator" } }, (locked) =>
+      server.services.outbox.enqueue(locked.trx, [{ integrationId: other.id, url: `${receiver.url}/other`, sessionId: after, kind: "decision", code: 9001, payload: { after: true } }]),
+    );
+    await receiver.waitFor(() => receiver.received.some((r) => r.json?.after === true));
     const row = await db.selectFrom("webhook_deliveries").selectAll().where("session_id", "=", id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: "failed", payload_sealed: null, attempts: 0, last_error: "payload erased with the session's data" });
     expect(ofSession(id)).toHaveLength(0);

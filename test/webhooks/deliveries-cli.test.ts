@@ -19,8 +19,8 @@ describe(`earthid webhooks list / resend on ${storeKind}`, () => {
     const shop = await server.integration({ name: "shop", isTest: true, decisionWebhookUrl: `${receiver.url}/decision`, eventWebhookUrl: `${receiver.url}/events` });
     const created = await shop.api.createSession({ person: { firstName: "Approve" } });
     sessionId = created.body.verification.id;
-    await server.runtime.lifecycle.submit({ sessionId, actor: "integrator" });
-    const db = server.runtime.store.db;
+    await server.services.lifecycle.submit({ sessionId, actor: { kind: "operator" } });
+    const db = server.services.store.db;
     await until(async () => (await db.selectFrom("webhook_deliveries").select("status").where("session_id", "=", sessionId).execute()).every((r) => r.status === "delivered"));
   });
   afterAll(async () => {

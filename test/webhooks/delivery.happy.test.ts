@@ -26,7 +26,7 @@ describe(`webhook delivery on ${storeKind}: what a Veriff receiver sees`, () => 
     expect(created.status).toBe(201);
     const sessionId = created.body.verification.id as string;
     const before = Date.now();
-    await server.runtime.lifecycle.submit({ sessionId, actor: "integrator" });
+    await server.services.lifecycle.submit({ sessionId, actor: { kind: "operator" } });
     const all = await receiver.waitFor((r) => r.filter((x) => x.json?.id === sessionId || x.json?.verification?.id === sessionId).length === 3, 5000);
     return { sessionId, before, requests: all.filter((x) => x.json?.id === sessionId || x.json?.verification?.id === sessionId) };
   }
@@ -82,16 +82,16 @@ describe(`webhook delivery on ${storeKind}: what a Veriff receiver sees`, () => 
 
   it("records each delivery as delivered, with its attempt", async () => {
     const { sessionId } = await approvedSession("recorded");
-    const rows = await server.runtime.store.db.selectFrom("webhook_deliveries").selectAll().where("session_id", "=", sessionId).execute();
+    const rows = await server.services.store.db.selectFrom("webhook_deliveries").selectAll().where("session_id", "=", sessionId).execute();
     // The receiver answers before the dispatcher records; give the record a moment.
-    await expect.poll(async () => (await server.runtime.store.db.selectFrom("webhook_deliveries").select("status").where("session_id", "=", sessionId).execute()).map((r) => r.status)).toEqual(["delivered", "delivered", "delivered"]);
-    const attempts = await server.runtime.store.db.selectFrom("webhook_attempts").selectAll().where("delivery_id", "in", rows.map((r) => r.id)).execute();
+    await expect.poll(async () => (await server.services.store.db.selectFrom("webhook_deliveries").select("status").where("session_id", "=", sessionId).execute()).map((r) => r.status)).toEqual(["delivered", "delivered", "delivered"]);
+    const attempts = await server.services.store.db.selectFrom("webhook_attempts").selectAll().where("delivery_id", "in", rows.map((r) => r.id)).execute();
     expect(attempts).toHaveLength(3);
     expect(attempts.every((a) => a.status_code === 200 && a.error === null && a.number === 1)).toBe(true);
   });
 
   it("signs with the secret of the moment: after a rotation, new deliveries carry the new secret", async () => {
-    const rotated = await server.runtime.integrations.rotateSecret(shop.id);
+    const rotated = await server.services.integrations.rotateSecret(shop.id);
     const oldSecret = shop.sharedSecret;
     shop = { ...shop, sharedSecret: rotated!.sharedSecret };
     const { requests } = await approvedSession("rotated");
@@ -104,8 +104,8 @@ describe(`webhook delivery on ${storeKind}: what a Veriff receiver sees`, () => 
   it("sends nothing for an integration without webhook URLs", async () => {
     const quiet = await server.integration({ name: "quiet", isTest: true });
     const created = await quiet.api.createSession({ person: { firstName: "Approve" } });
-    await server.runtime.lifecycle.submit({ sessionId: created.body.verification.id, actor: "integrator" });
-    const rows = await server.runtime.store.db.selectFrom("webhook_deliveries").select("id").where("session_id", "=", created.body.verification.id).execute();
+    await server.services.lifecycle.submit({ sessionId: created.body.verification.id, actor: { kind: "operator" } });
+    const rows = await server.services.store.db.selectFrom("webhook_deliveries").select("id").where("session_id", "=", created.body.verification.id).execute();
     expect(rows).toHaveLength(0);
   });
 });

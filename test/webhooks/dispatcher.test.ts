@@ -21,10 +21,10 @@ describe(`the dispatcher's stop on ${storeKind}`, () => {
 
   it("finishes and records the request under way, and gives back the rows it had claimed but not started", async () => {
     await server.app.close();
-    const { runtime } = server;
+    const { services } = server;
     const shop = await server.integration({ name: "held" });
     const items = Array.from({ length: 5 }, () => ({ integrationId: shop.id, url: "http://127.0.0.1:9/hook", sessionId: randomUUID(), kind: "decision" as const, code: 9001, payload: { ok: true } }));
-    const ids = await runtime.store.db.transaction().execute((trx) => runtime.outbox.enqueue(trx, items));
+    const ids = await services.store.db.transaction().execute((trx) => services.outbox.enqueue(trx, items));
 
     const requests: WebhookRequest[] = [];
     let answer: (outcome: AttemptOutcome) => void = () => {};
@@ -33,10 +33,10 @@ describe(`the dispatcher's stop on ${storeKind}`, () => {
       return new Promise<AttemptOutcome>((resolve) => (answer = resolve));
     };
     const dispatcher = webhookDispatcher({
-      repo: deliveryRepo(runtime.store),
-      onWake: runtime.outbox.onWake,
-      signingKeys: signingKeysOf(runtime.integrations),
-      masterKey: runtime.masterKey,
+      repo: deliveryRepo(services.store),
+      onWake: services.outbox.onWake,
+      signingKeys: signingKeysOf(services.integrations),
+      masterKey: services.masterKey,
       send,
       retry: { delaysMs: [1000], giveUpAfterMs: 60_000 },
       leaseMs: 60_000,
@@ -46,7 +46,7 @@ describe(`the dispatcher's stop on ${storeKind}`, () => {
     });
     dispatcher.start();
     await until(() => requests.length === 1);
-    const rows = () => runtime.store.db.selectFrom("webhook_deliveries").selectAll().where("id", "in", ids).execute();
+    const rows = () => services.store.db.selectFrom("webhook_deliveries").selectAll().where("id", "in", ids).execute();
     // One in flight, one more claimed and waiting for the slot.
     expect((await rows()).filter((r) => r.claimed_until !== null)).toHaveLength(2);
 

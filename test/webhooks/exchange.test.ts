@@ -15,13 +15,13 @@ describe(`a dispatcher's exchange with the ${storeKind} store`, () => {
   afterAll(() => server.close());
 
   const enqueue = async (count: number) => {
-    const { runtime } = server;
+    const { services } = server;
     const shop = await server.integration({ name: "exchange" });
     const items = Array.from({ length: count }, () => ({ integrationId: shop.id, url: "http://127.0.0.1:9/hook", sessionId: randomUUID(), kind: "decision" as const, code: 9001, payload: { ok: true } }));
-    return runtime.store.db.transaction().execute((trx) => runtime.outbox.enqueue(trx, items));
+    return services.store.db.transaction().execute((trx) => services.outbox.enqueue(trx, items));
   };
-  const rows = (ids: string[]) => server.runtime.store.db.selectFrom("webhook_deliveries").selectAll().where("id", "in", ids).orderBy("created_at").execute();
-  const attempts = (ids: string[]) => server.runtime.store.db.selectFrom("webhook_attempts").selectAll().where("delivery_id", "in", ids).execute();
+  const rows = (ids: string[]) => server.services.store.db.selectFrom("webhook_deliveries").selectAll().where("id", "in", ids).orderBy("created_at").execute();
+  const attempts = (ids: string[]) => server.services.store.db.selectFrom("webhook_attempts").selectAll().where("delivery_id", "in", ids).execute();
   const ended = (claim: Claim, at: number, state: DeliveryState, statusCode: number | null = 200): AttemptRecord => ({
     claim,
     attempt: { number: claim.attempt, attemptedAt: at, statusCode, error: statusCode === 200 ? null : "HTTP 500", durationMs: 3 },
@@ -30,7 +30,7 @@ describe(`a dispatcher's exchange with the ${storeKind} store`, () => {
 
   it("records attempts and leases the next due rows in one go, never the rows it records", async () => {
     const ids = await enqueue(4);
-    const repo = deliveryRepo(server.runtime.store);
+    const repo = deliveryRepo(server.services.store);
     const at = Date.now();
 
     const first = await repo.exchange([], { limit: 2, now: at, claimedUntil: at + 60_000 });
@@ -59,7 +59,7 @@ describe(`a dispatcher's exchange with the ${storeKind} store`, () => {
 
   it("leaves a row whose lease passed to another dispatcher to that one, and says so", async () => {
     const [id] = await enqueue(1);
-    const repo = deliveryRepo(server.runtime.store);
+    const repo = deliveryRepo(server.services.store);
     const at = Date.now();
     const [mine] = (await repo.exchange([], { limit: 1, now: at, claimedUntil: at + 10 })).claims as [Claim];
     // The lease ran out and another dispatcher took the row.
@@ -78,11 +78,11 @@ describe(`a dispatcher's exchange with the ${storeKind} store`, () => {
 
   it("goes on exchanging when a column is added to the table under it, as a migration run by another instance would", async () => {
     const ids = await enqueue(2);
-    const repo = deliveryRepo(server.runtime.store);
+    const repo = deliveryRepo(server.services.store);
     const at = Date.now();
     const [claim] = (await repo.exchange([], { limit: 1, now: at, claimedUntil: at + 60_000 })).claims as [Claim];
     // On PostgreSQL the exchange is a prepared statement this connection already holds.
-    await sql`alter table webhook_deliveries add column added_later text`.execute(server.runtime.store.db);
+    await sql`alter table webhook_deliveries add column added_later text`.execute(server.services.store.db);
 
     const next = await repo.exchange([ended(claim, at, { status: "delivered", deliveredAt: at + 1 })], { limit: 1, now: at, claimedUntil: at + 60_000 });
     expect(next.lost).toEqual([]);

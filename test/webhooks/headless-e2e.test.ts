@@ -69,7 +69,7 @@ describe(`headless verification with webhooks on ${storeKind}`, () => {
     const id = await uploadAndSubmit("Reviewed");
     await receiver.waitFor(() => ofSession(id).length === 3);
     expect(ofSession(id).map(codeOf).sort()).toEqual([7001, 7002, 9121]);
-    await server.runtime.lifecycle.decide({ sessionId: id, verdict: "approved", actor: "operator" });
+    await server.services.lifecycle.decide({ sessionId: id, verdict: "approved", actor: { kind: "operator" } });
     await receiver.waitFor(() => ofSession(id).length === 4);
     const requests = ofSession(id);
     expectSigned(requests);

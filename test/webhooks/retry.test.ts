@@ -69,9 +69,9 @@ describe(`a receiver that is down, then failing, then back, on ${storeKind}`, ()
     for (const firstName of ["Approve", "Decline", "Resubmit", "Someone"]) {
       const created = await shop.api.createSession({ person: { firstName } });
       sessions.push(created.body.verification.id);
-      await server.runtime.lifecycle.submit({ sessionId: created.body.verification.id, actor: "integrator" });
+      await server.services.lifecycle.submit({ sessionId: created.body.verification.id, actor: { kind: "operator" } });
     }
-    const db = server.runtime.store.db;
+    const db = server.services.store.db;
     const ids = (await db.selectFrom("webhook_deliveries").select("id").where("session_id", "in", sessions).execute()).map((r) => r.id);
     expect(ids).toHaveLength(12);
 
@@ -116,8 +116,8 @@ describe(`EARTHID_WEBHOOK_RETRY_JITTER_PERCENT=0, on ${storeKind}`, () => {
     const port = await closedPort();
     const shop = await server.integration({ isTest: true, eventWebhookUrl: `http://127.0.0.1:${port}/e` });
     const created = await shop.api.createSession({});
-    await server.runtime.lifecycle.submit({ sessionId: created.body.verification.id, actor: "integrator" });
-    const db = server.runtime.store.db;
+    await server.services.lifecycle.submit({ sessionId: created.body.verification.id, actor: { kind: "operator" } });
+    const db = server.services.store.db;
     const failed = () => db.selectFrom("webhook_deliveries").selectAll().where("session_id", "=", created.body.verification.id).where("attempts", ">", 0).where("claimed_until", "is", null).execute();
     await expect.poll(async () => (await failed()).length, { timeout: 5000 }).toBeGreaterThan(0);
     for (const row of await failed()) expect(row.next_attempt_at - row.last_attempt_at!).toBe(30_000);
@@ -146,8 +146,8 @@ describe(`giving up, and timeouts, on ${storeKind}`, () => {
   const deliveriesOf = async (url: string) => {
     const shop = await server.integration({ isTest: true, decisionWebhookUrl: url });
     const created = await shop.api.createSession({ person: { firstName: "Decline" } });
-    await server.runtime.lifecycle.submit({ sessionId: created.body.verification.id, actor: "integrator" });
-    return () => server.runtime.store.db.selectFrom("webhook_deliveries").selectAll().where("session_id", "=", created.body.verification.id).executeTakeFirstOrThrow();
+    await server.services.lifecycle.submit({ sessionId: created.body.verification.id, actor: { kind: "operator" } });
+    return () => server.services.store.db.selectFrom("webhook_deliveries").selectAll().where("session_id", "=", created.body.verification.id).executeTakeFirstOrThrow();
   };
 
   it("marks a delivery failed once its retry window has passed", async () => {
@@ -169,8 +169,12 @@ describe(`giving up, and timeouts, on ${storeKind}`, () => {
     expect(final).toMatchObject({ attempts: 1, last_status_code: 410, last_error: "HTTP 410", claimed_until: null });
     // Given up long before the retry window (1 s) ended.
     expect(final.last_attempt_at!).toBeLessThan(final.created_at + 1000);
-    // Past the retry delay (0.2 s) and the window: still the one request, and the row unchanged.
-    await new Promise((resolve) => setTimeout(resolve, 1200));
+    // Past the retry delay (0.2 s) and the window: still the one request, and the row unchanged. A
+    // delivery that fails with 404, created after it, is retried until its own, later, window ends:
+    // once it has given up, the dispatcher has been past the first one's window.
+    const later = await deliveriesOf(`${receiver.url}/not-found`);
+    await expect.poll(async () => (await later()).status, { timeout: 5000 }).toBe("failed");
+    expect((await later()).attempts).toBeGreaterThanOrEqual(2);
     expect(receiver.received.filter((r) => r.headers["x-earthid-delivery-id"] === final.id)).toHaveLength(1);
     expect(await row()).toEqual(final);
   });
@@ -184,7 +188,7 @@ describe(`giving up, and timeouts, on ${storeKind}`, () => {
   it("counts a receiver that does not answer within the timeout as a failed attempt", async () => {
     const row = await deliveriesOf(`${receiver.url}/slow`);
     await expect.poll(async () => (await row()).attempts > 0 && (await row()).claimed_until === null, { timeout: 5000 }).toBe(true);
-    const first = await server.runtime.store.db.selectFrom("webhook_attempts").selectAll().where("delivery_id", "=", (await row()).id).where("number", "=", 1).executeTakeFirstOrThrow();
+    const first = await server.services.store.db.selectFrom("webhook_attempts").selectAll().where("delivery_id", "=", (await row()).id).where("number", "=", 1).executeTakeFirstOrThrow();
     expect(first.status_code).toBeNull();
     expect(first.error).toBe("timeout: no complete response within 1000 ms");
     expect(first.duration_ms).toBeGreaterThanOrEqual(990);

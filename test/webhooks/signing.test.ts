@@ -6,7 +6,7 @@ const secret = "abcdef12-abcd-abcd-abcd-abcdef012345";
 const body = '{"verification":{"status":"submitted"}}';
 
 describe("webhook signatures", () => {
-  it("signs the raw body as Veriff does (reference §1.3 test vector)", () => {
+  it("signs the raw body as Veriff does (docs/veriff-api.md §1.3 test vector)", () => {
     const headers = webhookHeaders({ apiKey: "k", integrationId: "i", secret, body, deliveryId: "d", attempt: 3, at: 1_700_000_000_123 });
     expect(headers["x-hmac-signature"]).toBe("431804d39503a5600eb3a57c1bb6403cba06b3b243593e2619868e17eb22b277");
     expect(headers["vrf-hmac-signature"]).toBe(headers["x-hmac-signature"]);

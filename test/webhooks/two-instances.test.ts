@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../../src/app.js";
+import { buildApp } from "../../src/app/http.js";
 import { loadConfig } from "../../src/config.js";
-import { type Runtime, openRuntime } from "../../src/runtime.js";
-import { storeKind, testEnvironment } from "../support/server.js";
+import type { Services } from "../../src/app/compose.js";
+import { migratedServices, storeKind, testEnvironment } from "../support/server.js";
 import { type Receiver, startReceiver, until } from "./receiver.js";
 
 interface Instance {
-  runtime: Runtime;
+  services: Services;
   app: FastifyInstance;
 }
 
@@ -27,23 +27,26 @@ describe(`two instances on one ${storeKind} database`, () => {
     receiver = await startReceiver({ answer: () => ({ status: 200, delayMs: Math.floor(Math.random() * 15) }) });
     environment = await testEnvironment({ EARTHID_WEBHOOK_ALLOW_PRIVATE: "1", EARTHID_WEBHOOK_POLL_MS: "20", EARTHID_WEBHOOK_CONCURRENCY: "8" });
     for (let i = 0; i < 2; i++) {
-      const runtime = openRuntime(loadConfig(environment.env));
-      await runtime.store.migrate();
-      const app = await buildApp(runtime);
+      const config = loadConfig(environment.env);
+      const { app, services } = await buildApp(config, migratedServices(config));
       await app.ready();
-      instances.push({ runtime, app });
+      instances.push({ services, app });
     }
-    const integration = await instances[0]!.runtime.integrations.createIntegration({ name: "shared", isTest: true, decisionWebhookUrl: `${receiver.url}/d`, eventWebhookUrl: `${receiver.url}/e` });
+    const integration = await instances[0]!.services.integrations.createIntegration({ name: "shared", isTest: true, decisionWebhookUrl: `${receiver.url}/d`, eventWebhookUrl: `${receiver.url}/e` });
     integrationId = integration.id;
   });
   afterAll(async () => {
-    for (const { app, runtime } of instances) {
+    for (const { app, services } of instances) {
       await app.close();
-      await runtime.store.close();
+      await services.close();
     }
     await receiver.close();
     await environment.cleanup();
   });
+
+  /** Every row of `ids` recorded as delivered, none leased: nothing of them can be sent any more. */
+  const allRecorded = (ids: string[]) => async () =>
+    (await instances[0]!.services.store.db.selectFrom("webhook_deliveries").select("id").where("id", "in", ids).where((eb) => eb.or([eb("status", "!=", "delivered"), eb("claimed_until", "is not", null)])).execute()).length === 0;
 
   const countsById = () => {
     const counts = new Map<string, number>();
@@ -67,20 +70,21 @@ describe(`two instances on one ${storeKind} database`, () => {
         code: 9001,
         payload: { round, i, status: "success" },
       }));
-      ids.push(...(await writer.runtime.store.db.transaction().execute((trx) => writer.runtime.outbox.enqueue(trx, items))));
+      ids.push(...(await writer.services.store.db.transaction().execute((trx) => writer.services.outbox.enqueue(trx, items))));
       // Both are told at the same moment: neither has the rows to itself.
-      a.runtime.outbox.wake();
-      b.runtime.outbox.wake();
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      a.services.outbox.wake();
+      b.services.outbox.wake();
+      // The next round once this one is being claimed: rounds overlap, as traffic does.
+      const roundIds = ids.slice(-100);
+      await until(async () => (await writer.services.store.db.selectFrom("webhook_deliveries").select("id").where("id", "in", roundIds).where("attempts", ">", 0).execute()).length > 0);
     }
     await receiver.waitFor(() => ids.every((id) => countsById().has(id)), 80_000);
-    // Time for any duplicate to show up.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Every row recorded delivered and no lease left: no dispatcher can send any of them again.
+    const db = a.services.store.db;
+    await until(allRecorded(ids), 30_000);
 
     const counts = countsById();
     expect(ids.filter((id) => counts.get(id) !== 1)).toEqual([]);
-    const db = a.runtime.store.db;
-    await until(async () => (await db.selectFrom("webhook_deliveries").select("id").where("id", "in", ids).where("status", "!=", "delivered").execute()).length === 0);
     const attempts = await db.selectFrom("webhook_attempts").select(["delivery_id", "number"]).where("delivery_id", "in", ids).execute();
     expect(attempts).toHaveLength(ids.length);
     expect(attempts.every((x) => x.number === 1)).toBe(true);
@@ -89,8 +93,8 @@ describe(`two instances on one ${storeKind} database`, () => {
   it("shares real lifecycle traffic: sessions decided through either instance, each webhook once", async () => {
     const [a, b] = instances as [Instance, Instance];
     const sessionIds: string[] = [];
-    const integration = await a.runtime.integrations.getIntegration(integrationId);
-    const auth = (await a.runtime.integrations.findByApiKey(integration!.apiKey))!;
+    const integration = await a.services.integrations.getIntegration(integrationId);
+    const auth = (await a.services.integrations.findByApiKey(integration!.apiKey))!;
     await Promise.all(
       Array.from({ length: 40 }, async (_, i) => {
         const instance = i % 2 === 0 ? a : b;
@@ -102,13 +106,13 @@ describe(`two instances on one ${storeKind} database`, () => {
         });
         const sessionId = response.json().verification.id as string;
         sessionIds.push(sessionId);
-        await instance.runtime.lifecycle.submit({ sessionId, actor: "integrator" });
+        await instance.services.lifecycle.submit({ sessionId, actor: { kind: "operator" } });
       }),
     );
-    const ids = (await a.runtime.store.db.selectFrom("webhook_deliveries").select("id").where("session_id", "in", sessionIds).execute()).map((r) => r.id);
+    const ids = (await a.services.store.db.selectFrom("webhook_deliveries").select("id").where("session_id", "in", sessionIds).execute()).map((r) => r.id);
     expect(ids).toHaveLength(120);
     await receiver.waitFor(() => ids.every((id) => countsById().has(id)), 60_000);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await until(allRecorded(ids), 30_000);
     const counts = countsById();
     expect(ids.filter((id) => counts.get(id) !== 1)).toEqual([]);
   }, 90_000);

@@ -6,8 +6,12 @@ import { compareNames } from "./names.js";
 import type { Policy } from "./policy.js";
 import { underAgeCode } from "./rules.js";
 
-/** The document reader's checks on the image itself (blur, glare, darkness, size, decoding) are named "image.*". */
-const isImageCheck = (name: string) => name.startsWith("image.");
+/**
+ * The document reader's checks on the images themselves (decoding, size, blur, glare, darkness):
+ * it names them after the side ("document.front.blur", "document.back.glare"); "image.*" is the
+ * generic form the policy's own tests use.
+ */
+const isImageCheck = (name: string) => /^(image|document\.(front|back))\./.test(name);
 
 /**
  * The document's own checks (image quality, readable, check digits, specimen, expiry, type and

@@ -8,7 +8,8 @@ import type { Policy } from "./policy.js";
 function verdicts(reading: FaceReading) {
   const named = (name: string) => reading.checks.find((c) => c.name === name);
   const count = named("face.count")?.score ?? 0;
-  const quality = ["face.size", "face.pose"].map(named).filter((c): c is Check => c !== undefined);
+  // face.blur: the selfie's sharpness, which the engine's run adds (a face found in a blur is still too vague to compare).
+  const quality = ["face.size", "face.pose", "face.blur"].map(named).filter((c): c is Check => c !== undefined);
   return { count, qualityOk: quality.every((c) => c.outcome === "pass"), quality, main: reading.faces[0] ?? null };
 }
 

@@ -1,0 +1,90 @@
+import { randomUUID } from "node:crypto";
+import Fastify, { type FastifyInstance } from "fastify";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { Config } from "../config.js";
+import { answerClientError, answerRouterError, installErrorHandling } from "../http/errors-plugin.js";
+import { acceptJsonKeepingRawBody } from "../http/json-body.js";
+import { securityHeaders } from "../http/security-headers.js";
+import { OneLineRequestLog, loggerOptions } from "../http/access-log.js";
+import { createMetrics } from "../ops/metrics.js";
+import type { Observers, Services } from "./compose.js";
+import { integratorScope } from "../scopes/integrator.js";
+import { operationsScope } from "../scopes/operations.js";
+import type { Scope } from "../scopes/scope.js";
+import { flowScope } from "../flow/scope.js";
+import { backgroundTasks } from "./background.js";
+
+/**
+ * The doors in front of the services, in the order they are registered: operations, the integrator
+ * API, and the hosted flow (src/flow/: pages under /v/<sessionToken> and a flow API whose actor is
+ * the session's end user, from sessions.endUserOf). The back-office (/admin: cookie session, CSRF,
+ * a reviewer actor) comes in as one more Scope here.
+ */
+const SCOPES: readonly Scope[] = [operationsScope, integratorScope, flowScope];
+
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
+export interface BuiltApp {
+  app: FastifyInstance;
+  services: Services;
+}
+
+/**
+ * The HTTP service: Fastify with the plumbing every scope shares, the services `openServices`
+ * builds (given the app's logger and metrics), each scope of access as its plugin, and the background tasks,
+ * started when the app is ready and stopped when it closes.
+ */
+export async function buildApp(config: Config, openServices: (observers: Observers) => Services | Promise<Services>): Promise<BuiltApp> {
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel),
+    genReqId: () => randomUUID(),
+    logController: new OneLineRequestLog(),
+    bodyLimit: config.bodyLimit,
+    // A hop count is "believe the nearest N proxies", in the function form Fastify's types accept.
+    trustProxy: typeof config.trustProxy === "number" ? trustHops(config.trustProxy) : config.trustProxy,
+    // Values are validated as sent: "123" is not a number and 123 is not a string (vendorData → 1501).
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    frameworkErrors: answerRouterError,
+    clientErrorHandler: answerClientError,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const metrics = createMetrics();
+  // Whoever asked for the app closes the services, after it: a closed app leaves the store open.
+  const services = await openServices({ log: app.log, metrics });
+
+  installErrorHandling(app);
+  acceptJsonKeepingRawBody(app);
+  metrics.install(app);
+  securityHeaders(app, {
+    // The API answers JSON only; /docs (below) brings its own CSP for the Swagger UI assets.
+    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    hsts: config.publicUrl.startsWith("https://") ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: { title: "EarthID Verify API", version: "1", description: "Identity verification sessions, wire-compatible with Veriff's public API v1 (also served under /v1)." },
+      servers: [{ url: config.publicUrl }],
+      components: { securitySchemes: { apiKey: { type: "apiKey", in: "header", name: "X-AUTH-CLIENT" }, signature: { type: "apiKey", in: "header", name: "X-HMAC-SIGNATURE" } } },
+    },
+  });
+  await app.register(swaggerUi, {
+    routePrefix: "/docs",
+    staticCSP: true,
+    // No outside calls: Swagger UI's validator badge would send the spec's URL to validator.swagger.io.
+    uiConfig: { validatorUrl: null },
+    // Over plain http (a LAN install) upgrade-insecure-requests would turn the assets into https fetches that fail.
+    transformStaticCSP: (header) => {
+      const csp = header.replace(/ validator\.swagger\.io/g, "");
+      return config.publicUrl.startsWith("https://") ? csp : csp.replace(/\s*upgrade-insecure-requests;?/, "");
+    },
+  });
+  for (const scope of SCOPES) await scope.register(app, { services, config, metrics });
+
+  const tasks = backgroundTasks(services, metrics, app.log);
+  app.addHook("onReady", async () => tasks.forEach((task) => task.start()));
+  app.addHook("preClose", async () => void (await Promise.all(tasks.map((task) => task.stop()))));
+  return { app, services };
+}

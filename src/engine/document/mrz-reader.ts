@@ -1,0 +1,122 @@
+import type { DecodedImage } from "../image/decode.js";
+import { grayAt } from "../image/gray.js";
+import { binarise, isolateLines, sampleBand, sharpen, type BandOptions } from "./band.js";
+import { findMrzCandidates, type MrzCandidate } from "./mrz-finder.js";
+import type { MrzOcr } from "./mrz-ocr.js";
+import { mergeReadouts } from "./mrz-merge.js";
+import { bestReadout, type MrzReadout } from "./mrz-text.js";
+
+/** The finder works at this size: enough to see MRZ lines as lines, cheap to filter. */
+const FINDER_SIDE = 800;
+/** Small uploads are enlarged (lanczos) to at least this before bands are cut from them. */
+const MIN_SOURCE_SIDE = 1600;
+/** OCR passes per image at most: each costs 50-150 ms. */
+const MAX_PASSES = 10;
+
+export interface MrzAttempt {
+  readout: MrzReadout | null;
+  /** What was tried, for the check's evidence. */
+  passes: { candidate: number; variant: string; held: number; of: number; ms: number }[];
+  candidates: number;
+}
+
+/** The ways a band is cut, in order of how often they read an MRZ the others missed. */
+interface Variant {
+  name: string;
+  options: Omit<BandOptions, "scale">;
+  /** Only the band's full-width lines, restacked (see isolateLines); else the band as cut. */
+  isolate: boolean;
+  binarise?: boolean;
+  sharpen?: boolean;
+}
+const CUT = { lineHeight: 30, marginLines: 0.7, marginEnds: 0.015 };
+const VARIANTS: Variant[] = [
+  { name: "lines", options: CUT, isolate: true },
+  { name: "band", options: CUT, isolate: false },
+  { name: "sharpened", options: CUT, isolate: true, sharpen: true },
+  { name: "large", options: { ...CUT, lineHeight: 40 }, isolate: false },
+  { name: "binarised", options: CUT, isolate: true, binarise: true },
+  { name: "small", options: { ...CUT, lineHeight: 22 }, isolate: false },
+  { name: "turn+1", options: { ...CUT, extraAngle: 1 }, isolate: true },
+  { name: "turn-1", options: { ...CUT, extraAngle: -1 }, isolate: true },
+];
+
+/**
+ * Finds and reads the MRZ: the finder's best candidates first with the usual cut, then more cuts
+ * of the most promising one, stopping at the first readout whose every check digit holds.
+ */
+export async function readMrz(image: DecodedImage, ocr: MrzOcr): Promise<MrzAttempt> {
+  const finderGray = await grayAt(image, FINDER_SIDE);
+  const candidates = distinct(findMrzCandidates(finderGray)).slice(0, 4);
+  const sourceSide = Math.max(image.width, image.height, MIN_SOURCE_SIDE);
+  const source = await grayAt(image, sourceSide);
+  const scale = source.width / finderGray.width;
+  const passes: MrzAttempt["passes"] = [];
+  // A holder, not a variable: the pass closure updates it, and TypeScript cannot follow that.
+  const readouts: MrzReadout[] = [];
+  const passesOf: number[] = [];
+  const found: { best: { readout: MrzReadout; candidate: number } | null } = { best: null };
+
+  const tryPass = async (index: number, variant: (typeof VARIANTS)[number]): Promise<boolean> => {
+    const cut = sampleBand(source, candidates[index]!, { ...variant.options, scale });
+    const band = variant.isolate ? isolateLines(cut, variant.options.lineHeight) : cut;
+    if (!band) {
+      passes.push({ candidate: index, variant: variant.name, held: 0, of: 0, ms: 0 });
+      return false;
+    }
+    const started = performance.now();
+    const prepared = variant.binarise ? binarise(band) : variant.sharpen ? sharpen(band) : band;
+    const readout = bestReadout(await ocr.read(prepared));
+    const held = readout?.valid.length ?? 0;
+    passes.push({ candidate: index, variant: variant.name, held, of: readout ? held + readout.invalid.length : 0, ms: Math.round(performance.now() - started) });
+    if (readout && (!found.best || score(readout) > score(found.best.readout))) found.best = { readout, candidate: index };
+    if (!readout) return false;
+    if (readout.invalid.length === 0) return true;
+    // What this cut got right may complete what the earlier cuts of the same candidate got right.
+    readouts.push(readout);
+    passesOf.push(index);
+    const merged = mergeReadouts(readouts.filter((_, i) => passesOf[i] === index));
+    if (merged && merged.invalid.length === 0) {
+      found.best = { readout: merged, candidate: index };
+      passes.push({ candidate: index, variant: "merged", held: merged.valid.length, of: merged.valid.length, ms: 0 });
+      return true;
+    }
+    if (merged && score(merged) > score(found.best!.readout)) found.best = { readout: merged, candidate: index };
+    return false;
+  };
+
+  const done = () => ({ readout: found.best?.readout ?? null, passes, candidates: candidates.length });
+  // The finder's first candidate is the MRZ on most pages; the next ones are read while nothing
+  // better than a garbled readout (fewer than half its check digits holding) has come back.
+  for (let index = 0; index < candidates.length; index++) {
+    if (index > 0 && found.best && heldShare(found.best.readout) >= 0.5) break;
+    if (await tryPass(index, VARIANTS[0]!)) return done();
+  }
+  const focus = found.best?.candidate ?? 0;
+  for (const variant of VARIANTS.slice(1)) {
+    if (candidates.length === 0 || passes.length >= MAX_PASSES) break;
+    if (await tryPass(focus, variant)) break;
+  }
+  return done();
+}
+
+function heldShare(readout: MrzReadout): number {
+  return readout.valid.length / Math.max(1, readout.valid.length + readout.invalid.length);
+}
+
+function score(readout: MrzReadout): number {
+  return readout.valid.length * 10 - readout.invalid.length * 10 - readout.corrections.length * 0.1;
+}
+
+/** Candidates that cover the same lines differently are kept (one may hold the third TD1 line); exact repeats are not. */
+function distinct(candidates: MrzCandidate[]): MrzCandidate[] {
+  const kept: MrzCandidate[] = [];
+  for (const candidate of candidates) {
+    const same = kept.some(
+      (k) => Math.hypot(k.cx - candidate.cx, k.cy - candidate.cy) < k.lineHeight * 0.5 && Math.abs(k.height - candidate.height) < k.lineHeight * 0.5,
+    );
+    if (!same) kept.push(candidate);
+  }
+  return kept;
+}
+

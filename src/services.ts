@@ -1,0 +1,44 @@
+import type { Config } from "./config.js";
+import type { Store } from "./store/db.js";
+import type { AuditRepo } from "./audit/repo.js";
+import type { IntegrationService } from "./integrations/service.js";
+import type { SessionService } from "./sessions/service.js";
+import type { SessionTokens } from "./sessions/token.js";
+import type { SessionList } from "./sessions/list.js";
+import type { SessionLifecycle } from "./verification/transitions.js";
+import type { LifecycleReads } from "./verification/reads.js";
+import type { SessionErasure } from "./verification/erasure.js";
+import type { SessionRetention } from "./verification/retention.js";
+import type { MediaService } from "./media/service.js";
+import type { MediaWork } from "./media/work.js";
+import type { DeliveryRepo } from "./webhooks/repo.js";
+import type { WebhookOutbox } from "./webhooks/outbox.js";
+import type { WebhookService } from "./webhooks/service.js";
+
+/**
+ * Every capability of one service instance, each built once by the composition root
+ * (app/compose.ts) from the few things it needs.
+ * The entry points (HTTP server, CLI, tests) read what they use from it; no capability is handed
+ * this object: each gets its own dependencies, by name.
+ */
+export interface Services {
+  config: Config;
+  store: Store;
+  masterKey: Buffer;
+  tokens: SessionTokens;
+  integrations: IntegrationService;
+  audit: AuditRepo;
+  outbox: WebhookOutbox;
+  sessions: SessionService;
+  sessionList: SessionList;
+  lifecycle: SessionLifecycle;
+  reads: LifecycleReads;
+  erasure: SessionErasure;
+  retention: SessionRetention;
+  mediaWork: MediaWork;
+  media: MediaService;
+  deliveries: DeliveryRepo;
+  webhooks: WebhookService;
+  /** Closes the store and the media threads; once. */
+  close(): Promise<void>;
+}

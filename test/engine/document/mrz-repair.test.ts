@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { bestReadout, checkDigit, LAYOUTS, repairMrz } from "../../../src/engine/document/index.js";
+
+const TD3 = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"];
+const TD1 = ["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"];
+
+const swapAt = (line: string, column: number, char: string) => line.slice(0, column) + char + line.slice(column + 1);
+
+describe("check digits", () => {
+  it("follow ICAO 9303's 7-3-1 weighting, letters as 10-35 and fillers as 0", () => {
+    expect(checkDigit("L898902C3")).toBe(6);
+    expect(checkDigit("740812")).toBe(2);
+    expect(checkDigit("ZE184226B<<<<<")).toBe(1);
+    expect(checkDigit("D23145890")).toBe(7);
+  });
+});
+
+describe("repairMrz", () => {
+  it("leaves a valid MRZ untouched", () => {
+    const repaired = repairMrz(TD3, LAYOUTS.TD3);
+    expect(repaired.lines).toEqual(TD3);
+    expect(repaired.corrections).toEqual([]);
+    expect(repaired.invalid).toEqual([]);
+  });
+
+  it("turns letters read in a date back into the digits they look like", () => {
+    const misread = [TD3[0]!, TD3[1]!.replace("7408122", "74O8I22")];
+    const repaired = repairMrz(misread, LAYOUTS.TD3);
+    expect(repaired.lines).toEqual(TD3);
+    expect(repaired.corrections).toEqual([
+      { line: 1, column: 15, original: "O", corrected: "0" },
+      { line: 1, column: 17, original: "I", corrected: "1" },
+    ]);
+  });
+
+  it("turns digits read in the names and state codes back into letters", () => {
+    const misread = [TD3[0]!.replace("ERIKSSON", "ER1KSS0N").replace("UTO", "UT0"), TD3[1]!];
+    expect(repairMrz(misread, LAYOUTS.TD3).lines).toEqual(TD3);
+  });
+
+  it("picks the look-alike in a document number that makes its check digit hold", () => {
+    // "L898902C3" with a 0 read as O: both can stand in a document number, only 0 satisfies the check.
+    const misread = [TD3[0]!, swapAt(TD3[1]!, 5, "O")];
+    const repaired = repairMrz(misread, LAYOUTS.TD3);
+    expect(repaired.lines).toEqual(TD3);
+    expect(repaired.corrections).toEqual([{ line: 1, column: 5, original: "O", corrected: "0" }]);
+  });
+
+  it("leaves a document number alone when several look-alike swaps would satisfy its check digit", () => {
+    // 8 read as B: B→8 holds, but so does another single swap; the check digit cannot tell which.
+    const misread = [TD3[0]!, swapAt(TD3[1]!, 1, "B")];
+    const repaired = repairMrz(misread, LAYOUTS.TD3);
+    expect(repaired.lines[1]!.slice(0, 9)).toBe("LB98902C3");
+    expect(repaired.invalid).toContain("documentNumber");
+  });
+
+  it("reports a check digit that no look-alike can fix instead of inventing one", () => {
+    const wrong = [TD3[0]!, swapAt(TD3[1]!, 19, "7")]; // birth date check digit 2 read as 7
+    const repaired = repairMrz(wrong, LAYOUTS.TD3);
+    expect(repaired.invalid).toEqual(["birthDate", "composite"]);
+    expect(repaired.lines[1]![19]).toBe("7");
+  });
+
+  it("repairs a TD1 card by its own layout, over three lines", () => {
+    const misread = [TD1[0]!, TD1[1]!.replace("7408122F", "74O8I22F").replace("UTO", "UT0"), TD1[2]!.replace("MARIA", "MAR1A")];
+    const repaired = repairMrz(misread, LAYOUTS.TD1);
+    expect(repaired.lines).toEqual(TD1);
+    expect(repaired.invalid).toEqual([]);
+  });
+});
+
+describe("bestReadout", () => {
+  it("finds the MRZ among other lines OCR saw, and tells TD3 from TD2 by line length", () => {
+    const text = `UTOPIA PASSPORT OFFICE\n${TD3[0]}\n${TD3[1]}\n`;
+    const readout = bestReadout(text)!;
+    expect(readout.layout.format).toBe("TD3");
+    expect(readout.lines).toEqual(TD3);
+  });
+
+  it("puts back a filler dropped from a run of fillers and drops a stray mark from a page's frame", () => {
+    const text = `I${TD3[0]}\n${TD3[1]!.replace("<<<<<10", "<<<<10")}`;
+    const readout = bestReadout(text)!;
+    expect(readout.lines).toEqual(TD3);
+    expect(readout.invalid).toEqual([]);
+  });
+
+  it("reads a visa's MRZ by the visa layout, which has no composite check digit", () => {
+    const visa = ["VIUSATRAVELER<<HAPPYPERSON<<<<<<<<<<<<<<<<<<", "555123ABC6GBR6502056F0412236IFLND00AMS803085"];
+    const readout = bestReadout(visa.join("\n"))!;
+    expect(readout.layout.format).toBe("MRVA");
+    expect(readout.invalid).toEqual([]);
+  });
+
+  it("returns nothing when no line is long enough to be an MRZ line", () => {
+    expect(bestReadout("PASSPORT\nUTOPIA\n12 AUG 74")).toBeNull();
+  });
+});

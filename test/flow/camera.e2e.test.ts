@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext } from "playwright-core";
+import { storeKind } from "../support/server.js";
+import { storedSession } from "../lifecycle/helpers.js";
+import { type FlowWorld, PASSPORT, PHONE, eventCodes, flowWorld, launchChromium } from "./harness.js";
+import { writeDocumentVideo } from "./fake-camera.js";
+
+/**
+ * The live camera, with chromium's fake capture device playing a generated video of a passport:
+ * the document photo takes itself once the frame is sharp and steady, the selfie is taken with the
+ * shutter; with the camera refused, the person reads why and uploads instead.
+ */
+describe(`the flow with the live camera (${storeKind})`, { timeout: 120_000 }, () => {
+  let browser: Browser;
+  let world: FlowWorld;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), "earthid-camera-"));
+    const video = path.join(dir, "document.y4m");
+    await writeDocumentVideo(video);
+    [browser, world] = await Promise.all([
+      launchChromium({ args: ["--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${video}`] }),
+      flowWorld(),
+    ]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await world?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function toFront(context: BrowserContext, url: string) {
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.getByRole("button", { name: "I agree, start" }).click();
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByRole("heading", { name: "Photo page of your passport" }).waitFor();
+    return page;
+  }
+
+  it("captures the document by itself once the frame is steady, the selfie by the shutter, and submits", async () => {
+    const { id, url } = await world.session({ document: { type: "PASSPORT", country: "EE" } });
+    const context = await browser.newContext({ ...PHONE, permissions: ["camera"] });
+    const page = await toFront(context, url);
+    await page.locator('section[data-step="front"]').getByRole("button", { name: "Use the camera" }).click();
+    await page.locator('section[data-step="front"] video').waitFor();
+    // No click: the steady, sharp frame is taken by itself and the flow moves on.
+    await page.getByRole("heading", { name: "A photo of your face" }).waitFor({ timeout: 20_000 });
+    await page.locator('section[data-step="selfie"]').getByRole("button", { name: "Use the camera" }).click();
+    await page.locator('section[data-step="selfie"]').getByRole("button", { name: "Take the photo" }).click();
+    await page.getByRole("heading", { name: "Check your photos" }).waitFor();
+    await page.getByRole("button", { name: "Submit" }).click();
+    await page.waitForURL(`${world.receiver.url}/callback`);
+    const stored = await storedSession(world.server, id);
+    expect(stored.media.map((m) => [m.context, m.mimetype, m.width, m.height]).sort()).toEqual([
+      ["document-front", "image/jpeg", 960, 540],
+      ["face", "image/jpeg", 960, 540],
+    ]);
+    await world.receiver.waitFor(() => eventCodes(world.receiver, id).length >= 2);
+    await context.close();
+  });
+
+  it("says the camera was refused, and the upload still works", async () => {
+    const { id, url } = await world.session({ document: { type: "PASSPORT", country: "EE" } });
+    const context = await browser.newContext({ ...PHONE, permissions: [] });
+    const page = await toFront(context, url);
+    await page.locator('section[data-step="front"]').getByRole("button", { name: "Use the camera" }).click();
+    const alert = page.locator('section[data-step="front"] [role="alert"]');
+    await expect.poll(() => alert.textContent(), { timeout: 20_000 }).toContain("Camera access was refused. Upload a photo instead");
+    await page.locator('section[data-step="front"] input[type=file]').setInputFiles(PASSPORT);
+    await page.getByRole("heading", { name: "A photo of your face" }).waitFor();
+    expect((await storedSession(world.server, id)).media.map((m) => m.context)).toEqual(["document-front"]);
+    await context.close();
+  });
+});

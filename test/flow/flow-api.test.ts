@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectFail } from "../support/client.js";
+import { type TestIntegration, type TestServer, startTestServer, storeKind } from "../support/server.js";
+import { lifecycle, storedSession } from "../lifecycle/helpers.js";
+import { makeJpeg, smallHeic } from "../media/images.js";
+
+/** The end user's API under /flow/api: scoped by the session token, the same services and error bodies as the integrator API. */
+describe(`the flow API (${storeKind})`, () => {
+  let server: TestServer;
+  let shop: TestIntegration;
+  let sandbox: TestIntegration;
+  beforeAll(async () => {
+    server = await startTestServer();
+    // Event webhooks to a loopback address the guard refuses: the rows are written, nothing is sent.
+    shop = await server.integration({ name: "Demo Shop", eventWebhookUrl: "http://127.0.0.1:9/events" });
+    sandbox = await server.integration({ name: "Sandbox", isTest: true });
+  });
+  afterAll(() => server.close());
+
+  async function session(integration = shop, verification: Record<string, unknown> = {}) {
+    const created = await integration.api.createSession(verification);
+    return created.body.verification as { id: string; sessionToken: string };
+  }
+  async function call(token: string | null, method: string, path: string, body?: unknown) {
+    const res = await fetch(`${server.url}/flow/api${path}`, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let json: any;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, headers: res.headers, text, body: json };
+  }
+  const image = async (context: string, bytes?: Buffer) => ({ image: { context, content: `data:image/jpeg;base64,${(bytes ?? (await makeJpeg())).toString("base64")}` } });
+
+  it("refuses a missing, tampered or expired token with a Veriff-style 401", async () => {
+    const { id, sessionToken } = await session();
+    expectFail(await call(null, "POST", "/start"), 401, "1920", "session token");
+    expectFail(await call(`${sessionToken.slice(0, -2)}xx`, "POST", "/start"), 401, "1920", "session token");
+    const expired = server.services.tokens.sign({ sessionId: id, integrationId: shop.id, iat: Math.floor(Date.now() / 1000) - 8 * 86_400 });
+    expectFail(await call(expired, "POST", "/start"), 401, "1921", "expired");
+    expect((await storedSession(server, id)).session?.status).toBe("created");
+  });
+
+  it("starts the session once (7001) however often the page is opened", async () => {
+    const { id, sessionToken } = await session();
+    const first = await call(sessionToken, "POST", "/start");
+    expect(first.status, first.text).toBe(200);
+    expect(first.body).toEqual({ status: "success", session: { status: "started", captured: [] } });
+    expect((await call(sessionToken, "POST", "/start")).status).toBe(200);
+    const stored = await storedSession(server, id);
+    expect(stored.attempts).toHaveLength(1);
+    expect(stored.deliveries.map((d) => d.code)).toEqual([7001]);
+    expect(stored.audit.filter((e) => e.type === "session.started").map((e) => e.actor)).toEqual(["end-user"]);
+  });
+
+  it("takes images into the current attempt through the media service, HEIC as it is, and refuses what is not an image", async () => {
+    const { id, sessionToken } = await session();
+    await call(sessionToken, "POST", "/start");
+    const front = await call(sessionToken, "POST", "/media", await image("document-front"));
+    expect(front.status, front.text).toBe(201);
+    expect(front.body.image.context).toBe("document-front");
+    const heic = await call(sessionToken, "POST", "/media", { image: { context: "face", content: smallHeic().toString("base64") } });
+    expect(heic.status, heic.text).toBe(201);
+    expectFail(await call(sessionToken, "POST", "/media", { image: { context: "face", content: Buffer.from("not an image").toString("base64") } }), 400, "1400", "image.content");
+    expectFail(await call(sessionToken, "POST", "/media", await image("face-reference")), 400, "1104", "image.context");
+    expectFail(await call(sessionToken, "POST", "/media", "{broken"), 400, "1906", "JSON");
+    const progress = await call(sessionToken, "GET", "/progress");
+    expect(progress.body.session.captured.sort()).toEqual(["document-front", "face"]);
+    const stored = await storedSession(server, id);
+    expect(stored.media.map((m) => m.mimetype).sort()).toEqual(["image/heic", "image/jpeg"]);
+  });
+
+  it("submits only a complete attempt, then exactly as PATCH does (7002), and takes nothing afterwards", async () => {
+    const { id, sessionToken } = await session();
+    // Not even a created session submits empty-handed through the flow.
+    expectFail(await call(sessionToken, "POST", "/submit"), 409, "1922", "document-front and face");
+    await call(sessionToken, "POST", "/start");
+    await call(sessionToken, "POST", "/media", await image("document-front"));
+    expectFail(await call(sessionToken, "POST", "/submit"), 409, "1922", "face");
+    await call(sessionToken, "POST", "/media", await image("face"));
+    const submitted = await call(sessionToken, "POST", "/submit");
+    expect(submitted.status, submitted.text).toBe(200);
+    expect(submitted.body.session.status).toBe("review");
+    const stored = await storedSession(server, id);
+    expect(stored.audit.map((e) => e.type)).toEqual(["session.started", "media.uploaded", "media.uploaded", "session.submitted", "session.decided"]);
+    expect(stored.audit.find((e) => e.type === "session.submitted")?.actor).toBe("end-user");
+    expect(stored.deliveries.map((d) => d.code)).toEqual([7001, 7002]);
+    expectFail(await call(sessionToken, "POST", "/media", await image("face")), 409, "1905", "submitted");
+    expectFail(await call(sessionToken, "POST", "/submit"), 400, "1304", "submitted");
+  });
+
+  it("opens a new attempt after a resubmission request, with nothing captured yet", async () => {
+    const { id, sessionToken } = await session(sandbox, { person: { firstName: "Resubmit" } });
+    expect((await lifecycle(sandbox).submit(id)).body.verification.status).toBe("resubmission_requested");
+    const started = await call(sessionToken, "POST", "/start");
+    expect(started.body.session).toEqual({ status: "started", captured: [] });
+    expect((await storedSession(server, id)).attempts.map((a) => a.status)).toEqual(["resubmission_requested", "started"]);
+  });
+
+  it("limits one token to 120 requests a minute (429, 1904)", async () => {
+    const { sessionToken } = await session();
+    const answers = [];
+    for (let i = 0; i < 121; i++) answers.push((await call(sessionToken, "GET", "/progress")).status);
+    expect(answers.slice(0, 120).every((status) => status === 200)).toBe(true);
+    expectFail(await call(sessionToken, "GET", "/progress"), 429, "1904", "120 requests");
+  });
+});
