@@ -49,8 +49,8 @@ export function composeServices(config: Config, { log, metrics }: Observers, opt
   const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous });
   const { db, kind } = store;
 
-  const integrations = integrationService({ repo: integrationRepo(db, kind), masterKey, changes: store.integrationChanges });
   const audit = auditRepo(db);
+  const integrations = integrationService({ repo: integrationRepo(db, kind), masterKey, changes: store.integrationChanges, audit });
   const outbox = webhookOutbox({ masterKey });
   const deliveries = deliveryRepo(store);
   const webhooks = webhookService({ repo: deliveries, audit, wake: outbox.wake });

@@ -37,6 +37,7 @@ export type AuditEvent =
   | { type: "session.erased"; data: { reason: "deleted" | "retention"; mediaFiles: number } }
   | { type: "webhook.resent"; data: { deliveryId: string } }
   | { type: "backoffice.viewed"; data: { reviewerId: string; what: "session" | "media"; mediaId: string | null } }
-  | { type: "integration.secret_revealed" | "integration.secret_rotated" | "integration.created" | "integration.deactivated"; data: { reviewerId: string } };
+  | { type: "integration.secret_revealed" | "integration.secret_rotated" | "integration.created" | "integration.deactivated"; data: { reviewerId: string } }
+  | { type: "integration.updated"; data: { changes: Record<string, { from: string | null; to: string | null }> } };
 
 export type AuditEventType = AuditEvent["type"];

@@ -1,9 +1,10 @@
 import { parseArgs } from "node:util";
 import type { Integration, IntegrationService } from "../integrations/service.js";
 import type { Io } from "./main.js";
-import { callbackProblem } from "../sessions/create-checks.js";
+import { webhookWarnings } from "./webhook-warnings.js";
+import { callbackProblem } from "../integrations/urls.js";
 
-function describe(integration: Integration & { sharedSecret?: string }): string {
+export function describe(integration: Integration & { sharedSecret?: string }): string {
   const lines = [
     `id:               ${integration.id}`,
     `name:             ${integration.name}${integration.isTest ? " (test)" : ""}${integration.active ? "" : " (deactivated)"}`,
@@ -18,7 +19,7 @@ function describe(integration: Integration & { sharedSecret?: string }): string 
   return `${lines.join("\n")}\n`;
 }
 
-export async function integrationCommands(service: IntegrationService, argv: string[], io: Io): Promise<number> {
+export async function integrationCommands(service: IntegrationService, argv: string[], io: Io, settings: { webhookAllowPrivate: boolean } = { webhookAllowPrivate: false }): Promise<number> {
   const [sub, ...rest] = argv;
   const { values, positionals } = parseArgs({
     args: rest,
@@ -52,6 +53,8 @@ export async function integrationCommands(service: IntegrationService, argv: str
         frameAncestors: values["frame-ancestors"],
       });
       print(created, describe(created));
+      // On stderr: --json output stays parseable.
+      io.err(await webhookWarnings({ "decision-webhook": created.decisionWebhookUrl, "event-webhook": created.eventWebhookUrl }, settings.webhookAllowPrivate, created.id));
       return 0;
     }
     case "list": {
@@ -81,17 +84,8 @@ export async function integrationCommands(service: IntegrationService, argv: str
       print(updated, updated.retentionDays === null ? `integration ${id} keeps session data (no retention period).\n` : `integration ${id}: session media and personal data are erased ${updated.retentionDays} days after a final decision.\n`);
       return 0;
     }
-    case "update": {
-      const id = positionals[0];
-      if (!id || values["frame-ancestors"] === undefined) throw new TypeError("integrations update needs an integration id and --frame-ancestors ORIGINS (or none)");
-      const raw = values["frame-ancestors"];
-      const updated = await service.setFrameAncestors(id, raw.trim().toLowerCase() === "none" ? "" : raw);
-      if (!updated) return notFound(io, id);
-      print(updated, updated.frameAncestors.length === 0 ? `integration ${id}: the hosted flow may not be framed.\n` : `integration ${id}: the hosted flow may be framed by ${updated.frameAncestors.join(" ")}.\n`);
-      return 0;
-    }
     default:
-      throw new TypeError(`unknown integrations command "${sub ?? ""}" (create, list, update, rotate-secret, deactivate, set-retention)`);
+      throw new TypeError(`unknown integrations command "${sub ?? ""}" (create, list, update, rotate-secret, deactivate, set-retention, test-webhook)`);
   }
 }
 

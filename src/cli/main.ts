@@ -5,6 +5,8 @@ import { webhookCommands } from "./webhooks.js";
 import { sessionCommands } from "./sessions.js";
 import { REVIEWERS_USAGE, reviewerCommands } from "./reviewers.js";
 import { reviewerAccountsFor } from "../backoffice/adapter.js";
+import { updateIntegrationCommand } from "./integrations-update.js";
+import { testWebhookCommand } from "./test-webhook.js";
 
 const USAGE = `Usage: earthid <command>
 
@@ -14,12 +16,16 @@ const USAGE = `Usage: earthid <command>
                       [--event-webhook URL] [--test] [--retention-days N]
                       [--frame-ancestors ORIGIN,…] [--json]
   integrations list [--json]
-  integrations update ID --frame-ancestors ORIGIN,…|none [--json]
-                                        origins allowed to embed the hosted flow in a frame
   integrations rotate-secret ID [--json]
   integrations deactivate ID [--json]
   integrations set-retention ID DAYS|none [--json]
                                         erase media and personal data DAYS after a final decision
+  integrations update ID [--name N] [--callback URL|none] [--decision-webhook URL|none]
+                         [--event-webhook URL|none] [--frame-ancestors ORIGIN,…|none] [--json]
+                                        change an integration; its keys stay (audited);
+                                        frame ancestors: origins allowed to embed the hosted flow
+  integrations test-webhook ID [--kind decision|event] [--json]
+                                        send a signed test event to its webhook URL(s), print the answer
   sessions decide ID --status approved|declined|resubmission_requested
                   [--reason-code N] [--reason TEXT] [--json]
   sessions show ID [--json]
@@ -92,7 +98,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           return 0;
         });
       case "integrations":
-        return await withStore(({ integrations }) => integrationCommands(integrations, rest, io));
+        if (rest[0] === "update") return await withStore(({ integrations, config }) => updateIntegrationCommand({ integrations, config }, rest.slice(1), io));
+        if (rest[0] === "test-webhook") return await withStore(({ integrations, config }) => testWebhookCommand({ integrations, config }, rest.slice(1), io));
+        return await withStore(({ integrations, config }) => integrationCommands(integrations, rest, io, config));
       case "sessions":
         return await withStore(({ lifecycle, audit }) => sessionCommands({ lifecycle, audit }, rest, io));
       case "webhooks":

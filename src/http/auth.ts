@@ -49,6 +49,10 @@ export function integrationAuthenticator(integrations: Pick<IntegrationService, 
   };
 }
 
+/** What the signature covers, in the words of a 1812 message. */
+const signedOver = (signed: SignedOver) =>
+  "body" in signed ? "the exact request body bytes sent" : "query" in signed ? "the raw query string (the text after ?, as sent)" : `the ${signed.label}`;
+
 /** The preValidation hook: the signature the route asks for, over the raw body once it is read. */
 export function signatureVerifier() {
   return async function verifySignature(request: FastifyRequest): Promise<void> {
@@ -57,7 +61,7 @@ export function signatureVerifier() {
     if (!integration || !signed) return;
     const signature = header(request, "x-hmac-signature", "vrf-hmac-signature");
     if ("body" in signed && signed.body === "optional" && signature === undefined) return;
-    if (!signature || !isHexSha256(signature)) throw apiError("SIGNATURE_MALFORMED");
+    if (!signature || !isHexSha256(signature)) throw apiError("SIGNATURE_MALFORMED", { over: signedOver(signed) });
     if ("body" in signed) {
       const matches = request.rawBodyHmac !== null ? hexDigestsEqual(request.rawBodyHmac, signature) : hmacMatches(integration.secret, request.rawBody ?? Buffer.alloc(0), signature);
       if (!matches) throw apiError("SIGNATURE_BODY_MISMATCH");

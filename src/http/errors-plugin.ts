@@ -3,6 +3,7 @@ import type { Duplex } from "node:stream";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ApiError, apiError } from "../errors.js";
 import { validationErrorFormatter } from "./validation-errors.js";
+import { unsupportedEndpoint } from "./unsupported-endpoints.js";
 
 const defaultFormatter = validationErrorFormatter();
 
@@ -12,7 +13,7 @@ function toApiError(error: FastifyError, request: FastifyRequest): ApiError {
   if (error.validation) return defaultFormatter(error.validation, error.validationContext ?? "body");
   switch (error.code) {
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
-      return apiError("UNSUPPORTED_MEDIA_TYPE");
+      return apiError("UNSUPPORTED_MEDIA_TYPE", { got: contentTypeSent(request) });
     case "FST_ERR_CTP_BODY_TOO_LARGE":
       return apiError("BODY_TOO_LARGE", { limit: request.routeOptions.bodyLimit ?? 0 });
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
@@ -25,6 +26,12 @@ function toApiError(error: FastifyError, request: FastifyRequest): ApiError {
     return Object.assign(mapped, { statusCode: error.statusCode });
   }
   return apiError("INTERNAL", { requestId: request.id });
+}
+
+/** The Content-Type that arrived, quoted and cut short (it is the caller's text), for a 1903 message. */
+function contentTypeSent(request: FastifyRequest): string {
+  const sent = request.headers["content-type"];
+  return sent === undefined || sent === "" ? "no Content-Type header" : JSON.stringify(sent.length > 100 ? `${sent.slice(0, 100)}…` : sent);
 }
 
 function sendError(reply: FastifyReply, error: ApiError) {
@@ -90,5 +97,9 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (mapped.statusCode >= 500) request.log.error({ err: error }, "request failed");
     return sendError(reply, mapped);
   });
-  app.setNotFoundHandler((request, reply) => sendError(reply, apiError("NOT_FOUND", { what: `Route ${request.method} ${request.url.split("?")[0]}` })));
+  app.setNotFoundHandler((request, reply) => {
+    const route = `${request.method} ${request.url.split("?")[0]}`;
+    const unsupported = unsupportedEndpoint(request.method, request.url.split("?")[0]!);
+    return sendError(reply, unsupported === undefined ? apiError("NOT_FOUND", { what: `Route ${route}` }) : apiError("ENDPOINT_NOT_SUPPORTED", { route, detail: unsupported }));
+  });
 }

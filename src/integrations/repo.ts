@@ -4,6 +4,8 @@ import type { StoreKind } from "../store/db.js";
 import { INTEGRATIONS_CHANNEL } from "../store/change-signal.js";
 
 export type IntegrationRow = IntegrationsTable;
+/** What `integrations update` may change; keys and secrets have their own commands. */
+export type EditableIntegrationColumns = Pick<IntegrationRow, "name" | "callback_url" | "decision_webhook_url" | "event_webhook_url" | "frame_ancestors">;
 
 export function integrationRepo(db: Kysely<Database>, kind: StoreKind) {
   /** Tells other processes' key caches, inside the changing transaction (PostgreSQL only). */
@@ -31,11 +33,31 @@ export function integrationRepo(db: Kysely<Database>, kind: StoreKind) {
       const row = await db.selectFrom("integrations").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
       return Number(row.n);
     },
-    async update(id: string, changes: Partial<Pick<IntegrationRow, "secret_sealed" | "active" | "retention_days" | "frame_ancestors">>, now: number): Promise<boolean> {
+    async update(id: string, changes: Partial<Pick<IntegrationRow, "secret_sealed" | "active" | "retention_days">>, now: number): Promise<boolean> {
       return db.transaction().execute(async (trx) => {
         const result = await trx.updateTable("integrations").set({ ...changes, updated_at: now }).where("id", "=", id).executeTakeFirst();
         await announce(trx);
         return result.numUpdatedRows > 0n;
+      });
+    },
+    /**
+     * Read, decide, write in one transaction, the row locked (PostgreSQL): `decide` sees the values
+     * it replaces, so what it records beside the change (the audit event) cannot be stale.
+     */
+    async change(
+      id: string,
+      decide: (current: IntegrationRow, trx: Kysely<Database>) => Promise<Partial<EditableIntegrationColumns>>,
+      now: number,
+    ): Promise<IntegrationRow | undefined> {
+      return db.transaction().execute(async (trx) => {
+        const read = trx.selectFrom("integrations").selectAll().where("id", "=", id);
+        const current = await (kind === "postgres" ? read.forUpdate() : read).executeTakeFirst();
+        if (!current) return undefined;
+        const changes = await decide(current, trx);
+        if (Object.keys(changes).length === 0) return current;
+        await trx.updateTable("integrations").set({ ...changes, updated_at: now }).where("id", "=", id).execute();
+        await announce(trx);
+        return { ...current, ...changes, updated_at: now };
       });
     },
   };

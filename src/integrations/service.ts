@@ -6,6 +6,9 @@ import type { ChangeSignal } from "../store/change-signal.js";
 import type { IntegrationRepo, IntegrationRow } from "./repo.js";
 import { checkIntegrationUrl } from "./urls.js";
 import { frameAncestorsOf, parseFrameAncestors, storedFrameAncestors } from "./frame-ancestors.js";
+import type { Actor } from "../audit/events.js";
+import type { AuditRepo } from "../audit/repo.js";
+import { type IntegrationUpdate, type UpdatedIntegration, integrationUpdater } from "./update.js";
 
 export interface Integration {
   id: string;
@@ -43,6 +46,8 @@ export interface IntegrationServiceDeps {
   repo: IntegrationRepo;
   masterKey: Buffer;
   changes: ChangeSignal;
+  /** Where `update` records its integration.updated event, in the changing transaction. */
+  audit: Pick<AuditRepo, "record">;
   now?: () => number;
 }
 
@@ -51,7 +56,7 @@ export const MAX_RETENTION_DAYS = 36_500;
 export const isRetentionDays = (days: number) => Number.isInteger(days) && days >= 1 && days <= MAX_RETENTION_DAYS;
 const secretAad = (id: string) => `integration-secret:${id}`;
 
-function toIntegration(row: IntegrationRow): Integration {
+export function toIntegration(row: IntegrationRow): Integration {
   return {
     id: row.id,
     name: row.name,
@@ -67,7 +72,8 @@ function toIntegration(row: IntegrationRow): Integration {
   };
 }
 
-export function integrationService({ repo, masterKey, changes, now = Date.now }: IntegrationServiceDeps) {
+export function integrationService({ repo, masterKey, changes, audit, now = Date.now }: IntegrationServiceDeps) {
+  const updateIntegration = integrationUpdater({ repo, audit, now });
   // API key -> integration (or null for an unknown key). Emptied whenever another process may have
   // changed an integration, and by this process's own rotations and deactivations.
   const cache = new Map<string, IntegrationAuth | null>();
@@ -153,13 +159,15 @@ export function integrationService({ repo, masterKey, changes, now = Date.now }:
       return row && toIntegration(row);
     },
 
-    /** Replaces the origins allowed to frame the hosted flow; an empty list allows none. */
-    async setFrameAncestors(id: string, raw: string | readonly string[]): Promise<Integration | undefined> {
-      const list = parseFrameAncestors([raw].flat().join(","));
-      if (!(await repo.update(id, { frame_ancestors: storedFrameAncestors(list) }, now()))) return undefined;
+    /**
+     * Name, default callback, webhook URLs and frame ancestors (`earthid integrations update`): the
+     * keys stay, the change and its integration.updated audit event commit together, and a running
+     * server sees it at once (the change signal empties other processes' key caches).
+     */
+    async update(id: string, update: IntegrationUpdate, actor?: Actor): Promise<UpdatedIntegration | undefined> {
+      const updated = await updateIntegration(id, update, actor);
       cache.clear();
-      const row = await repo.findById(id);
-      return row && toIntegration(row);
+      return updated;
     },
 
     /** Looks an API key up, through the cache. Returns null for a key no integration has. */

@@ -1,6 +1,7 @@
 import { apiError } from "../errors.js";
 import type { ValidationRule } from "../http/validation-errors.js";
 import type { CreateSessionBody } from "./schemas.js";
+import { callbackProblem } from "../integrations/urls.js";
 
 /** Veriff's field-specific codes for schema failures of the create body (docs/veriff-api.md §3.1, §5.3). */
 export const createSessionRules: readonly ValidationRule[] = [
@@ -44,28 +45,6 @@ export function isCalendarDate(value: string): boolean {
 }
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
-
-/**
- * The callback rule: https always; http only to a loopback host or for a test integration, so that
- * local development works without certificates while a live integration can never send its users
- * to a clear-text page. Anything else (other schemes, relative URLs) is refused. Returns what is
- * wrong with the URL, or undefined when it is acceptable.
- */
-export function callbackProblem(value: string, isTestIntegration: boolean): string | undefined {
-  // The URL parser drops tabs and line breaks silently: the URL checked would not be the text stored and echoed.
-  if (/[\t\r\n]/.test(value)) return "must not contain tabs or line breaks";
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return "must be an absolute URL";
-  }
-  if (url.protocol === "https:") return undefined;
-  if (url.protocol === "http:" && (isTestIntegration || LOOPBACK_HOSTS.has(url.hostname))) return undefined;
-  return url.protocol === "http:" ? "http is accepted only for localhost and test integrations" : `scheme ${url.protocol} is not allowed`;
-}
-
 export function checkCallback(value: string, isTestIntegration: boolean): void {
   const problem = callbackProblem(value, isTestIntegration);
   if (problem) throw apiError("CALLBACK_NOT_HTTPS", { field: "verification.callback", detail: problem.startsWith("must") ? problem : `(${problem})` });

@@ -14,6 +14,8 @@ export interface AttemptOutcome {
   statusCode: number | null;
   error: string | null;
   durationMs: number;
+  /** The start of the receiver's answer, when the sender was asked to keep it (`keepBodyBytes`). */
+  body?: string;
 }
 
 export const isSuccess = (outcome: AttemptOutcome) => outcome.statusCode !== null && outcome.statusCode >= 200 && outcome.statusCode < 300;
@@ -27,6 +29,8 @@ export interface HttpSenderOptions {
   allowPrivate: boolean;
   /** Sockets kept open per receiver host (keep-alive). */
   maxSockets?: number;
+  /** Keep up to this many bytes of each answer's body (a test delivery shows it); 0 keeps none. */
+  keepBodyBytes?: number;
 }
 
 const USER_AGENT = "EarthID-Verify-Webhooks/1";
@@ -35,7 +39,7 @@ const USER_AGENT = "EarthID-Verify-Webhooks/1";
  * Webhook POSTs over node:http(s) with keep-alive. Redirects are not followed (a 3xx is a failed
  * attempt): a redirect could lead anywhere, past the address guard's decision.
  */
-export function httpSender({ timeoutMs, allowPrivate, maxSockets = 32 }: HttpSenderOptions): SendWebhook & { close(): void } {
+export function httpSender({ timeoutMs, allowPrivate, maxSockets = 32, keepBodyBytes = 0 }: HttpSenderOptions): SendWebhook & { close(): void } {
   const agents = {
     "http:": new http.Agent({ keepAlive: true, maxSockets }),
     "https:": new https.Agent({ keepAlive: true, maxSockets }),
@@ -43,7 +47,14 @@ export function httpSender({ timeoutMs, allowPrivate, maxSockets = 32 }: HttpSen
 
   const send = (request: WebhookRequest): Promise<AttemptOutcome> => {
     const started = performance.now();
-    const outcome = (statusCode: number | null, error: string | null): AttemptOutcome => ({ statusCode, error, durationMs: Math.round(performance.now() - started) });
+    const kept: Buffer[] = [];
+    let keptBytes = 0;
+    const outcome = (statusCode: number | null, error: string | null): AttemptOutcome => ({
+      statusCode,
+      error,
+      durationMs: Math.round(performance.now() - started),
+      ...(keepBodyBytes > 0 && statusCode !== null ? { body: Buffer.concat(kept).toString("utf8") } : {}),
+    });
 
     let url: URL;
     try {
@@ -80,8 +91,16 @@ export function httpSender({ timeoutMs, allowPrivate, maxSockets = 32 }: HttpSen
       }, timeoutMs);
       req.once("error", (error: NodeJS.ErrnoException) => finish(null, error instanceof AddressRefusedError ? error.message : describeError(error)));
       req.once("response", (res) => {
-        // The body is not kept; reading it to the end lets the socket serve the next delivery.
-        res.resume();
+        // Reading the body to the end lets the socket serve the next delivery; at most its start is kept.
+        if (keepBodyBytes > 0) {
+          res.on("data", (chunk: Buffer) => {
+            if (keptBytes >= keepBodyBytes) return;
+            kept.push(chunk.subarray(0, keepBodyBytes - keptBytes));
+            keptBytes += Math.min(chunk.length, keepBodyBytes - keptBytes);
+          });
+        } else {
+          res.resume();
+        }
         res.once("end", () => finish(res.statusCode ?? null, isSuccessCode(res.statusCode) ? null : `HTTP ${res.statusCode}`));
         res.once("error", (error) => finish(null, describeError(error)));
       });

@@ -12,8 +12,8 @@ export interface Received {
   at: number;
 }
 
-/** What the receiver answers to one request: a status, after an optional delay. */
-export type Answer = (request: Received, index: number) => { status: number; delayMs?: number };
+/** What the receiver answers to one request: a status and a text body ("ok"), after an optional delay. */
+export type Answer = (request: Received, index: number) => { status: number; delayMs?: number; body?: string };
 
 /**
  * An integrator's webhook endpoint on loopback: records every request as received and answers as
@@ -37,8 +37,8 @@ export async function startReceiver(options: { port?: number; answer?: Answer } 
       const entry: Received = { path: req.url ?? "", headers: req.headers, body, json, at: Date.now() };
       const index = received.push(entry) - 1;
       for (const waiter of waiters) waiter();
-      const { status, delayMs = 0 } = answer(entry, index);
-      const reply = () => res.writeHead(status, { "content-type": "text/plain" }).end("ok");
+      const { status, delayMs = 0, body: answerBody = "ok" } = answer(entry, index);
+      const reply = () => res.writeHead(status, { "content-type": "text/plain" }).end(answerBody);
       if (delayMs > 0) setTimeout(reply, delayMs);
       else reply();
     });

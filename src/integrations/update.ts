@@ -1,0 +1,78 @@
+import { type Actor, OPERATOR } from "../audit/events.js";
+import type { AuditRepo } from "../audit/repo.js";
+import type { EditableIntegrationColumns, IntegrationRepo } from "./repo.js";
+import { type Integration, toIntegration } from "./service.js";
+import { callbackProblem, checkIntegrationUrl } from "./urls.js";
+import { parseFrameAncestors, storedFrameAncestors } from "./frame-ancestors.js";
+
+/** What `earthid integrations update` may change; null removes a URL, undefined leaves it. */
+export interface IntegrationUpdate {
+  name?: string | undefined;
+  callbackUrl?: string | null | undefined;
+  decisionWebhookUrl?: string | null | undefined;
+  eventWebhookUrl?: string | null | undefined;
+  /** Origins allowed to frame the hosted flow (comma- or space-separated, or a list); "" or [] allows none. */
+  frameAncestors?: string | readonly string[] | undefined;
+}
+
+export interface UpdatedIntegration {
+  integration: Integration;
+  /** The fields whose value changed, with the value before and after (what the audit event says). */
+  changes: Record<string, { from: string | null; to: string | null }>;
+}
+
+/** The option each field is given by, so a refusal names what the operator typed. */
+const FIELDS = [
+  ["name", "name", "name"],
+  ["callbackUrl", "callback_url", "callback"],
+  ["decisionWebhookUrl", "decision_webhook_url", "decision-webhook"],
+  ["eventWebhookUrl", "event_webhook_url", "event-webhook"],
+  ["frameAncestors", "frame_ancestors", "frame-ancestors"],
+] as const;
+
+/**
+ * Changes an integration's name, default callback, webhook URLs or frame ancestors, keeping its keys. The same rules
+ * as at creation (the callback rule uses the integration's own test flag); the change and its audit
+ * event commit together. A running server sees the change at once: webhooks read their URL from the
+ * integration when they are enqueued, and the key cache is emptied through the change signal.
+ */
+export function integrationUpdater({ repo, audit, now = Date.now }: { repo: IntegrationRepo; audit: Pick<AuditRepo, "record">; now?: () => number }) {
+  return async function updateIntegration(id: string, update: IntegrationUpdate, actor: Actor = OPERATOR): Promise<UpdatedIntegration | undefined> {
+    if (FIELDS.every(([field]) => update[field] === undefined)) {
+      throw new TypeError("integrations update needs at least one of --name, --callback, --decision-webhook, --event-webhook, --frame-ancestors");
+    }
+    const name = update.name?.trim();
+    if (name === "") throw new TypeError("name must not be empty");
+    for (const [field, , option] of FIELDS) {
+      const value = update[field];
+      if (field !== "name" && field !== "frameAncestors" && typeof value === "string") checkIntegrationUrl(option, value);
+    }
+    // Stored as one space-separated list (null for none), and audited in that form.
+    const frameAncestors = update.frameAncestors === undefined ? undefined : storedFrameAncestors(parseFrameAncestors([update.frameAncestors].flat().join(",")));
+    const at = now();
+    let changes: UpdatedIntegration["changes"] = {};
+    const row = await repo.change(
+      id,
+      async (current, trx) => {
+        const callback = update.callbackUrl;
+        const problem = typeof callback === "string" ? callbackProblem(callback, current.is_test === 1) : undefined;
+        if (problem) throw new TypeError(`--callback ${JSON.stringify(callback)} is refused: ${problem}`);
+        const columns: Partial<EditableIntegrationColumns> = {};
+        changes = {};
+        for (const [field, column, option] of FIELDS) {
+          const value = field === "name" ? name : field === "frameAncestors" ? frameAncestors : update[field];
+          if (value === undefined || value === current[column]) continue;
+          if (column === "name") columns.name = value as string;
+          else columns[column] = value as string | null;
+          changes[option] = { from: current[column], to: value };
+        }
+        if (Object.keys(changes).length > 0) {
+          await audit.record(trx, { integrationId: id, sessionId: null, actor, at, event: { type: "integration.updated", data: { changes } } });
+        }
+        return columns;
+      },
+      at,
+    );
+    return row && { integration: toIntegration(row), changes };
+  };
+}
