@@ -14,6 +14,10 @@ import type { MediaWork } from "./media/work.js";
 import type { DeliveryRepo } from "./webhooks/repo.js";
 import type { WebhookOutbox } from "./webhooks/outbox.js";
 import type { WebhookService } from "./webhooks/service.js";
+import type { EngineWorkers } from "./assessment/engine.js";
+import type { IntegrationPolicies } from "./assessment/policies.js";
+import type { AssessmentService } from "./assessment/service.js";
+import type { AssessmentReplay } from "./assessment/replay.js";
 
 /**
  * Every capability of one service instance, each built once by the composition root
@@ -39,6 +43,14 @@ export interface Services {
   media: MediaService;
   deliveries: DeliveryRepo;
   webhooks: WebhookService;
+  /** The engine's worker threads (none when EARTHID_ENGINE_WORKERS=0). */
+  engine: EngineWorkers;
+  /** Each integration's decision policy, versioned. */
+  policies: IntegrationPolicies;
+  /** The engine's decisions on submitted attempts (the queue's verification.assess jobs). */
+  assessment: AssessmentService;
+  /** A recorded assessment run again from the sealed media (`earthid sessions replay`). */
+  replay: AssessmentReplay;
   /** Closes the store and the media threads; once. */
   close(): Promise<void>;
 }

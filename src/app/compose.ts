@@ -22,6 +22,14 @@ import { type MediaWork, mediaWork } from "../media/work.js";
 import { deliveryRepo } from "../webhooks/repo.js";
 import { webhookOutbox } from "../webhooks/outbox.js";
 import { webhookService } from "../webhooks/service.js";
+import { assessmentRepo } from "../assessment/repo.js";
+import { documentKeyer, findingsLookup } from "../assessment/record.js";
+import { integrationPolicies } from "../assessment/policies.js";
+import { duplicateFinder } from "../assessment/duplicates.js";
+import { assessmentService } from "../assessment/service.js";
+import { assessmentReplay } from "../assessment/replay.js";
+import { type EngineWorkers, engineWorkers } from "../assessment/engine.js";
+import { defaultEngineWorkers } from "../engine/pool.js";
 
 export type { Services } from "../services.js";
 
@@ -41,6 +49,8 @@ export interface Observers {
 export interface ComposeOptions {
   /** The media worker threads (tests give a pool that never answers); made here unless given. */
   mediaWork?: MediaWork | undefined;
+  /** The engine's worker threads; made here (not started) unless given. */
+  engine?: EngineWorkers | undefined;
 }
 
 export function composeServices(config: Config, { log, metrics }: Observers, options: ComposeOptions = {}): Services {
@@ -65,9 +75,12 @@ export function composeServices(config: Config, { log, metrics }: Observers, opt
   });
   const list = sessionList({ repo: sessionStore, tokens, publicUrl: config.publicUrl });
 
+  // The engine's records: the payloads read the fields it extracted from them.
+  const assessments = assessmentRepo(db);
+  const findings = findingsLookup(assessments, sessions);
   const verificationStore = verificationRepo(db, kind);
-  const lifecycle = sessionLifecycle({ db, repo: verificationStore, sessions, integrations, audit, outbox });
-  const reads = lifecycleReads({ db, sessions, lifecycle });
+  const lifecycle = sessionLifecycle({ db, repo: verificationStore, sessions, integrations, audit, outbox, findings });
+  const reads = lifecycleReads({ db, sessions, lifecycle, findings });
 
   // Uploads, sealing and opening of media run in worker threads, started on first use; one pool
   // for the instance, which the integrator scope's uploads and downloads use and readiness watches.
@@ -82,6 +95,23 @@ export function composeServices(config: Config, { log, metrics }: Observers, opt
     publicUrl: config.publicUrl,
   });
 
+  // Started by the server and the worker process at boot (readiness waits for it), else on first use.
+  const engine = options.engine ?? engineWorkers(defaultEngineWorkers());
+  const policies = integrationPolicies({ repo: assessments, integrations, audit });
+  const assessment = assessmentService({
+    db,
+    repo: assessments,
+    policies,
+    engine,
+    sessions,
+    lifecycle,
+    media,
+    audit,
+    duplicates: duplicateFinder({ repo: assessments, sessions }),
+    documentKey: documentKeyer(masterKey),
+  });
+  const replay = assessmentReplay({ db, repo: assessments, policies, sessions, media, pool: () => engine.pool() });
+
   const erasure = sessionErasure({
     lifecycle,
     repo: verificationStore,
@@ -89,17 +119,18 @@ export function composeServices(config: Config, { log, metrics }: Observers, opt
     audit,
     erasePayloads: webhooks.erasePayloads,
     eraseMedia: media.forgetSession,
+    eraseFindings: assessments.eraseSession,
     limits: { perHour: config.deleteLimitPerHour, perDay: config.deleteLimitPerDay },
     onFileRemovalError: (error, sessionId) => log.warn({ err: error, sessionId }, "media files of an erased session were not all removed"),
   });
   const retention = sessionRetention({ integrations, lifecycle, sessions, erasure });
 
   let closing: Promise<void> | undefined;
-  const close = () => (closing ??= Promise.all([work.close(), store.close()]).then(() => undefined));
+  const close = () => (closing ??= Promise.all([work.close(), engine.close(), store.close()]).then(() => undefined));
 
   return {
     config, store, masterKey, tokens, integrations, audit, outbox, sessions, sessionList: list, lifecycle, reads, erasure, retention,
-    mediaWork: work, media, deliveries, webhooks, close,
+    mediaWork: work, media, deliveries, webhooks, engine, policies, assessment, replay, close,
   };
 }
 
@@ -120,10 +151,10 @@ function storeSetting(config: Config): string {
  * store commands start from. A store that cannot be opened is reported with the setting that
  * points at it, so the operator knows what to fix.
  */
-export async function openMigratedServices(config: Config, observers: Observers): Promise<Services> {
+export async function openMigratedServices(config: Config, observers: Observers, options: ComposeOptions = {}): Promise<Services> {
   let services: Services | undefined;
   try {
-    services = composeServices(config, observers);
+    services = composeServices(config, observers, options);
     await services.store.migrate();
     return services;
   } catch (error) {

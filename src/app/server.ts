@@ -57,6 +57,8 @@ export async function startServer(config: Config, out: (text: string) => void = 
     return services;
   });
   app.addHook("onClose", () => services.close());
+  // The engine's models load while the server already answers: /ready says 503 until they are in.
+  services.engine.start().catch((error: Error) => app.log.error({ err: error }, "the engine workers could not load their models"));
   const url = await app.listen({ port: config.port, host: config.host });
   app.log.info({ store: services.store.kind, publicUrl: config.publicUrl, dataDir: config.dataDir }, "EarthID Verify is serving");
   return { app, url, close: () => app.close() };

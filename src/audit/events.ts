@@ -38,6 +38,8 @@ export type AuditEvent =
   | { type: "webhook.resent"; data: { deliveryId: string } }
   | { type: "backoffice.viewed"; data: { reviewerId: string; what: "session" | "media"; mediaId: string | null } }
   | { type: "integration.secret_revealed" | "integration.secret_rotated" | "integration.created" | "integration.deactivated"; data: { reviewerId: string } }
-  | { type: "integration.updated"; data: { changes: Record<string, { from: string | null; to: string | null }> } };
+  | { type: "integration.updated"; data: { changes: Record<string, { from: string | null; to: string | null }> } }
+  | { type: "integration.policy_changed"; data: { version: number; changes: Record<string, { from: number | string | null; to: number | string | null }> } }
+  | { type: "engine.gave_up"; data: { attemptId: string; error: string } };
 
 export type AuditEventType = AuditEvent["type"];

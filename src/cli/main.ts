@@ -7,6 +7,9 @@ import { REVIEWERS_USAGE, reviewerCommands } from "./reviewers.js";
 import { reviewerAccountsFor } from "../backoffice/adapter.js";
 import { updateIntegrationCommand } from "./integrations-update.js";
 import { testWebhookCommand } from "./test-webhook.js";
+import { policyCommand } from "./policy.js";
+import { replayCommand } from "./replay.js";
+import { engineWorkers } from "../assessment/engine.js";
 
 const USAGE = `Usage: earthid <command>
 
@@ -26,9 +29,15 @@ const USAGE = `Usage: earthid <command>
                                         frame ancestors: origins allowed to embed the hosted flow
   integrations test-webhook ID [--kind decision|event] [--json]
                                         send a signed test event to its webhook URL(s), print the answer
+  integrations policy ID [--face-threshold T] [--review-from R] [--min-age N|none]
+                         [--specimens flag|decline] [--json]
+                                        print the engine's decision policy, or make a new version (audited)
   sessions decide ID --status approved|declined|resubmission_requested
                   [--reason-code N] [--reason TEXT] [--json]
   sessions show ID [--json]
+  sessions replay ID [--attempt ID] [--json]
+                                        run the engine again on the sealed media, as recorded; print
+                                        what differs (exit 3 when something does)
   webhooks list [--session ID] [--limit N] [--json]
   webhooks resend DELIVERY_ID [--json]  send a webhook again, with the body first sent
 ${REVIEWERS_USAGE}
@@ -100,8 +109,18 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case "integrations":
         if (rest[0] === "update") return await withStore(({ integrations, config }) => updateIntegrationCommand({ integrations, config }, rest.slice(1), io));
         if (rest[0] === "test-webhook") return await withStore(({ integrations, config }) => testWebhookCommand({ integrations, config }, rest.slice(1), io));
+        if (rest[0] === "policy") return await withStore(({ policies }) => policyCommand({ policies }, rest.slice(1), io));
         return await withStore(({ integrations, config }) => integrationCommands(integrations, rest, io, config));
       case "sessions":
+        if (rest[0] === "replay") {
+          // One engine worker is enough for one replay, and loads faster than the server's pool.
+          const services = await openMigratedServices(config, { log }, { engine: engineWorkers(1) });
+          try {
+            return await replayCommand(services, rest.slice(1), io);
+          } finally {
+            await services.close();
+          }
+        }
         return await withStore(({ lifecycle, audit }) => sessionCommands({ lifecycle, audit }, rest, io));
       case "webhooks":
         return await withStore(({ webhooks, config }) => webhookCommands({ webhooks, pollMs: config.webhookPollMs }, rest, io));

@@ -163,6 +163,25 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
       return session.erased_at !== null ? [] : repo.listForSession(session.id);
     },
 
+    /**
+     * The last image of each of `contexts` in an attempt, opened (the engine reads an attempt's
+     * document and selfie); none once the session is erased, or when `actor` may not see it.
+     */
+    async attemptImages({ actor, attemptId, contexts }: { actor: Actor; attemptId: string; contexts: readonly string[] }): Promise<Map<string, { bytes: Buffer; sha256: string }>> {
+      const images = new Map<string, { bytes: Buffer; sha256: string }>();
+      const attempt = await lifecycle.attemptSession(attemptId);
+      const session = attempt ? await sessions.visibleTo(actor, attempt.session_id) : undefined;
+      const key = session && session.erased_at === null ? await dataKey(session.id) : undefined;
+      if (!session || !key) return images;
+      const latest = new Map<string, MediaRow>();
+      for (const row of await repo.listForAttempt(attemptId)) if (contexts.includes(row.context)) latest.set(row.context, row);
+      for (const [context, row] of latest) {
+        const file = await files.read(session.id, row.id, key);
+        if (file) images.set(context, { bytes: file.bytes, sha256: row.sha256 });
+      }
+      return images;
+    },
+
     /** The session a media belongs to, when `actor` may see it (to name it in an audit event). */
     async sessionOf({ actor, mediaId }: { actor: Actor; mediaId: string }): Promise<string | undefined> {
       const id = ourId(mediaId);

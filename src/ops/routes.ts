@@ -3,6 +3,7 @@ import type {} from "@fastify/swagger";
 import type { Store } from "../store/db.js";
 import type { Metrics } from "./metrics.js";
 import type { MediaWork } from "../media/work.js";
+import type { EngineState } from "../assessment/engine.js";
 import { apiError } from "../errors.js";
 import { secretsEqual } from "../crypto/hmac.js";
 
@@ -14,21 +15,28 @@ const ReadyBody = {
     store: { type: "string" },
     pendingMigrations: { type: "array", items: { type: "string" } },
     mediaWorkers: { type: "string", enum: ["answering", "not answering"] },
+    engine: { type: "string", enum: ["loading", "failed"] },
     message: { type: "string" },
   },
 } as const;
 
 /** Liveness, readiness, Prometheus metrics and the OpenAPI document, for load balancers, monitoring and tooling. */
-export const opsRoutes: FastifyPluginAsync<{ store: Store; metrics: Metrics; metricsToken: string | undefined; work: Pick<MediaWork, "answering"> }> = async (
+export const opsRoutes: FastifyPluginAsync<{ store: Store; metrics: Metrics; metricsToken: string | undefined; work: Pick<MediaWork, "answering">; engine: { state(): EngineState } }> = async (
   app,
-  { store, metrics, metricsToken, work },
+  { store, metrics, metricsToken, work, engine },
 ) => {
   app.get("/health", { schema: { tags: ["operations"], summary: "Liveness", response: { 200: HealthBody } } }, async () => ({ status: "ok" }));
 
-  app.get("/ready", { schema: { tags: ["operations"], summary: "Readiness: store reachable, migrations applied, media workers answering", response: { 200: ReadyBody, 503: ReadyBody } } }, async (_request, reply) => {
+  app.get("/ready", { schema: { tags: ["operations"], summary: "Readiness: store reachable, migrations applied, media workers answering, engine models loaded", response: { 200: ReadyBody, 503: ReadyBody } } }, async (_request, reply) => {
     // Uploads and downloads wait on these threads: a pool that stopped answering serves neither.
     if (!work.answering()) {
       return reply.code(503).send({ status: "not_ready", store: store.kind, mediaWorkers: "not answering", message: "media worker threads have had work waiting and finished none of it for a while" });
+    }
+    // An instance that runs engine workers takes verification jobs only once their models are in.
+    const engineState = engine.state();
+    if (engineState === "loading" || engineState === "failed") {
+      const message = engineState === "loading" ? "the engine workers are loading their models" : "an engine worker could not load its models (see the log)";
+      return reply.code(503).send({ status: "not_ready", store: store.kind, engine: engineState, message });
     }
     try {
       await store.ping();

@@ -112,9 +112,9 @@ export function sessionService({ repo, tokens, masterKey, publicUrl, now = Date.
       return { kind: "endUser", sessionId: session.id };
     },
 
-    /** The session's data key, opened; undefined once it was destroyed (the session's data erased). */
-    async dataKey(sessionId: string): Promise<Buffer | undefined> {
-      const sealed = await repo.findKey(sessionId);
+    /** The session's data key, opened (in `trx` when given); undefined once it was destroyed (the session's data erased). */
+    async dataKey(sessionId: string, trx?: Kysely<Database>): Promise<Buffer | undefined> {
+      const sealed = await repo.findKey(sessionId, trx);
       return sealed ? openSessionKey(masterKey, sealed) : undefined;
     },
 

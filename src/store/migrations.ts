@@ -230,6 +230,44 @@ const migrations = (kind: StoreKind): Record<string, Migration> => ({
       await db.schema.createIndex("sessions_vendor_data").on("sessions").columns(["vendor_data"]).execute();
     },
   },
+  "0008_engine_assessments": {
+    // The engine's record of each attempt it assessed (src/assessment/): personal data (fields,
+    // checks, the selfie's descriptor) sealed under the session's data key; the document number
+    // only as a keyed hash, to find it again in another session. And each integration's decision
+    // policy, one row per version.
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable("engine_assessments")
+        .addColumn("attempt_id", "text", (c) => c.primaryKey())
+        .addColumn("session_id", "text", (c) => c.notNull())
+        .addColumn("integration_id", "text", (c) => c.notNull())
+        .addColumn("status", "text")
+        .addColumn("code", "integer")
+        .addColumn("reason_code", "integer")
+        .addColumn("policy_version", "integer")
+        .addColumn("findings_sealed", "text")
+        .addColumn("face_sealed", "text")
+        .addColumn("document_key", "text")
+        .addColumn("versions", "text")
+        .addColumn("images", "text")
+        .addColumn("timings", "text")
+        .addColumn("judged_at", "bigint", (c) => c.notNull())
+        .addColumn("error", "text")
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("engine_assessments_session").on("engine_assessments").columns(["session_id"]).execute();
+      await db.schema.createIndex("engine_assessments_document").on("engine_assessments").columns(["integration_id", "document_key"]).execute();
+      await db.schema.createIndex("engine_assessments_integration").on("engine_assessments").columns(["integration_id", "created_at"]).execute();
+      await db.schema
+        .createTable("integration_policies")
+        .addColumn("integration_id", "text", (c) => c.notNull())
+        .addColumn("version", "integer", (c) => c.notNull())
+        .addColumn("settings", "text", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("integration_policies_pk", ["integration_id", "version"])
+        .execute();
+    },
+  },
 });
 
 export const migrationProvider = (kind: StoreKind): MigrationProvider => ({

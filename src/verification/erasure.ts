@@ -32,6 +32,8 @@ export interface ErasureDeps {
   audit: Pick<AuditRepo, "record" | "recentTimes">;
   erasePayloads: PayloadEraser;
   eraseMedia?: MediaEraser | undefined;
+  /** The engine's records of the session's attempts (src/assessment/): their sealed fields, face descriptors and checks. */
+  eraseFindings?: PayloadEraser | undefined;
   limits: DeletionLimits;
   /** Told when removing media files after a committed erasure failed. */
   onFileRemovalError?: (error: unknown, sessionId: string) => void;
@@ -79,6 +81,7 @@ export function sessionErasure(deps: ErasureDeps) {
   async function eraseLocked(locked: Locked, reason: "deleted" | "retention"): Promise<(() => Promise<void>) | undefined> {
     const { trx, session, integration, at, actor } = locked;
     await deps.erasePayloads(trx, session.id);
+    await deps.eraseFindings?.(trx, session.id);
     const media = deps.eraseMedia ? await deps.eraseMedia(trx, session.id) : { files: 0 };
     await deps.sessions.destroyKey(trx, session.id);
     await deps.sessions.update(trx, session.id, { init_data_sealed: null, erased_at: at });

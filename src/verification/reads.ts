@@ -3,18 +3,21 @@ import type { Database } from "../store/schema.js";
 import type { Actor } from "../audit/events.js";
 import type { SessionService } from "../sessions/service.js";
 import { iso } from "../time.js";
-import { decisionPayload, personOf } from "./payloads.js";
+import { type FindingsLookup, decisionPayload, personOf } from "./payloads.js";
 import type { SessionLifecycle } from "./transitions.js";
 
 export interface LifecycleReadsDeps {
   db: Kysely<Database>;
   sessions: Pick<SessionService, "sessionFor">;
   lifecycle: Pick<SessionLifecycle, "latestDecision" | "attempts" | "initData">;
+  /** What the engine read off an attempt's document (src/assessment/). */
+  findings?: FindingsLookup | undefined;
 }
 
 /** What an integrator reads about its session's outcome: decision, person, attempts (docs/veriff-api.md §4.5-4.7). */
-export function lifecycleReads({ db, sessions, lifecycle }: LifecycleReadsDeps) {
+export function lifecycleReads({ db, sessions, lifecycle, findings }: LifecycleReadsDeps) {
   const owned = sessions.sessionFor;
+  const foundFor = async (session: { id: string }, attemptId: string | null | undefined) => (attemptId ? findings?.(db, session, attemptId) : undefined);
 
   return {
     /** The latest decision with the webhook's payload; `verification: null` until there is one. */
@@ -22,13 +25,18 @@ export function lifecycleReads({ db, sessions, lifecycle }: LifecycleReadsDeps) 
       const session = await owned(actor, id);
       const decision = await lifecycle.latestDecision(session.id);
       if (!decision) return { status: "success" as const, verification: null };
-      return { ...decisionPayload(session, decision, await lifecycle.initData(db, session)), status: "success" as const };
+      const found = await foundFor(session, decision.attempt_id);
+      return { ...decisionPayload(session, decision, await lifecycle.initData(db, session), found), status: "success" as const };
     },
 
-    /** The person as the integrator described it (nothing is extracted yet); no screening, so no matches. */
+    /**
+     * The person as read off the document by the engine (the latest decision's attempt), else as the
+     * integrator described it; no screening, so no matches.
+     */
     async person(actor: Actor, id: string) {
       const session = await owned(actor, id);
-      const person = personOf(await lifecycle.initData(db, session));
+      const decision = await lifecycle.latestDecision(session.id);
+      const person = personOf(await lifecycle.initData(db, session), await foundFor(session, decision?.attempt_id));
       return {
         status: "success" as const,
         person: {

@@ -7,7 +7,7 @@ import { newRowId } from "../store/ids.js";
 import type { Database, DecisionsTable, SessionsTable } from "../store/schema.js";
 import type { SessionService } from "../sessions/service.js";
 import type { OutboxItem, WebhookOutbox } from "../webhooks/outbox.js";
-import { decisionPayload, eventPayload } from "./payloads.js";
+import { type FindingsLookup, decisionPayload, eventPayload } from "./payloads.js";
 import type { VerificationRepo } from "./repo.js";
 import {
   ATTEMPT_OPEN,
@@ -32,6 +32,8 @@ export interface LifecycleDeps {
   integrations: Pick<IntegrationService, "getIntegrationIn">;
   audit: Pick<AuditRepo, "record">;
   outbox: Pick<WebhookOutbox, "enqueue" | "wake">;
+  /** What the engine read off an attempt's document, for the decision webhook (src/assessment/). */
+  findings?: FindingsLookup | undefined;
   now?: () => number;
 }
 
@@ -50,13 +52,15 @@ export interface DecideOptions {
   reasonCode?: number | null;
   reason?: string | null;
   actor: Actor;
+  /** The attempt the verdict is on: refused (1304) when the session has moved on to another one. */
+  attemptId?: string | undefined;
 }
 
 /**
  * The session state machine (README, Session lifecycle). Each verb is one transaction: new state, audit event and
  * outbox rows commit together; the dispatcher is woken after the commit.
  */
-export function sessionLifecycle({ db, repo, sessions, integrations, audit, outbox, now = Date.now }: LifecycleDeps) {
+export function sessionLifecycle({ db, repo, sessions, integrations, audit, outbox, findings, now = Date.now }: LifecycleDeps) {
   const { initData } = sessions;
 
   const webhook = (integration: Integration, session: SessionsTable, kind: "event" | "decision", code: number, payload: unknown): OutboxItem => ({
@@ -130,7 +134,8 @@ export function sessionLifecycle({ db, repo, sessions, integrations, audit, outb
       at,
       event: { type: "session.decided", data: { attemptId: session.current_attempt_id, status, code: decision.code, reasonCode, decisionId: decision.id } },
     });
-    const payload = decisionPayload(session, decision, await initData(trx, session));
+    const found = decision.attempt_id ? await findings?.(trx, session, decision.attempt_id) : undefined;
+    const payload = decisionPayload(session, decision, await initData(trx, session), found);
     await outbox.enqueue(trx, [webhook(integration, session, "decision", decision.code, payload)]);
     Object.assign(session, { status, decided_at: at, updated_at: at });
     return decision;
@@ -191,7 +196,10 @@ export function sessionLifecycle({ db, repo, sessions, integrations, audit, outb
 
     /** The one decide function the engine, the back-office and the operator CLI call. */
     async decide(opts: DecideOptions): Promise<DecisionsTable> {
-      return inLockedSession(opts, (locked) => decideLocked(locked, opts.verdict, opts.reasonCode ?? null, opts.reason ?? null));
+      return inLockedSession(opts, (locked) => {
+        if (opts.attemptId !== undefined && locked.session.current_attempt_id !== opts.attemptId) throw apiError("TRANSITION_NOT_ALLOWED", { status: opts.verdict });
+        return decideLocked(locked, opts.verdict, opts.reasonCode ?? null, opts.reason ?? null);
+      });
     },
 
     /** Expires or abandons every unfinished session created more than `maxAgeMs` ago. */

@@ -4,7 +4,8 @@ import { duplicateChecks, faceChecks } from "./face-checks.js";
 import type { Decision, DecisionInput } from "./input.js";
 import { type Judged, judged } from "./judged.js";
 import type { Action } from "./policy.js";
-import { REASONS, RULES, type RuleName } from "./rules.js";
+import { REASONS } from "../../reason-codes.js";
+import { RULES, type RuleName } from "./rules.js";
 
 const ORDER = Object.keys(RULES) as RuleName[];
 const STATUS = { decline: ["declined", 9102], resubmit: ["resubmission_requested", 9103], review: ["review", 9121] } as const;
@@ -19,8 +20,8 @@ export function decide(input: DecisionInput): Decision {
   const { document, documentFace, selfieFace, session, duplicates, policy, now } = input;
   const all: Judged[] = [...duplicateChecks(duplicates)];
   const signals: Check[] = [];
-  if (!document || !documentFace) all.push(judged("media.document", "fail", { reason: "no document image was submitted, or it was not read" }));
-  if (!selfieFace) all.push(judged("media.selfie", "fail", { reason: "no selfie was submitted" }));
+  if (!(input.submitted?.document ?? (document && documentFace))) all.push(judged("media.document", "fail", { reason: "no document image was submitted, or it was not read" }));
+  if (!(input.submitted?.selfie ?? selfieFace)) all.push(judged("media.selfie", "fail", { reason: "no selfie was submitted" }));
   const documentJudged = document ? documentChecks(document, session, policy, now) : [];
   all.push(...documentJudged);
   if (documentFace && selfieFace) {

@@ -27,6 +27,11 @@ export interface DecisionInput {
   duplicates: readonly DuplicateMatch[];
   policy: Policy;
   now: Date;
+  /**
+   * What the attempt holds, when the caller decides without reading it (one of the two images is
+   * missing, so there is nothing to compare): otherwise a null reading means "not submitted".
+   */
+  submitted?: { document: boolean; selfie: boolean };
 }
 
 export type DecisionStatus = "approved" | "declined" | "resubmission_requested" | "review";

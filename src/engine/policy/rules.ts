@@ -45,32 +45,6 @@ export const RULES = {
 
 export type RuleName = keyof typeof RULES;
 
-/** Veriff's texts for the reason codes the rules use (reference: Veriff's decision and reason codes tables). */
-export const REASONS: Record<number, string> = {
-  103: "Person showing the document does not appear to match document photo",
-  104: "Name entered does not match name on document",
-  110: "Velocity/abuse duplicated ID",
-  124: "Face already exists in the face collection",
-  506: "Presented document tampered",
-  507: "Presented document tampered, data cross reference",
-  508: "Presented document tampered, document similarity to specimen",
-  510: "Presented document type not supported",
-  511: "Presented document expired",
-  530: "Person is under 13 years old",
-  531: "Person is under 14 years old",
-  532: "Person is under 16 years old",
-  533: "Person is under 18 years old",
-  534: "Person is under 20 years old",
-  535: "Person is under 21 years old",
-  536: "Person is under 25 years old",
-  202: "Face not clearly visible",
-  203: "Full document not visible",
-  204: "Poor image quality",
-  206: "Document type not supported",
-  207: "Document expired",
-  208: "Selfie missing",
-  209: "Document photo missing",
-};
 
 /** Veriff's "person is under N" codes. */
 export const UNDER_AGE_CODES: ReadonlyArray<readonly [age: number, code: number]> = [

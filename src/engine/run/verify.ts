@@ -5,7 +5,7 @@ import { selfieSharpness } from "./selfie.js";
 import { decide } from "../policy/decide.js";
 import type { Decision, DuplicateMatch, SessionClaims } from "../policy/input.js";
 import type { Policy } from "../policy/policy.js";
-import type { DocumentType, FaceReading } from "../types.js";
+import type { DocumentReading, DocumentType, FaceReading } from "../types.js";
 import { type ExtractedDocument, type ExtractedPerson, extracted } from "./fields.js";
 import { type EngineVersions, engineVersions } from "./versions.js";
 
@@ -43,6 +43,11 @@ export interface Verification extends Decision {
   /** SHA-256 (hex) of every image exactly as received. */
   images: { documentFront: string; documentBack: string | null; selfie: string };
   timings: VerifyTimings;
+  /**
+   * What the checks were made from: the caller decides again from these once it knows the
+   * duplicates (the document number and the selfie's descriptor are known only after the reading).
+   */
+  readings: { document: DocumentReading; documentFace: FaceReading; selfieFace: FaceReading };
 }
 
 export interface Verifier {
@@ -104,6 +109,7 @@ export async function createVerifier(): Promise<Verifier> {
         versions,
         images,
         timings: { documentMs, documentFaceMs, selfieFaceMs, decideMs, totalMs: ms(started) },
+        readings: { document: reading, documentFace, selfieFace },
       };
     },
     async close() {
