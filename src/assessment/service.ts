@@ -13,7 +13,7 @@ import type { SessionLifecycle } from "../verification/transitions.js";
 import type { DuplicateFinder } from "./duplicates.js";
 import type { EngineWorkers } from "./engine.js";
 import type { IntegrationPolicies } from "./policies.js";
-import { assessmentRow } from "./record.js";
+import { type SealedFindings, assessmentRow, openFindings } from "./record.js";
 import type { AssessmentRepo } from "./repo.js";
 
 export const ENGINE: Actor = { kind: "engine" };
@@ -93,6 +93,13 @@ export function assessmentService(deps: AssessmentDeps) {
       }
       await repo.save(assessmentRow({ session, attemptId: job.attemptId, verification, decision, duplicates: found, judgedAt, dataKey, documentKey: key, at: now() }));
       await decideUnlessMoved(job, decision.status, decision.reasonCode, decision.reason);
+    },
+
+    /** What the engine found on the session's latest assessed attempt (a reviewer's session page); undefined once erased. */
+    async findingsOf(sessionId: string): Promise<SealedFindings | undefined> {
+      const row = (await repo.ofSession(sessionId)).find((r) => r.findings_sealed !== null);
+      const key = row ? await sessions.dataKey(sessionId) : undefined;
+      return row && key ? openFindings(key, row) : undefined;
     },
 
     /** After the queue's last try: review (9121), the error recorded with the attempt and in the audit trail. */

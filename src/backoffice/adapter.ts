@@ -8,6 +8,7 @@ import { reviewerAccounts } from "./accounts.js";
 import { accountsRepo } from "./accounts-repo.js";
 import type { BackofficeDeps, IntegrationSummary, SessionSummary } from "./deps.js";
 import { refuse } from "./errors.js";
+import { engineChecks } from "./engine-checks.js";
 import { backofficeDb } from "./tables.js";
 
 /**
@@ -79,7 +80,7 @@ export function backofficeDepsFor(services: Services): BackofficeDeps {
           erased: session.erased_at !== null,
           deleted: session.deleted_at !== null,
           sent: { ...init },
-          checks: [],
+          checks: engineChecks(live ? await services.assessment.findingsOf(id) : undefined),
           media: media.map((m) => ({ id: m.id, context: m.context, mimetype: m.mimetype, width: m.width, height: m.height, size: m.size, attemptId: m.attempt_id })),
           decisions: decisions.map((d) => ({ id: d.id, status: d.status, code: d.code, reasonCode: d.reason_code, reason: d.reason, decidedBy: d.decided_by, decidedAt: Number(d.decided_at) })),
           events: events.map((e) => ({ type: e.type, actor: e.actor, at: Number(e.created_at), data: JSON.parse(e.data) as Record<string, unknown> })),

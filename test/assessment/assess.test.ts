@@ -1,0 +1,131 @@
+import { createHash, randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { composeServices } from "../../src/app/compose.js";
+import { engineWorkers } from "../../src/assessment/engine.js";
+import type { Actor } from "../../src/audit/events.js";
+import { loadConfig } from "../../src/config.js";
+import { DEFAULT_POLICY } from "../../src/engine/policy/policy.js";
+import type { Services } from "../../src/services.js";
+import { silentLog, storeKind, testEnvironment } from "../support/server.js";
+import { type Scenario, buildScenario, todayUtc } from "../support/synth/index.js";
+import { submitScenario } from "./support.js";
+
+const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
+
+/**
+ * The engine's side of a submitted attempt, at the service: the real engine in one worker thread
+ * (loaded once for the file), the real store, synthetic documents photographed virtually.
+ */
+describe(`the engine's assessment of a submitted attempt (${storeKind})`, { timeout: 300_000 }, () => {
+  const engine = engineWorkers(1);
+  let services: Services;
+  let cleanup: () => Promise<void>;
+  let approve: Scenario;
+  let duplicate: Scenario;
+
+  beforeAll(async () => {
+    const environment = await testEnvironment();
+    cleanup = environment.cleanup;
+    services = composeServices(loadConfig(environment.env), { log: silentLog }, { engine });
+    await services.store.migrate();
+    [approve, duplicate] = await Promise.all([buildScenario("approve", { seed: "assess", asOf: todayUtc() }), buildScenario("duplicate_document", { seed: "assess", asOf: todayUtc() }), engine.start()]);
+  }, 300_000);
+  afterAll(async () => {
+    await services?.close();
+    await cleanup?.();
+  });
+
+  const shop = async () => {
+    const created = await services.integrations.createIntegration({ name: "shop" });
+    return { ...created, actor: { kind: "integrator", integrationId: created.id } as Actor };
+  };
+  const records = (sessionId: string) => services.store.db.withTables<{ engine_assessments: Record<string, any> }>().selectFrom("engine_assessments").selectAll().where("session_id", "=", sessionId).execute();
+
+  it("approves a passport and a selfie of its holder; the decision carries what was read, and the record keeps it sealed", async () => {
+    const integration = await shop();
+    const attempt = await submitScenario(services, integration.apiKey, approve);
+    await services.assessment.assess(attempt);
+
+    const { verification } = await services.reads.decision(integration.actor, attempt.sessionId);
+    const { truth } = approve;
+    expect(verification).toMatchObject({ status: "approved", code: 9001, reasonCode: null, attemptId: attempt.attemptId });
+    expect(verification!.person).toMatchObject({ dateOfBirth: truth.person.dateOfBirth, gender: truth.person.gender, nationality: truth.person.nationality });
+    expect(verification!.person.lastName).toBe(truth.person.lastName.toUpperCase());
+    expect(verification!.document).toMatchObject({ number: truth.document.number, type: "PASSPORT", country: truth.document.country, validUntil: truth.document.validUntil });
+    const similarity = verification!.checks!.find((c) => c.name === "face.similarity")!;
+    expect(similarity).toMatchObject({ outcome: "pass", threshold: DEFAULT_POLICY.face.threshold });
+    expect(similarity.score).toBeGreaterThanOrEqual(DEFAULT_POLICY.face.threshold);
+    const person = await services.reads.person(integration.actor, attempt.sessionId);
+    expect(person.person).toMatchObject({ dateOfBirth: truth.person.dateOfBirth, idNumber: verification!.person.idNumber });
+
+    const [record] = await records(attempt.sessionId);
+    expect(record).toMatchObject({ attempt_id: attempt.attemptId, status: "approved", code: 9001, policy_version: 1, error: null });
+    expect(JSON.parse(record!.images)).toEqual({ documentFront: sha256(approve.documentFront), documentBack: null, selfie: sha256(approve.selfie) });
+    expect(JSON.parse(record!.versions).face.library).toMatch(/^@vladmandic\/human@/);
+    // Sealed: neither the name nor the number is in the row as text.
+    expect(JSON.stringify(record)).not.toContain(truth.document.number);
+    expect(JSON.stringify(record)).not.toContain(truth.person.lastName.toUpperCase());
+    const decided = await services.audit.listForSession(attempt.sessionId);
+    expect(decided.filter((e) => e.type === "session.decided").map((e) => e.actor)).toEqual(["engine"]);
+  });
+
+  it("does nothing for an attempt no longer submitted: a job run twice decides once", async () => {
+    const integration = await shop();
+    const attempt = await submitScenario(services, integration.apiKey, approve, { omit: ["face"] });
+    await services.assessment.assess(attempt);
+    await services.assessment.assess(attempt);
+    expect((await services.lifecycle.decisions(attempt.sessionId)).map((d) => [d.status, d.reason_code, d.decided_by])).toEqual([["resubmission_requested", 208, "engine"]]);
+  });
+
+  it("declines the same document in another end user's session (110), naming the first, but not the same end user's", async () => {
+    const integration = await shop();
+    const first = await submitScenario(services, integration.apiKey, duplicate.before![0]!, { endUserId: randomUUID(), vendorData: "holder-1" });
+    await services.assessment.assess(first);
+    expect((await services.lifecycle.latestDecision(first.sessionId))?.status).toBe("approved");
+
+    const again = await submitScenario(services, integration.apiKey, duplicate, { endUserId: randomUUID(), vendorData: "someone-else" });
+    await services.assessment.assess(again);
+    const { verification } = await services.reads.decision(integration.actor, again.sessionId);
+    expect(verification).toMatchObject({ status: "declined", code: 9102, reasonCode: 110 });
+    expect(verification!.checks!.find((c) => c.name === "duplicate.document")).toMatchObject({ outcome: "fail", evidence: { sessions: [{ sessionId: first.sessionId }] } });
+
+    const sameHolder = await submitScenario(services, integration.apiKey, duplicate, { vendorData: "holder-1" });
+    await services.assessment.assess(sameHolder);
+    const back = await services.reads.decision(integration.actor, sameHolder.sessionId);
+    expect(back.verification!.checks!.find((c) => c.name === "duplicate.document")).toMatchObject({ outcome: "pass" });
+  });
+
+  it("gives up into review (9121), the error kept with the attempt and in the audit trail", async () => {
+    const integration = await shop();
+    const attempt = await submitScenario(services, integration.apiKey, approve, { omit: ["document-front", "document-back", "face"] });
+    await services.assessment.giveUp(attempt, "EngineTimeout: the verification took longer than 60000 ms");
+    expect(await services.lifecycle.latestDecision(attempt.sessionId)).toMatchObject({ status: "review", code: 9121, decided_by: "engine" });
+    const events = await services.audit.listForSession(attempt.sessionId);
+    expect(events.find((e) => e.type === "engine.gave_up")?.data).toContain("EngineTimeout");
+    expect((await records(attempt.sessionId))[0]).toMatchObject({ error: "EngineTimeout: the verification took longer than 60000 ms", status: null });
+  });
+
+  it("replays a decision offline to the same result, and says what differs when the record does not match", async () => {
+    const integration = await shop();
+    const attempt = await submitScenario(services, integration.apiKey, approve);
+    await services.assessment.assess(attempt);
+    // A stricter policy since: the replay still judges by the version recorded.
+    await services.policies.change(integration.id, { faceThreshold: 0.99 });
+    const same = await services.replay({ sessionId: attempt.sessionId });
+    expect(same).toMatchObject({ attemptId: attempt.attemptId, policyVersion: 1, recorded: { status: "approved" }, replayed: { status: "approved" }, differences: [] });
+
+    const db = services.store.db.withTables<{ engine_assessments: { attempt_id: string; images: string } }>();
+    await db.updateTable("engine_assessments").set({ images: JSON.stringify({ documentFront: "0".repeat(64), documentBack: null, selfie: sha256(approve.selfie) }) }).where("attempt_id", "=", attempt.attemptId).execute();
+    const differs = await services.replay({ sessionId: attempt.sessionId });
+    expect(differs.differences).toEqual([{ what: "image.documentFront", recorded: "0".repeat(64), replayed: sha256(approve.documentFront) }]);
+  });
+
+  it("forgets its record when the session is erased", async () => {
+    const integration = await shop();
+    const attempt = await submitScenario(services, integration.apiKey, approve, { omit: ["face"] });
+    await services.assessment.assess(attempt);
+    expect(await records(attempt.sessionId)).toHaveLength(1);
+    await services.erasure.deleteSession({ actor: integration.actor, sessionId: attempt.sessionId });
+    expect(await records(attempt.sessionId)).toEqual([]);
+  });
+});
