@@ -25,8 +25,13 @@ export interface EnginePool {
   close(): Promise<void>;
 }
 
-/** One worker per core: a reading keeps one core busy (the wasm backend runs single-threaded), and the event loop mostly waits. */
-export const defaultEngineWorkers = () => Math.max(1, availableParallelism());
+/**
+ * One worker per two cores: a verification keeps about two threads busy (Tesseract recognises in its
+ * own thread while human reads the faces in the worker). On this 2-core machine a second worker
+ * added no throughput (bench:engine-speed: about 1 s of CPU per verification either way) and about
+ * 370 MB: one worker peaked at 676 MB resident, within the 800 MB goal; two at 1,045 MB.
+ */
+export const defaultEngineWorkers = () => Math.max(1, Math.floor(availableParallelism() / 2));
 
 /** Built, dist/ holds the worker as plain JS; run from src/, it is TypeScript and starts through worker-from-source.mjs. */
 const workerFile = new URL(import.meta.url.endsWith(".ts") ? "./worker-from-source.mjs" : "./worker.js", import.meta.url).href;
