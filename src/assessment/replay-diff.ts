@@ -17,6 +17,9 @@ export interface Outcome {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
+/** Evidence without the time each step took (`ms`, `…Ms`): a replay is judged on what it found, not how fast. */
+const untimed = (evidence: Record<string, unknown>) => JSON.stringify(evidence, (key, value: unknown) => (key === "ms" || key.endsWith("Ms") ? undefined : value));
+
 function fieldsDiffer(prefix: string, recorded: Record<string, unknown> | null, replayed: Record<string, unknown> | null): Difference[] {
   if (recorded === null || replayed === null) return [];
   const names = [...new Set([...Object.keys(recorded), ...Object.keys(replayed)])];
@@ -51,9 +54,10 @@ export function differences(recorded: Outcome, replayed: Outcome): Difference[] 
       out.push({ what: `check ${name}`, recorded: a ? a.outcome : "absent", replayed: b ? b.outcome : "absent" });
       continue;
     }
-    for (const part of ["outcome", "score", "threshold", "evidence"] as const) {
+    for (const part of ["outcome", "score", "threshold"] as const) {
       if (!same(a[part], b[part])) out.push({ what: `check ${name} ${part}`, recorded: a[part], replayed: b[part] });
     }
+    if (untimed(a.evidence) !== untimed(b.evidence)) out.push({ what: `check ${name} evidence`, recorded: a.evidence, replayed: b.evidence });
   }
   out.push(...fieldsDiffer("image", recorded.images, replayed.images), ...fieldsDiffer("version", recorded.versions, replayed.versions));
   return out;

@@ -35,3 +35,6 @@ export async function submitScenario(
   const session = await services.lifecycle.submit({ sessionId, actor });
   return { sessionId, attemptId: session.current_attempt_id! };
 }
+
+/** The surname as a TD3 passport's MRZ prints it (transliterated, upper case): what the engine reads back. */
+export const mrzSurname = (scenario: Scenario) => scenario.truth.mrz![0]!.slice(5).split("<<")[0]!.replace(/</g, " ");
