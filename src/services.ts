@@ -14,6 +14,9 @@ import type { MediaWork } from "./media/work.js";
 import type { DeliveryRepo } from "./webhooks/repo.js";
 import type { WebhookOutbox } from "./webhooks/outbox.js";
 import type { WebhookService } from "./webhooks/service.js";
+import type { JobQueue } from "./jobs/service.js";
+import type { JobRepo } from "./jobs/repo.js";
+import type { JobKind } from "./jobs/runner.js";
 
 /**
  * Every capability of one service instance, each built once by the composition root
@@ -39,6 +42,10 @@ export interface Services {
   media: MediaService;
   deliveries: DeliveryRepo;
   webhooks: WebhookService;
+  jobs: JobQueue;
+  jobStore: JobRepo;
+  /** Every kind of job with its handler, registered in the composition root; the runners claim these. */
+  jobKinds: JobKind[];
   /** Closes the store and the media threads; once. */
   close(): Promise<void>;
 }

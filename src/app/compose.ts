@@ -22,6 +22,11 @@ import { type MediaWork, mediaWork } from "../media/work.js";
 import { deliveryRepo } from "../webhooks/repo.js";
 import { webhookOutbox } from "../webhooks/outbox.js";
 import { webhookService } from "../webhooks/service.js";
+import { jobRepo } from "../jobs/repo.js";
+import { jobQueue } from "../jobs/service.js";
+import type { JobKind } from "../jobs/runner.js";
+import { ASSESS_JOB } from "../verification/transitions.js";
+import { type Assessment, type SubmittedVerdicts, assessJobHandler, reviewByPerson, submittedVerdicts } from "../verification/assess-job.js";
 
 export type { Services } from "../services.js";
 
@@ -41,7 +46,12 @@ export interface Observers {
 export interface ComposeOptions {
   /** The media worker threads (tests give a pool that never answers); made here unless given. */
   mediaWork?: MediaWork | undefined;
+  /** What assesses a submitted attempt; until the engine does, a person in review. */
+  assessment?: ((verdicts: SubmittedVerdicts) => Assessment) | undefined;
 }
+
+/** An assessment job holds its lease this long: far beyond a run of the engine (about a second). */
+const ASSESS_LEASE_MS = 5 * 60_000;
 
 export function composeServices(config: Config, { log, metrics }: Observers, options: ComposeOptions = {}): Services {
   const masterKey = loadMasterKey(config.dataDir, config.masterKey);
@@ -54,6 +64,8 @@ export function composeServices(config: Config, { log, metrics }: Observers, opt
   const outbox = webhookOutbox({ masterKey });
   const deliveries = deliveryRepo(store);
   const webhooks = webhookService({ repo: deliveries, audit, wake: outbox.wake });
+  const jobStore = jobRepo(store);
+  const jobs = jobQueue({ repo: jobStore });
 
   const sessionStore = sessionRepo(db, kind);
   const sessions = sessionService({
@@ -66,7 +78,13 @@ export function composeServices(config: Config, { log, metrics }: Observers, opt
   const list = sessionList({ repo: sessionStore, tokens, publicUrl: config.publicUrl });
 
   const verificationStore = verificationRepo(db, kind);
-  const lifecycle = sessionLifecycle({ db, repo: verificationStore, sessions, integrations, audit, outbox });
+  const lifecycle = sessionLifecycle({ db, repo: verificationStore, sessions, integrations, audit, outbox, jobs });
+  // The handlers of each kind of job, registered here (never discovered).
+  const verdicts = submittedVerdicts(lifecycle);
+  const assessment = (options.assessment ?? reviewByPerson)(verdicts);
+  const jobKinds: JobKind[] = [
+    { kind: ASSESS_JOB, handler: assessJobHandler({ verdicts, assessment }), concurrency: config.engineWorkers, leaseMs: ASSESS_LEASE_MS },
+  ];
   const reads = lifecycleReads({ db, sessions, lifecycle });
 
   // Uploads, sealing and opening of media run in worker threads, started on first use; one pool
@@ -99,7 +117,7 @@ export function composeServices(config: Config, { log, metrics }: Observers, opt
 
   return {
     config, store, masterKey, tokens, integrations, audit, outbox, sessions, sessionList: list, lifecycle, reads, erasure, retention,
-    mediaWork: work, media, deliveries, webhooks, close,
+    mediaWork: work, media, deliveries, webhooks, jobs, jobStore, jobKinds, close,
   };
 }
 
