@@ -465,6 +465,8 @@ async function reviewSessions(runtime: Services, setupIntegrationId: string, int
       .execute();
     await runtime.lifecycle.submit({ sessionId: id, actor: { kind: "operator" } });
   }
+  // Their assessment jobs put them in review, still under the webhook-less integration.
+  await Promise.all(ids.map((id) => runtime.jobs.settled(id)));
   await db.updateTable("sessions").set({ integration_id: integrationId }).where("id", "in", ids).execute();
   return ids;
 }

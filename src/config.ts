@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 
 /** Everything the service reads from its environment, validated once at boot. */
@@ -45,6 +46,15 @@ export interface Config {
   /** Media uploads read at once, per instance and per integration; past either, 429 with Retry-After. */
   uploadsInFlight: number;
   uploadsInFlightPerIntegration: number;
+  /**
+   * EARTHID_ENGINE_WORKERS: submitted attempts assessed at once by this instance (the engine's pool
+   * size; default: one per two cores); 0: this instance claims no `verification.assess` job.
+   */
+  engineWorkers: number;
+  /** How often each instance looks for due jobs, retries and jobs other instances enqueued. */
+  jobPollMs: number;
+  /** Done jobs are removed by the retention sweep this many days after they finished. */
+  jobRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -180,5 +190,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // About 100 MB each at the 24 MiB limit (body, decoded image, sealed file): about 1.2 GB at most.
     uploadsInFlight: integer(env, "EARTHID_UPLOADS_IN_FLIGHT", 12, 1, 1024),
     uploadsInFlightPerIntegration: integer(env, "EARTHID_UPLOADS_IN_FLIGHT_PER_INTEGRATION", 8, 1, 1024),
+    // One per two cores: a verification keeps two threads busy (README, Decisions: workers and memory).
+    engineWorkers: integer(env, "EARTHID_ENGINE_WORKERS", Math.max(1, Math.floor(availableParallelism() / 2)), 0, 256),
+    jobPollMs: integer(env, "EARTHID_JOB_POLL_MS", 1000, 10, 60_000),
+    jobRetentionDays: integer(env, "EARTHID_JOB_RETENTION_DAYS", 7, 1, 3650),
   };
 }

@@ -18,6 +18,9 @@ import type { EngineWorkers } from "./assessment/engine.js";
 import type { IntegrationPolicies } from "./assessment/policies.js";
 import type { AssessmentService } from "./assessment/service.js";
 import type { AssessmentReplay } from "./assessment/replay.js";
+import type { JobQueue } from "./jobs/service.js";
+import type { JobRepo } from "./jobs/repo.js";
+import type { JobKind } from "./jobs/runner.js";
 
 /**
  * Every capability of one service instance, each built once by the composition root
@@ -51,6 +54,10 @@ export interface Services {
   assessment: AssessmentService;
   /** A recorded assessment run again from the sealed media (`earthid sessions replay`). */
   replay: AssessmentReplay;
+  jobs: JobQueue;
+  jobStore: JobRepo;
+  /** Every kind of job with its handler, registered in the composition root; the runners claim these. */
+  jobKinds: JobKind[];
   /** Closes the store and the media threads; once. */
   close(): Promise<void>;
 }

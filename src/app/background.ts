@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import { type BackgroundTask, intervalTask } from "../background-task.js";
 import { webhookDispatcherTask } from "../webhooks/task.js";
+import { jobRunner } from "../jobs/runner.js";
 import type { Metrics } from "../ops/metrics.js";
 import type { Services } from "./compose.js";
 
@@ -20,5 +21,6 @@ export function backgroundTasks(services: Services, metrics: Pick<Metrics, "webh
       log,
       onAttemptEnded: (attempt) => metrics.webhookAttemptEnded(attempt),
     }),
+    jobRunner({ repo: services.jobStore, queue: services.jobs, kinds: services.jobKinds, pollMs: config.jobPollMs, log }),
   ];
 }

@@ -26,10 +26,14 @@ import { assessmentRepo } from "../assessment/repo.js";
 import { documentKeyer, findingsLookup } from "../assessment/record.js";
 import { integrationPolicies } from "../assessment/policies.js";
 import { duplicateFinder } from "../assessment/duplicates.js";
-import { assessmentService } from "../assessment/service.js";
+import { assessmentService, engineAssessment } from "../assessment/service.js";
 import { assessmentReplay } from "../assessment/replay.js";
 import { type EngineWorkers, engineWorkers } from "../assessment/engine.js";
-import { defaultEngineWorkers } from "../engine/pool.js";
+import { jobRepo } from "../jobs/repo.js";
+import { jobQueue } from "../jobs/service.js";
+import type { JobKind } from "../jobs/runner.js";
+import { ASSESS_JOB } from "../verification/transitions.js";
+import { type Assessment, type SubmittedVerdicts, assessJobHandler, submittedVerdicts } from "../verification/assess-job.js";
 
 export type { Services } from "../services.js";
 
@@ -49,9 +53,14 @@ export interface Observers {
 export interface ComposeOptions {
   /** The media worker threads (tests give a pool that never answers); made here unless given. */
   mediaWork?: MediaWork | undefined;
-  /** The engine's worker threads; made here (not started) unless given. */
+  /** The engine's worker threads (EARTHID_ENGINE_WORKERS of them); made here, not started, unless given. */
   engine?: EngineWorkers | undefined;
+  /** What assesses a submitted attempt in place of the engine (src/verification/assess-job.ts: reviewByPerson). */
+  assessment?: ((verdicts: SubmittedVerdicts) => Assessment) | undefined;
 }
+
+/** An assessment job holds its lease this long: far beyond a run of the engine (about a second). */
+const ASSESS_LEASE_MS = 5 * 60_000;
 
 export function composeServices(config: Config, { log, metrics }: Observers, options: ComposeOptions = {}): Services {
   const masterKey = loadMasterKey(config.dataDir, config.masterKey);
@@ -64,6 +73,8 @@ export function composeServices(config: Config, { log, metrics }: Observers, opt
   const outbox = webhookOutbox({ masterKey });
   const deliveries = deliveryRepo(store);
   const webhooks = webhookService({ repo: deliveries, audit, wake: outbox.wake });
+  const jobStore = jobRepo(store);
+  const jobs = jobQueue({ repo: jobStore });
 
   const sessionStore = sessionRepo(db, kind);
   const sessions = sessionService({
@@ -79,7 +90,8 @@ export function composeServices(config: Config, { log, metrics }: Observers, opt
   const assessments = assessmentRepo(db);
   const findings = findingsLookup(assessments, sessions);
   const verificationStore = verificationRepo(db, kind);
-  const lifecycle = sessionLifecycle({ db, repo: verificationStore, sessions, integrations, audit, outbox, findings });
+  const lifecycle = sessionLifecycle({ db, repo: verificationStore, sessions, integrations, audit, outbox, jobs, findings });
+  const verdicts = submittedVerdicts(lifecycle);
   const reads = lifecycleReads({ db, sessions, lifecycle, findings });
 
   // Uploads, sealing and opening of media run in worker threads, started on first use; one pool
@@ -96,7 +108,7 @@ export function composeServices(config: Config, { log, metrics }: Observers, opt
   });
 
   // Started by the server and the worker process at boot (readiness waits for it), else on first use.
-  const engine = options.engine ?? engineWorkers(defaultEngineWorkers());
+  const engine = options.engine ?? engineWorkers(config.engineWorkers);
   const policies = integrationPolicies({ repo: assessments, integrations, audit });
   const assessment = assessmentService({
     db,
@@ -104,13 +116,22 @@ export function composeServices(config: Config, { log, metrics }: Observers, opt
     policies,
     engine,
     sessions,
-    lifecycle,
+    verdicts,
     media,
-    audit,
     duplicates: duplicateFinder({ repo: assessments, sessions }),
     documentKey: documentKeyer(masterKey),
   });
   const replay = assessmentReplay({ db, repo: assessments, policies, sessions, media, pool: () => engine.pool() });
+  // The handlers of each kind of job, registered here (never discovered): a submitted attempt is
+  // the engine's, unless the caller put another assessment in its place.
+  const jobKinds: JobKind[] = [
+    {
+      kind: ASSESS_JOB,
+      handler: assessJobHandler({ verdicts, assessment: options.assessment ? options.assessment(verdicts) : engineAssessment(assessment) }),
+      concurrency: config.engineWorkers,
+      leaseMs: ASSESS_LEASE_MS,
+    },
+  ];
 
   const erasure = sessionErasure({
     lifecycle,
@@ -130,7 +151,7 @@ export function composeServices(config: Config, { log, metrics }: Observers, opt
 
   return {
     config, store, masterKey, tokens, integrations, audit, outbox, sessions, sessionList: list, lifecycle, reads, erasure, retention,
-    mediaWork: work, media, deliveries, webhooks, engine, policies, assessment, replay, close,
+    mediaWork: work, media, deliveries, webhooks, jobs, jobStore, jobKinds, engine, policies, assessment, replay, close,
   };
 }
 

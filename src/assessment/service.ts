@@ -1,7 +1,5 @@
 import type { Kysely } from "kysely";
-import { ApiError } from "../errors.js";
 import type { Actor } from "../audit/events.js";
-import type { AuditRepo } from "../audit/repo.js";
 import { decide } from "../engine/policy/decide.js";
 import type { Decision, DuplicateMatch } from "../engine/policy/input.js";
 import type { Verification } from "../engine/run/verify.js";
@@ -9,7 +7,7 @@ import type { MediaService } from "../media/service.js";
 import type { SessionService } from "../sessions/service.js";
 import { ENGINE_CONTEXTS, claimsOf, decideUnread, verifyInputOf } from "./inputs.js";
 import type { Database, SessionsTable } from "../store/schema.js";
-import type { SessionLifecycle } from "../verification/transitions.js";
+import type { Assessment, SubmittedVerdicts } from "../verification/assess-job.js";
 import type { DuplicateFinder } from "./duplicates.js";
 import type { EngineWorkers } from "./engine.js";
 import type { IntegrationPolicies } from "./policies.js";
@@ -30,9 +28,9 @@ export interface AssessmentDeps {
   policies: Pick<IntegrationPolicies, "current">;
   engine: Pick<EngineWorkers, "pool">;
   sessions: Pick<SessionService, "findAny" | "dataKey" | "initData">;
-  lifecycle: Pick<SessionLifecycle, "decide">;
+  /** The one decide function, on the attempt while it is still the session's submitted one. */
+  verdicts: Pick<SubmittedVerdicts, "decideSubmitted">;
   media: Pick<MediaService, "attemptImages">;
-  audit: Pick<AuditRepo, "record">;
   duplicates: DuplicateFinder;
   documentKey: (integrationId: string, number: string | null) => string | null;
   now?: () => number;
@@ -46,23 +44,13 @@ const GAVE_UP_REASON = "The engine could not assess this attempt; a person decid
  * everything, and decide through the one decide function with Veriff's codes.
  */
 export function assessmentService(deps: AssessmentDeps) {
-  const { db, repo, policies, engine, sessions, lifecycle, media, audit, duplicates, documentKey, now = Date.now } = deps;
+  const { db, repo, policies, engine, sessions, verdicts, media, duplicates, documentKey, now = Date.now } = deps;
 
   /** The session while `attemptId` is its current, submitted attempt; undefined once it moved on (decided, erased, deleted). */
   async function pending({ sessionId, attemptId }: AssessJob): Promise<SessionsTable | undefined> {
     const session = await sessions.findAny(sessionId);
     const live = session && session.deleted_at === null && session.erased_at === null;
     return live && session.status === "submitted" && session.current_attempt_id === attemptId ? session : undefined;
-  }
-
-  /** The verdict, unless the session moved on while the engine worked (a reviewer decided first): then nothing. */
-  async function decideUnlessMoved(job: AssessJob, verdict: Decision["status"], reasonCode: number | null, reason: string | null): Promise<void> {
-    try {
-      await lifecycle.decide({ sessionId: job.sessionId, attemptId: job.attemptId, verdict, reasonCode, reason, actor: ENGINE });
-    } catch (error) {
-      if (error instanceof ApiError && (await pending(job)) === undefined) return;
-      throw error;
-    }
   }
 
   return {
@@ -92,7 +80,8 @@ export function assessmentService(deps: AssessmentDeps) {
         decision = decideUnread(images, { claims, policy, duplicates: [], now: at });
       }
       await repo.save(assessmentRow({ session, attemptId: job.attemptId, verification, decision, duplicates: found, judgedAt, dataKey, documentKey: key, at: now() }));
-      await decideUnlessMoved(job, decision.status, decision.reasonCode, decision.reason);
+      // Nothing is decided when the session moved on while the engine worked (a reviewer decided first).
+      await verdicts.decideSubmitted({ ...job, verdict: decision.status, reasonCode: decision.reasonCode, reason: decision.reason, actor: ENGINE });
     },
 
     /** What the engine found on the session's latest assessed attempt (a reviewer's session page); undefined once erased. */
@@ -102,7 +91,7 @@ export function assessmentService(deps: AssessmentDeps) {
       return row && key ? openFindings(key, row) : undefined;
     },
 
-    /** After the queue's last try: review (9121), the error recorded with the attempt and in the audit trail. */
+    /** After the queue's last try: review (9121), the error recorded with the attempt and in the decision's audit event. */
     async giveUp(job: AssessJob, error: string): Promise<void> {
       const session = await pending(job);
       if (!session) return;
@@ -113,10 +102,15 @@ export function assessmentService(deps: AssessmentDeps) {
         ...(earlier ?? { attempt_id: job.attemptId, session_id: session.id, integration_id: session.integration_id, status: null, code: null, reason_code: null, policy_version: null, findings_sealed: null, face_sealed: null, document_key: null, versions: null, images: null, timings: null, judged_at: at, created_at: at }),
         error: message,
       });
-      await repo.transaction((trx) => audit.record(trx, { integrationId: session.integration_id, sessionId: session.id, actor: ENGINE, at, event: { type: "engine.gave_up", data: { attemptId: job.attemptId, error: message } } }));
-      await decideUnlessMoved(job, "review", null, GAVE_UP_REASON);
+      await verdicts.decideSubmitted({ ...job, verdict: "review", reason: GAVE_UP_REASON, actor: ENGINE, error: message });
     },
   };
 }
 
 export type AssessmentService = ReturnType<typeof assessmentService>;
+
+/** The engine as the queue's `verification.assess` handler calls it (src/verification/assess-job.ts). */
+export const engineAssessment = (service: Pick<AssessmentService, "assess" | "giveUp">): Assessment => ({
+  assess: (job) => service.assess(job.payload),
+  giveUp: (job, error) => service.giveUp(job.payload, error),
+});

@@ -31,7 +31,7 @@ export const TEST_MODE: Actor = { kind: "testMode" };
 export type AuditEvent =
   | { type: "session.started"; data: { attemptId: string; attemptNumber: number } }
   | { type: "session.submitted"; data: { attemptId: string } }
-  | { type: "session.decided"; data: { attemptId: string | null; status: DecisionStatus; code: number; reasonCode: number | null; decisionId: string } }
+  | { type: "session.decided"; data: { attemptId: string | null; status: DecisionStatus; code: number; reasonCode: number | null; decisionId: string; error?: string } }
   | { type: "media.uploaded"; data: { attemptId: string; mediaId: string; context: string; mimetype: string; size: number } }
   | { type: "session.deleted"; data: { previousStatus: SessionStatus } }
   | { type: "session.erased"; data: { reason: "deleted" | "retention"; mediaFiles: number } }
@@ -39,7 +39,6 @@ export type AuditEvent =
   | { type: "backoffice.viewed"; data: { reviewerId: string; what: "session" | "media"; mediaId: string | null } }
   | { type: "integration.secret_revealed" | "integration.secret_rotated" | "integration.created" | "integration.deactivated"; data: { reviewerId: string } }
   | { type: "integration.updated"; data: { changes: Record<string, { from: string | null; to: string | null }> } }
-  | { type: "integration.policy_changed"; data: { version: number; changes: Record<string, { from: number | string | null; to: number | string | null }> } }
-  | { type: "engine.gave_up"; data: { attemptId: string; error: string } };
+  | { type: "integration.policy_changed"; data: { version: number; changes: Record<string, { from: number | string | null; to: number | string | null }> } };
 
 export type AuditEventType = AuditEvent["type"];

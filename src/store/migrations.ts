@@ -230,6 +230,36 @@ const migrations = (kind: StoreKind): Record<string, Migration> => ({
       await db.schema.createIndex("sessions_vendor_data").on("sessions").columns(["vendor_data"]).execute();
     },
   },
+  "0007_jobs": {
+    // The job queue (src/jobs/). The partial index holds only the jobs a claim may take, in the
+    // claim's order (one kind at a time, oldest due first); done and failed jobs leave it.
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable("jobs")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("subject", "text")
+        .addColumn("payload", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("attempts", "integer", (c) => c.notNull())
+        .addColumn("run_at", "bigint", (c) => c.notNull())
+        .addColumn("claimed_until", "bigint")
+        .addColumn("last_error", "text")
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("finished_at", "bigint")
+        .execute();
+      await db.schema
+        .createIndex("jobs_due")
+        .on("jobs")
+        .columns(["kind", "run_at"])
+        .where(sql<boolean>`status in ('pending', 'running')`)
+        .execute();
+      await db.schema.createIndex("jobs_subject").on("jobs").columns(["subject"]).execute();
+      // Retention removes done jobs by age; the CLI lists the newest first.
+      await db.schema.createIndex("jobs_status_finished").on("jobs").columns(["status", "finished_at"]).execute();
+      await db.schema.createIndex("jobs_created").on("jobs").columns(["created_at"]).execute();
+    },
+  },
   "0008_engine_assessments": {
     // The engine's record of each attempt it assessed (src/assessment/): personal data (fields,
     // checks, the selfie's descriptor) sealed under the session's data key; the document number

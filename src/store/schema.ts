@@ -19,6 +19,9 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export const WEBHOOK_KINDS = ["event", "decision"] as const;
 export type WebhookKind = (typeof WEBHOOK_KINDS)[number];
+export const JOB_STATUSES = ["pending", "running", "done", "failed"] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
 export interface IntegrationsTable {
   id: string;
   name: string;
@@ -139,6 +142,27 @@ export interface WebhookAttemptsTable {
   duration_ms: number;
 }
 
+/** Work done after a commit, by a runner of its kind (src/jobs/). */
+export interface JobsTable {
+  id: string;
+  /** Which handler runs it: "verification.assess", … */
+  kind: string;
+  /** The session it concerns, if any: erasing the session removes its jobs. */
+  subject: string | null;
+  /** JSON; never personal data (the handler reads that from its own capability). */
+  payload: string;
+  status: JobStatus;
+  /** Runs begun, the one under way included. */
+  attempts: number;
+  /** Due from then on: its creation, or the retry after a failure. */
+  run_at: number;
+  /** A runner's lease while it works (the fence): a record is written only while it still holds. */
+  claimed_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  finished_at: number | null;
+}
+
 /** One row per session: deleting it makes the session's sealed data unreadable, backups included. */
 export interface SessionKeysTable {
   session_id: string;
@@ -164,4 +188,5 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   flow_handoffs: FlowHandoffsTable;
+  jobs: JobsTable;
 }

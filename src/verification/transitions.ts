@@ -1,12 +1,13 @@
 import type { Kysely } from "kysely";
 import { ApiError, apiError } from "../errors.js";
-import { type Actor, SWEEPER, SYSTEM, TEST_MODE, actorName } from "../audit/events.js";
+import { type Actor, SWEEPER, actorName } from "../audit/events.js";
 import type { AuditRepo } from "../audit/repo.js";
 import type { Integration, IntegrationService } from "../integrations/service.js";
 import { newRowId } from "../store/ids.js";
 import type { Database, DecisionsTable, SessionsTable } from "../store/schema.js";
 import type { SessionService } from "../sessions/service.js";
 import type { OutboxItem, WebhookOutbox } from "../webhooks/outbox.js";
+import type { JobQueue } from "../jobs/service.js";
 import { type FindingsLookup, decisionPayload, eventPayload } from "./payloads.js";
 import type { VerificationRepo } from "./repo.js";
 import {
@@ -20,7 +21,6 @@ import {
   RESUBMISSION_LIMIT_REASON_CODE,
   SUBMITTABLE_FROM,
   type Verdict,
-  forcedTestVerdict,
   reasonCodeFits,
   UNFINISHED,
 } from "./states.js";
@@ -32,9 +32,17 @@ export interface LifecycleDeps {
   integrations: Pick<IntegrationService, "getIntegrationIn">;
   audit: Pick<AuditRepo, "record">;
   outbox: Pick<WebhookOutbox, "enqueue" | "wake">;
+  jobs: Pick<JobQueue, "enqueue" | "wake">;
   /** What the engine read off an attempt's document, for the decision webhook (src/assessment/). */
   findings?: FindingsLookup | undefined;
   now?: () => number;
+}
+
+/** The job submit writes: the attempt's assessment (assess-job.ts), which decides it. */
+export const ASSESS_JOB = "verification.assess";
+export interface AssessPayload {
+  sessionId: string;
+  attemptId: string;
 }
 
 /** Everything a transition needs, read under the session's lock. */
@@ -52,15 +60,13 @@ export interface DecideOptions {
   reasonCode?: number | null;
   reason?: string | null;
   actor: Actor;
-  /** The attempt the verdict is on: refused (1304) when the session has moved on to another one. */
-  attemptId?: string | undefined;
 }
 
 /**
  * The session state machine (README, Session lifecycle). Each verb is one transaction: new state, audit event and
  * outbox rows commit together; the dispatcher is woken after the commit.
  */
-export function sessionLifecycle({ db, repo, sessions, integrations, audit, outbox, findings, now = Date.now }: LifecycleDeps) {
+export function sessionLifecycle({ db, repo, sessions, integrations, audit, outbox, jobs, findings, now = Date.now }: LifecycleDeps) {
   const { initData } = sessions;
 
   const webhook = (integration: Integration, session: SessionsTable, kind: "event" | "decision", code: number, payload: unknown): OutboxItem => ({
@@ -87,6 +93,7 @@ export function sessionLifecycle({ db, repo, sessions, integrations, audit, outb
       return fn({ trx, session, integration, at: now(), actor: opts.actor });
     });
     outbox.wake();
+    jobs.wake();
     return result;
   }
 
@@ -107,7 +114,7 @@ export function sessionLifecycle({ db, repo, sessions, integrations, audit, outb
     return attemptId;
   }
 
-  async function recordDecision(locked: Locked, status: DecisionStatus, reasonCode: number | null, reason: string | null): Promise<DecisionsTable> {
+  async function recordDecision(locked: Locked, status: DecisionStatus, reasonCode: number | null, reason: string | null, error?: string): Promise<DecisionsTable> {
     const { trx, session, integration, actor } = locked;
     // Strictly after the session's previous decision, so that "latest decision" is never a tie.
     const at = Math.max(locked.at, (session.decided_at ?? 0) + 1);
@@ -132,7 +139,7 @@ export function sessionLifecycle({ db, repo, sessions, integrations, audit, outb
       sessionId: session.id,
       actor,
       at,
-      event: { type: "session.decided", data: { attemptId: session.current_attempt_id, status, code: decision.code, reasonCode, decisionId: decision.id } },
+      event: { type: "session.decided", data: { attemptId: session.current_attempt_id, status, code: decision.code, reasonCode, decisionId: decision.id, ...(error !== undefined ? { error } : {}) } },
     });
     const found = decision.attempt_id ? await findings?.(trx, session, decision.attempt_id) : undefined;
     const payload = decisionPayload(session, decision, await initData(trx, session), found);
@@ -141,8 +148,11 @@ export function sessionLifecycle({ db, repo, sessions, integrations, audit, outb
     return decision;
   }
 
-  /** A verdict on a submitted (or in-review) attempt; the 10th resubmission request declines (539). */
-  async function decideLocked(locked: Locked, verdict: Verdict, reasonCode: number | null, reason: string | null): Promise<DecisionsTable> {
+  /**
+   * A verdict on a submitted (or in-review) attempt; the 10th resubmission request declines (539).
+   * `error`: why the verdict was made without an assessment, recorded in the audit event.
+   */
+  async function decideLocked(locked: Locked, verdict: Verdict, reasonCode: number | null, reason: string | null, error?: string): Promise<DecisionsTable> {
     const status = locked.session.status;
     if (!DECIDABLE_FROM.includes(status) || (status === "review" && verdict === "review")) {
       throw apiError("TRANSITION_NOT_ALLOWED", { status: verdict });
@@ -152,9 +162,9 @@ export function sessionLifecycle({ db, repo, sessions, integrations, audit, outb
     }
     if (verdict === "resubmission_requested") {
       const attempt = locked.session.current_attempt_id ? await repo.findAttempt(locked.trx, locked.session.current_attempt_id) : undefined;
-      if ((attempt?.number ?? 0) > MAX_RESUBMISSIONS) return recordDecision(locked, "declined", RESUBMISSION_LIMIT_REASON_CODE, null);
+      if ((attempt?.number ?? 0) > MAX_RESUBMISSIONS) return recordDecision(locked, "declined", RESUBMISSION_LIMIT_REASON_CODE, null, error);
     }
-    return recordDecision(locked, verdict, reasonCode, reason);
+    return recordDecision(locked, verdict, reasonCode, reason, error);
   }
 
   /**
@@ -173,8 +183,13 @@ export function sessionLifecycle({ db, repo, sessions, integrations, audit, outb
     inLockedSession,
     openAttempt,
     endUnfinished,
+    decideLocked,
 
-    /** PATCH status=submitted: only from created or started (1304 otherwise). */
+    /**
+     * PATCH status=submitted: only from created or started (1304 otherwise). Answers `submitted`, as
+     * Veriff does: the decision, a test integration's forced one included, comes from the attempt's
+     * assessment job, written here in the same transaction.
+     */
     async submit(opts: { sessionId: string; actor: Actor }): Promise<SessionsTable> {
       return inLockedSession(opts, async (locked) => {
         const { trx, session, integration, at, actor } = locked;
@@ -184,22 +199,15 @@ export function sessionLifecycle({ db, repo, sessions, integrations, audit, outb
         await sessions.update(trx, session.id, { status: "submitted", submitted_at: at, updated_at: at });
         await audit.record(trx, { integrationId: integration.id, sessionId: session.id, actor, at, event: { type: "session.submitted", data: { attemptId } } });
         await outbox.enqueue(trx, [webhook(integration, session, "event", EVENT_CODES.submitted, eventPayload(session, attemptId, 7002))]);
+        await jobs.enqueue(trx, { kind: ASSESS_JOB, subject: session.id, payload: { sessionId: session.id, attemptId } satisfies AssessPayload });
         Object.assign(session, { status: "submitted", submitted_at: at, updated_at: at });
-        // Until the engine decides, a test integration's forced outcome applies at once and every
-        // other submission waits for a person.
-        const forced = integration.isTest ? forcedTestVerdict((await initData(trx, session)).person?.firstName) : undefined;
-        if (forced) await decideLocked({ ...locked, actor: TEST_MODE }, forced, null, `Forced by test integration (person.firstName)`);
-        else await decideLocked({ ...locked, actor: SYSTEM }, "review", null, null);
         return session;
       });
     },
 
     /** The one decide function the engine, the back-office and the operator CLI call. */
     async decide(opts: DecideOptions): Promise<DecisionsTable> {
-      return inLockedSession(opts, (locked) => {
-        if (opts.attemptId !== undefined && locked.session.current_attempt_id !== opts.attemptId) throw apiError("TRANSITION_NOT_ALLOWED", { status: opts.verdict });
-        return decideLocked(locked, opts.verdict, opts.reasonCode ?? null, opts.reason ?? null);
-      });
+      return inLockedSession(opts, (locked) => decideLocked(locked, opts.verdict, opts.reasonCode ?? null, opts.reason ?? null));
     },
 
     /** Expires or abandons every unfinished session created more than `maxAgeMs` ago. */

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
 import { open } from "../crypto/sealing.js";
-import type { BackgroundTask } from "../background-task.js";
+import { type LeaseLoop, leaseLoop } from "../jobs/lease-loop.js";
 import { type AttemptOutcome, type SendWebhook, isSuccess } from "./delivery.js";
 import { payloadAad } from "./outbox.js";
 import type { AttemptRecord, Claim, DeliveryRepo, DeliveryState } from "./repo.js";
@@ -12,12 +12,6 @@ export interface SigningKeys {
   apiKey: string;
   secret: Buffer;
   active: boolean;
-}
-
-/** A claimed row waiting for a free slot, with its integration's keys (being) read. */
-interface Waiting {
-  claim: Claim;
-  keys: Promise<SigningKeys | undefined>;
 }
 
 /** What came of one attempt, as monitoring counts it. */
@@ -56,97 +50,18 @@ export interface DispatcherDeps {
   now?: () => number;
 }
 
-/** Attempts recorded by one exchange at most, so that an exchange stays a short transaction. */
-const MAX_RECORDS = 256;
-
 /**
- * Delivers the outbox. Keeps at most `concurrency` requests in flight and as many claimed rows
- * waiting for a slot (so that a free slot never waits for the database), never more than twice
- * `concurrency` rows leased in all, the sent but not yet recorded included; posts them outside any
- * transaction. Talks to the store in exchanges, one at a time: each records the attempts that ended
- * since the last and leases as many due rows as it frees, in one statement on PostgreSQL, so that
- * a backlog costs one round trip per batch of deliveries. Woken by commits in this process, and
- * polls for the rest. The lease of a claimed row covers its wait for a slot (at most one attempt's
- * timeout) and its own attempt. A process killed mid-delivery loses nothing: its leases expire and
- * the rows are claimed again (at least once; receivers dedupe on the delivery id).
+ * Delivers the outbox through the shared claiming loop (src/jobs/lease-loop.ts): at most
+ * `concurrency` requests in flight, posted outside any transaction, each attempt recorded by the
+ * next exchange under its row's lease. The lease of a claimed row covers its wait for a slot (at
+ * most one attempt's timeout) and its own attempt. A process killed mid-delivery loses nothing: its
+ * leases expire and the rows are claimed again (at least once; receivers dedupe on the delivery id).
  */
-export function webhookDispatcher(deps: DispatcherDeps): BackgroundTask & { idle(): Promise<void> } {
+export function webhookDispatcher(deps: DispatcherDeps): LeaseLoop {
   const now = deps.now ?? Date.now;
-  const cap = 2 * deps.concurrency;
-  const waiting: Waiting[] = [];
-  const sending = new Set<Promise<void>>();
-  // Attempts over, to be recorded by the next exchange.
-  const ended: AttemptRecord[] = [];
-  // Rows leased to this dispatcher: waiting, in flight, or ended and not yet recorded.
-  let held = 0;
-  let stopped = true;
-  let scheduled = false;
-  let exchanging: Promise<void> | undefined;
-  // There may be due rows beyond those claimed: a commit woke us, the poll came, or the last claim
-  // took all it asked for.
-  let moreDue = false;
-  let unsubscribe: (() => void) | undefined;
-  let timer: NodeJS.Timeout | undefined;
-
-  const room = () => (stopped || !moreDue ? 0 : cap - held);
-  const kick = () => {
-    moreDue = true;
-    schedule();
-  };
-  const schedule = () => {
-    if (scheduled || exchanging || (ended.length === 0 && room() <= 0)) return;
-    scheduled = true;
-    // What ends or is committed in one event-loop turn shares one exchange.
-    setImmediate(() => {
-      scheduled = false;
-      exchanging = exchange().finally(() => {
-        exchanging = undefined;
-        schedule();
-      });
-    });
-  };
-
-  async function exchange(): Promise<void> {
-    const records = ended.splice(0, MAX_RECORDS);
-    // The rows being recorded are given back by the same commit that takes the new ones.
-    const limit = stopped || !moreDue ? 0 : cap - held + records.length;
-    if (records.length === 0 && limit === 0) return;
-    moreDue = false;
-    const at = now();
-    let claims: Claim[] = [];
-    try {
-      const result = await deps.repo.exchange(records, { limit, now: at, claimedUntil: at + deps.leaseMs });
-      for (const id of result.lost) deps.log.warn({ deliveryId: id }, "webhook lease expired before its attempt was recorded");
-      claims = result.claims;
-      if (limit > 0 && claims.length === limit) moreDue = true;
-    } catch (error) {
-      // Their leases will expire and the rows be tried again.
-      deps.log.error({ err: error, deliveryIds: records.map((r) => r.claim.row.id) }, "webhook exchange with the store failed");
-    }
-    held += claims.length - records.length;
-    // The integration's keys are read once per claim: the secret of the moment of the claim.
-    const keys = new Map<string, Promise<SigningKeys | undefined>>();
-    for (const claim of claims) {
-      const id = claim.row.integration_id;
-      if (!keys.has(id)) keys.set(id, deps.signingKeys(id).catch(() => undefined));
-      waiting.push({ claim, keys: keys.get(id)! });
-    }
-    startWhatFits();
-  }
-
-  function startWhatFits() {
-    while (!stopped && sending.size < deps.concurrency && waiting.length > 0) {
-      const sent = deliver(waiting.shift()!).finally(() => {
-        sending.delete(sent);
-        startWhatFits();
-        schedule();
-      });
-      sending.add(sent);
-    }
-  }
 
   /** Resolves when the request is over; the attempt is recorded by the next exchange, off the slot. */
-  async function deliver({ claim, keys }: Waiting): Promise<void> {
+  async function deliver(claim: Claim, keys: Promise<SigningKeys | undefined>): Promise<AttemptRecord> {
     const attemptedAt = now();
     let outcome: AttemptOutcome;
     try {
@@ -159,13 +74,13 @@ export function webhookDispatcher(deps: DispatcherDeps): BackgroundTask & { idle
     const state: DeliveryState = isSuccess(outcome)
       ? { status: "delivered", deliveredAt: now() }
       : afterFailure(deps.retry, { createdAt: claim.row.created_at, attempts: claim.attempt }, { at: attemptedAt, statusCode: outcome.statusCode });
-    ended.push({ claim, attempt: { number: claim.attempt, attemptedAt, ...outcome }, state });
     try {
       deps.onAttemptEnded?.({ kind: claim.row.kind, outcome: outcomeOfState[state.status], durationMs: outcome.durationMs });
     } catch (error) {
       // Monitoring never stops a delivery; the attempt is recorded all the same.
       deps.log.error({ err: error, deliveryId: claim.row.id }, "reporting a webhook attempt failed");
     }
+    return { claim, attempt: { number: claim.attempt, attemptedAt, ...outcome }, state };
   }
 
   async function attempt(claim: Claim, keys: SigningKeys | undefined, at: number): Promise<AttemptOutcome> {
@@ -179,36 +94,28 @@ export function webhookDispatcher(deps: DispatcherDeps): BackgroundTask & { idle
     return deps.send({ url: row.url, body, headers });
   }
 
-  const settled = async () => {
-    while (exchanging || scheduled || sending.size > 0 || ended.length > 0) {
-      await exchanging;
-      await Promise.all(sending);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  };
-
-  return {
-    name: "webhook-dispatcher",
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      unsubscribe = deps.onWake(kick);
-      timer = setInterval(kick, deps.pollMs);
-      timer.unref();
-      kick();
+  const loop = leaseLoop<Claim, AttemptRecord>({
+    name: "webhook",
+    idKey: "deliveryId",
+    exchange: (records, claim) => deps.repo.exchange(records, claim),
+    release: (claims) => deps.repo.release(claims),
+    prepare(claims) {
+      // The integration's keys are read once per claim: the secret of the moment of the claim.
+      const keys = new Map<string, Promise<SigningKeys | undefined>>();
+      return claims.map((claim) => {
+        const id = claim.row.integration_id;
+        if (!keys.has(id)) keys.set(id, deps.signingKeys(id).catch(() => undefined));
+        const keysOfClaim = keys.get(id)!;
+        return () => deliver(claim, keysOfClaim);
+      });
     },
-    /** Finishes the requests under way and records them; rows claimed but not started are released. */
-    async stop() {
-      stopped = true;
-      unsubscribe?.();
-      if (timer) clearInterval(timer);
-      await exchanging;
-      const unstarted = waiting.splice(0).map((w) => w.claim);
-      held -= unstarted.length;
-      await settled();
-      if (unstarted.length > 0) await deps.repo.release(unstarted).catch((error: unknown) => deps.log.error({ err: error }, "releasing webhook claims failed"));
-    },
-    /** Resolves once nothing is being claimed, sent or recorded (tests, benchmarks). */
-    idle: settled,
-  };
+    recordId: (record) => record.claim.row.id,
+    onWake: deps.onWake,
+    leaseMs: deps.leaseMs,
+    concurrency: deps.concurrency,
+    pollMs: deps.pollMs,
+    log: deps.log,
+    now,
+  });
+  return { ...loop, name: "webhook-dispatcher" };
 }

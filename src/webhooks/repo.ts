@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from "kysely";
 import type { Statement as SqliteStatement } from "better-sqlite3";
 import type { Store } from "../store/db.js";
+import type { ClaimRequest, Exchanged } from "../jobs/lease-loop.js";
 import type { Database, WebhookAttemptsTable, WebhookDeliveriesTable } from "../store/schema.js";
 
 export type DeliveryRow = Selectable<WebhookDeliveriesTable>;
@@ -46,19 +47,6 @@ export async function erasePayloads(trx: Kysely<Database>, sessionId: string): P
     .execute();
   const result = await trx.updateTable("webhook_deliveries").set({ payload_sealed: null }).where("session_id", "=", sessionId).executeTakeFirst();
   return Number(result.numUpdatedRows);
-}
-
-/** What an exchange asks to lease: up to `limit` rows due at `now`, until `claimedUntil`. */
-export interface ClaimRequest {
-  limit: number;
-  now: number;
-  claimedUntil: number;
-}
-
-export interface Exchanged {
-  claims: Claim[];
-  /** Recorded attempts whose row's lease had passed to another dispatcher. */
-  lost: string[];
 }
 
 const outcomeOf = ({ claim, attempt, state }: AttemptRecord) => ({
@@ -193,7 +181,7 @@ export function deliveryRepo({ db, kind, sqliteTransaction, postgresPrepared }: 
      * (where rows another instance is claiming at this moment are skipped, not waited for), in one
      * transaction on SQLite (whose write lock makes the claim exclusive).
      */
-    async exchange(records: readonly AttemptRecord[], claim?: ClaimRequest): Promise<Exchanged> {
+    async exchange(records: readonly AttemptRecord[], claim?: ClaimRequest): Promise<Exchanged<Claim>> {
       const limit = claim?.limit ?? 0;
       if (records.length === 0 && limit <= 0) return { claims: [], lost: [] };
       const claimedUntil = claim?.claimedUntil ?? 0;

@@ -19,7 +19,7 @@ describe(`the engine decides a verification made through the API (${storeKind})`
 
   beforeAll(async () => {
     receiver = await startReceiver();
-    server = await startTestServer({ EARTHID_WEBHOOK_ALLOW_PRIVATE: "1", EARTHID_WEBHOOK_POLL_MS: "100", EARTHID_ENGINE_WORKERS: "1" }, { engine: engineWorkers(1) });
+    server = await startTestServer({ EARTHID_WEBHOOK_ALLOW_PRIVATE: "1", EARTHID_WEBHOOK_POLL_MS: "100", EARTHID_ENGINE_WORKERS: "1" }, { engine: engineWorkers(1), assessment: undefined });
     [approve, mismatch] = await Promise.all([
       // A seed whose passport the engine reads, and whose mismatch falls in the default review band (0.53).
       buildScenario("approve", { seed: "engine", asOf: todayUtc() }),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectFail } from "../support/client.js";
 import { type TestIntegration, type TestServer, startTestServer, storeKind } from "../support/server.js";
-import { lifecycle, storedSession } from "../lifecycle/helpers.js";
+import { assessed, lifecycle, storedSession, submitAndDecide } from "../lifecycle/helpers.js";
 import { makeJpeg, smallHeic } from "../media/images.js";
 
 /** The end user's API under /flow/api: scoped by the session token, the same services and error bodies as the integrator API. */
@@ -86,7 +86,8 @@ describe(`the flow API (${storeKind})`, () => {
     await call(sessionToken, "POST", "/media", await image("face"));
     const submitted = await call(sessionToken, "POST", "/submit");
     expect(submitted.status, submitted.text).toBe(200);
-    expect(submitted.body.session.status).toBe("review");
+    expect(submitted.body.session.status).toBe("submitted");
+    await assessed(server, id);
     const stored = await storedSession(server, id);
     expect(stored.audit.map((e) => e.type)).toEqual(["session.started", "media.uploaded", "media.uploaded", "session.submitted", "session.decided"]);
     expect(stored.audit.find((e) => e.type === "session.submitted")?.actor).toBe("end-user");
@@ -97,7 +98,7 @@ describe(`the flow API (${storeKind})`, () => {
 
   it("opens a new attempt after a resubmission request, with nothing captured yet", async () => {
     const { id, sessionToken } = await session(sandbox, { person: { firstName: "Resubmit" } });
-    expect((await lifecycle(sandbox).submit(id)).body.verification.status).toBe("resubmission_requested");
+    expect(await submitAndDecide(server, sandbox, id)).toBe("resubmission_requested");
     const started = await call(sessionToken, "POST", "/start");
     expect(started.body.session).toEqual({ status: "started", captured: [] });
     expect((await storedSession(server, id)).attempts.map((a) => a.status)).toEqual(["resubmission_requested", "started"]);

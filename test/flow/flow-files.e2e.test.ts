@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { storeKind } from "../support/server.js";
-import { storedSession } from "../lifecycle/helpers.js";
+import { assessed, storedSession } from "../lifecycle/helpers.js";
 import { FACE, type FlowWorld, PASSPORT, PHONE, eventCodes, flowWorld, launchChromium } from "./harness.js";
 
 /**
@@ -49,8 +49,9 @@ describe(`the hosted flow with file uploads on a phone (${storeKind})`, { timeou
     await page.getByRole("heading", { name: "Thank you" }).waitFor();
     await page.waitForURL(`${world.receiver.url}/callback`);
 
+    // A live integration's submission waits for a person: submitted, then review through its job, as after PATCH.
+    await assessed(world.server, id);
     const stored = await storedSession(world.server, id);
-    // A live integration's submission waits for a person: submitted, then review, as after PATCH.
     expect(stored.session?.status).toBe("review");
     expect(stored.attempts).toHaveLength(1);
     expect(stored.attempts[0]?.status).toBe("review");

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { storeKind } from "../support/server.js";
-import { lifecycle, storedSession } from "../lifecycle/helpers.js";
+import { assessed, lifecycle, storedSession } from "../lifecycle/helpers.js";
 import { FACE, type FlowWorld, PASSPORT, PHONE, flowWorld, launchChromium } from "./harness.js";
 
 /** What a person sees in a browser when the link is not a fresh one, when they decline, and when they are asked to try again. */
@@ -81,6 +81,7 @@ describe(`the flow's other endings, in a browser (${storeKind})`, { timeout: 120
     await page.locator('section[data-step="selfie"] input[type=file]').setInputFiles(FACE);
     await page.getByRole("button", { name: "Submit" }).click();
     await page.waitForURL(`${world.receiver.url}/callback`);
+    await assessed(world.server, id);
     const stored = await storedSession(world.server, id);
     expect(stored.attempts.map((a) => a.status)).toEqual(["resubmission_requested", "review"]);
     expect(stored.media.filter((m) => m.attempt_id === stored.attempts[1]!.id).map((m) => m.context).sort()).toEqual(["document-front", "face"]);

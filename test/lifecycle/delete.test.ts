@@ -6,7 +6,7 @@ import { expectFail, sign } from "../support/client.js";
 import { type TestIntegration, type TestServer, startTestServer } from "../support/server.js";
 import { download, makeJpeg, upload } from "../media/images.js";
 import { type Receiver, startReceiver } from "../webhooks/receiver.js";
-import { createSession, deliveryBody, lifecycle, storedSession } from "./helpers.js";
+import { createSession, deliveryBody, lifecycle, storedSession, submitAndDecide } from "./helpers.js";
 
 const person = { firstName: "Kristjan", lastName: "Kask", idNumber: "37605030299", dateOfBirth: "1976-05-03" };
 
@@ -102,7 +102,7 @@ describe("DELETE /sessions/{id}: deletion erases at once and leaves a tombstone"
 
     it("resubmission_requested: sends abandoned, the resubmitted attempt keeps its own status", async () => {
       const id = await createSession(sandbox, { person: { firstName: "Resubmit" } });
-      expect((await lifecycle(sandbox).submit(id)).body.verification.status).toBe("resubmission_requested");
+      expect((await submitAndDecide(server, sandbox, id))).toBe("resubmission_requested");
       const { after } = await deleteAndCheckErased(sandbox, id);
       expect(after.session!.status).toBe("abandoned");
       expect(after.attempts.map((a) => a.status)).toEqual(["resubmission_requested"]);
@@ -113,7 +113,7 @@ describe("DELETE /sessions/{id}: deletion erases at once and leaves a tombstone"
     it("approved and declined: erases, keeps the status, sends no new webhook", async () => {
       for (const [firstName, status] of [["Approve", "approved"], ["Decline", "declined"]] as const) {
         const id = await createSession(sandbox, { person: { firstName } });
-        await lifecycle(sandbox).submit(id);
+        await submitAndDecide(server, sandbox, id);
         await receiver.waitFor(() => decisionWebhooks(id).length === 1);
         const { after } = await deleteAndCheckErased(sandbox, id);
         expect(after.session!.status).toBe(status);
@@ -139,9 +139,9 @@ describe("DELETE /sessions/{id}: deletion erases at once and leaves a tombstone"
   describe("where deletion is refused", () => {
     it("answers 1306 while submitted (being processed) and 1305 in review, and erases nothing", async () => {
       const inReview = await createSession(shop, { person });
-      await lifecycle(shop).submit(inReview);
+      await submitAndDecide(server, shop, inReview);
       const processing = await createSession(shop, { person });
-      await lifecycle(shop).submit(processing);
+      await submitAndDecide(server, shop, processing);
       // A submission the engine has not decided yet.
       await server.services.sessions.update(server.services.store.db, processing, { status: "submitted" });
       expectFail(await lifecycle(shop).remove(processing), 400, "1306", "in progress");

@@ -73,3 +73,17 @@ export async function waitUntil<T>(what: string, probe: () => Promise<T | undefi
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/**
+ * Resolves once the session's assessment job has run, so its decision is readable: PATCH answers
+ * `submitted` and the decision follows (README, Jobs). Waits for the runner's event, not a timer.
+ */
+export const assessed = (server: TestServer, sessionId: string): Promise<void> => server.services.jobs.settled(sessionId);
+
+/** PATCH status=submitted (which answers `submitted`), then its assessment: the session's status once decided. */
+export async function submitAndDecide(server: TestServer, shop: TestIntegration, sessionId: string, prefix: "/earthid/api" | "/v1" = "/earthid/api"): Promise<string> {
+  const res = await lifecycle(shop, prefix).submit(sessionId);
+  if (res.status !== 200 || res.body?.verification?.status !== "submitted") throw new Error(`submit answered ${res.status}: ${res.text}`);
+  await assessed(server, sessionId);
+  return (await shop.api.getSession(sessionId)).body.verification.status as string;
+}

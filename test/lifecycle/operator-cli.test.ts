@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { builtCli, runCli } from "../support/built-cli.js";
 import { type TestIntegration, type TestServer, startTestServer } from "../support/server.js";
-import { createSession, deliveryBody, lifecycle, storedSession } from "./helpers.js";
+import { createSession, deliveryBody, lifecycle, storedSession, submitAndDecide } from "./helpers.js";
 
 describe("earthid sessions decide|show: the operator's hand on the lifecycle", () => {
   let server: TestServer;
@@ -10,7 +10,7 @@ describe("earthid sessions decide|show: the operator's hand on the lifecycle", (
 
   async function inReview(): Promise<string> {
     const id = await createSession(live, { person: { firstName: "Liisa", lastName: "Mets" }, vendorData: "ops-1" });
-    expect((await lifecycle(live).submit(id)).body.verification.status).toBe("review");
+    expect((await submitAndDecide(server, live, id))).toBe("review");
     return id;
   }
 

@@ -6,7 +6,7 @@ import { sessionKeyAad } from "../../src/sessions/init-data.js";
 import { type Receiver, startReceiver } from "../webhooks/receiver.js";
 import { expectFail, sign } from "../support/client.js";
 import { type TestIntegration, type TestServer, startTestServer } from "../support/server.js";
-import { createSession, integrationWithSecret, lifecycle, storedSession } from "./helpers.js";
+import { createSession, integrationWithSecret, lifecycle, storedSession, submitAndDecide } from "./helpers.js";
 
 const VECTOR_SECRET = "abcdef12-abcd-abcd-abcd-abcdef012345";
 const VECTOR_ID = "aea9ba6d-1b47-47fc-a4fc-f72b6d3b3cb2";
@@ -28,7 +28,7 @@ describe("GET /sessions/{id}/decision, /person, /attempts", () => {
     sandbox = await server.integration({ name: "sandbox", isTest: true, decisionWebhookUrl: `${receiver.url}/decision` });
     rival = await server.integration({ name: "rival" });
     approved = await createSession(sandbox, { person, document, vendorData: "customer-7", endUserId: "c6a0c2d9-7bb5-4e5f-9f1e-1d5b3e0c7a11" });
-    expect((await lifecycle(sandbox).submit(approved)).body.verification.status).toBe("approved");
+    expect((await submitAndDecide(server, sandbox, approved))).toBe("approved");
     fresh = await createSession(sandbox, { person: { firstName: "Mari" } });
   });
   afterAll(async () => {
@@ -69,7 +69,7 @@ describe("GET /sessions/{id}/decision, /person, /attempts", () => {
 
     it("follows the latest decision: review, then the operator's", async () => {
       const id = await createSession(sandbox, { person: { firstName: "Someone" } });
-      await lifecycle(sandbox).submit(id);
+      await submitAndDecide(server, sandbox, id);
       expect((await lifecycle(sandbox).decision(id)).body.verification).toMatchObject({ status: "review", code: 9121 });
       await server.services.lifecycle.decide({ sessionId: id, verdict: "declined", reasonCode: 102, actor: { kind: "operator" } });
       expect((await lifecycle(sandbox).decision(id)).body.verification).toMatchObject({ status: "declined", code: 9102, reasonCode: 102, reason: "Suspected document tampering" });
@@ -110,8 +110,8 @@ describe("GET /sessions/{id}/decision, /person, /attempts", () => {
     it("lists none before the session starts, then each attempt oldest first", async () => {
       const id = await createSession(sandbox, { person: { firstName: "Resubmit" } });
       expect((await lifecycle(sandbox).attempts(id)).body).toEqual({ status: "success", verifications: [] });
-      await lifecycle(sandbox).submit(id);
-      await lifecycle(sandbox).submit(id);
+      await submitAndDecide(server, sandbox, id);
+      await submitAndDecide(server, sandbox, id);
       const res = await lifecycle(sandbox).attempts(id);
       expect(res.status).toBe(200);
       const stored = await storedSession(server, id);

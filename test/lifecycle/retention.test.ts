@@ -5,7 +5,7 @@ import { sessionRetention } from "../../src/verification/retention.js";
 import { builtCli, runCli } from "../support/built-cli.js";
 import { type TestIntegration, type TestServer, startTestServer } from "../support/server.js";
 import { makeJpeg, upload } from "../media/images.js";
-import { createSession, lifecycle, storedSession, waitUntil } from "./helpers.js";
+import { createSession, lifecycle, storedSession, waitUntil, submitAndDecide } from "./helpers.js";
 
 const DAY = 86_400_000;
 
@@ -29,7 +29,7 @@ describe("retention: media and personal data erased N days after a final decisio
   async function approvedWithMedia(owner: TestIntegration): Promise<string> {
     const id = await createSession(owner, { person: { firstName: "Approve", lastName: "Saar", idNumber: "49403136515" }, vendorData: "kept-ref" });
     expect((await upload(owner, id, await makeJpeg())).status).toBe(201);
-    expect((await lifecycle(owner).submit(id)).body.verification.status).toBe("approved");
+    expect((await submitAndDecide(server, owner, id))).toBe("approved");
     return id;
   }
 
@@ -77,7 +77,7 @@ describe("retention: media and personal data erased N days after a final decisio
 
   it("keeps unfinished sessions, sessions in review, and integrations without a period", async () => {
     const inReview = await createSession(month, { person: { firstName: "Someone" } });
-    await lifecycle(month).submit(inReview);
+    await submitAndDecide(server, month, inReview);
     const unfinished = await createSession(month, { person: { firstName: "Someone" } });
     const elsewhere = await approvedWithMedia(kept);
     await sweepAt(3650);
@@ -91,7 +91,7 @@ describe("retention: media and personal data erased N days after a final decisio
 
   it("counts from the final decision, not from creation", async () => {
     const id = await createSession(month, { person: { firstName: "Someone" } });
-    await lifecycle(month).submit(id);
+    await submitAndDecide(server, month, id);
     // Decided by a reviewer 20 days later: 31 days after creation is 11 days after the decision.
     await server.services.sessions.update(server.services.store.db, id, { created_at: Date.now() - 20 * DAY });
     await server.services.lifecycle.decide({ sessionId: id, verdict: "declined", actor: { kind: "reviewer", reviewerId: "test-reviewer" } });
@@ -139,9 +139,9 @@ describe("retention: the background sweeper of a running server", () => {
 
   it("erases a session decided longer ago than the period on its next tick", async () => {
     const old = await createSession(shop, { person: { firstName: "Approve" } });
-    await lifecycle(shop).submit(old);
+    await submitAndDecide(server, shop, old);
     const recent = await createSession(shop, { person: { firstName: "Approve" } });
-    await lifecycle(shop).submit(recent);
+    await submitAndDecide(server, shop, recent);
     // Its decision two days in the past, as if the server had been running since.
     await server.services.store.db.updateTable("sessions").set({ decided_at: Date.now() - 2 * DAY }).where("id", "=", old).execute();
     await waitUntil("the retention sweeper", async () => (await storedSession(server, old)).session!.erased_at !== null);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectFail, rawRequest, sign } from "../support/client.js";
 import { type TestIntegration, type TestServer, startTestServer } from "../support/server.js";
-import { SUBMIT, SUBMIT_TEXT, createSession, integrationWithSecret, lifecycle, storedSession } from "./helpers.js";
+import { SUBMIT, SUBMIT_TEXT, assessed, createSession, integrationWithSecret, lifecycle, storedSession } from "./helpers.js";
 
 const VECTOR_SECRET = "abcdef12-abcd-abcd-abcd-abcdef012345";
 const VECTOR_BODY_SIGNATURE = "431804d39503a5600eb3a57c1bb6403cba06b3b243593e2619868e17eb22b277";
@@ -20,13 +20,14 @@ describe("PATCH /sessions/{id}: submitting a session", () => {
   afterAll(() => server.close());
 
   describe("the happy path", () => {
-    it("puts a live integration's session in review and answers the session envelope as GET does", async () => {
+    it("answers submitted as Veriff does, then puts a live integration's session in review through its job", async () => {
       const id = await createSession(live, { vendorData: "order-1" });
       const res = await lifecycle(live).submit(id);
       expect(res.status, res.text).toBe(200);
-      expect(res.body.verification).toMatchObject({ id, status: "review", vendorData: "order-1" });
-      expect(res.body).toEqual((await live.api.getSession(id)).body);
+      expect(res.body.verification).toMatchObject({ id, status: "submitted", vendorData: "order-1" });
       expect(res.headers.get("x-hmac-signature")).toBe(sign(live.sharedSecret, res.text));
+      await assessed(server, id);
+      expect((await live.api.getSession(id)).body.verification.status).toBe("review");
       const stored = await storedSession(server, id);
       expect(stored.attempts.map((a) => a.status)).toEqual(["review"]);
       expect(stored.decisions.map((d) => [d.status, d.code, d.decided_by])).toEqual([["review", 9121, "system"]]);
@@ -38,7 +39,8 @@ describe("PATCH /sessions/{id}: submitting a session", () => {
         const id = await createSession(sandbox, { person: { firstName, lastName: "Tester" } });
         const res = await lifecycle(sandbox).submit(id);
         expect(res.status, res.text).toBe(200);
-        expect(res.body.verification.status).toBe(status);
+        expect(res.body.verification.status).toBe("submitted");
+        await assessed(server, id);
         const decision = await lifecycle(sandbox).decision(id);
         expect(decision.body.verification).toMatchObject({ id, status, code });
         const stored = await storedSession(server, id);
@@ -48,14 +50,16 @@ describe("PATCH /sessions/{id}: submitting a session", () => {
 
     it("is not fooled by the forcing names on a live integration", async () => {
       const id = await createSession(live, { person: { firstName: "Approve" } });
-      expect((await lifecycle(live).submit(id)).body.verification.status).toBe("review");
+      expect((await lifecycle(live).submit(id)).body.verification.status).toBe("submitted");
+      await assessed(server, id);
+      expect((await lifecycle(live).decision(id)).body.verification.status).toBe("review");
     });
 
     it("submits a started session, keeping the attempt the first upload opened", async () => {
       const id = await createSession(live);
       await server.services.lifecycle.inLockedSession({ sessionId: id, actor: { kind: "endUser", sessionId: id } }, server.services.lifecycle.openAttempt);
       const res = await lifecycle(live).submit(id);
-      expect(res.body.verification.status).toBe("review");
+      expect(res.body.verification.status).toBe("submitted");
       expect((await storedSession(server, id)).attempts).toHaveLength(1);
     });
 
@@ -63,7 +67,7 @@ describe("PATCH /sessions/{id}: submitting a session", () => {
       const id = await createSession(live);
       const res = await lifecycle(live, "/v1").submit(id, { verification: { status: "submitted", frontState: "done", timestamp: new Date().toISOString() } });
       expect(res.status, res.text).toBe(200);
-      expect(res.body.verification.status).toBe("review");
+      expect(res.body.verification.status).toBe("submitted");
     });
 
     it("accepts the signature in upper-case hex and a session id in capitals", async () => {
@@ -79,7 +83,7 @@ describe("PATCH /sessions/{id}: submitting a session", () => {
       const id = await createSession(vectors);
       const res = await lifecycle(vectors).submit(id, SUBMIT_TEXT, { signOver: false, headers: { "x-hmac-signature": VECTOR_BODY_SIGNATURE } });
       expect(res.status, res.text).toBe(200);
-      expect(res.body.verification.status).toBe("review");
+      expect(res.body.verification.status).toBe("submitted");
       // One changed hex digit of the vector is refused.
       const other = await createSession(vectors);
       const tampered = VECTOR_BODY_SIGNATURE.replace(/.$/, "e");

@@ -7,6 +7,7 @@ import { type Config, loadConfig } from "../../src/config.js";
 import { type ComposeOptions, type Services, type ServiceLog, composeServices } from "../../src/app/compose.js";
 import type { CreateIntegrationOptions } from "../../src/integrations/service.js";
 import { createTestDatabase } from "./postgres.js";
+import { reviewByPerson } from "../../src/verification/assess-job.js";
 import { type ApiClient, apiClient } from "./client.js";
 
 export const storeKind = process.env.EARTHID_TEST_STORE === "postgres" ? "postgres" : "sqlite";
@@ -54,11 +55,16 @@ export function migratedServices(config: Config, options: ComposeOptions = {}) {
   };
 }
 
-/** The real app on a real loopback port, on the store this test project runs against. */
+/**
+ * The real app on a real loopback port, on the store this test project runs against. A live
+ * integration's submission waits in review for a person (reviewByPerson) unless `compose` says
+ * otherwise: `{ assessment: undefined }` puts the real engine in its place (test/assessment/), whose
+ * models most tests need not load.
+ */
 export async function startTestServer(extraEnv: Record<string, string> = {}, compose: ComposeOptions = {}): Promise<TestServer> {
   const environment = await testEnvironment({ PORT: "0", ...extraEnv });
   const config = loadConfig(environment.env);
-  const { app, services } = await buildApp(config, migratedServices(config, compose));
+  const { app, services } = await buildApp(config, migratedServices(config, { assessment: reviewByPerson, ...compose }));
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();
   const url = typeof address === "object" && address ? `http://127.0.0.1:${address.port}` : String(address);

@@ -59,8 +59,10 @@ describe(`webhooks survive SIGKILL of the server on ${storeKind}`, () => {
     }
     // Written here, delivered there: the child finds the rows on its poll.
     for (const sessionId of sessionIds) await services.lifecycle.submit({ sessionId, actor: { kind: "operator" } });
-    const ids = (await services.store.db.selectFrom("webhook_deliveries").select("id").where("session_id", "in", sessionIds).execute()).map((r) => r.id);
-    expect(ids).toHaveLength(SESSIONS * 3);
+    // The decisions come from the assessment jobs, which the child runs too: started, submitted, decided.
+    const deliveries = async () => (await services.store.db.selectFrom("webhook_deliveries").select("id").where("session_id", "in", sessionIds).execute()).map((r) => r.id);
+    await until(async () => (await deliveries()).length === SESSIONS * 3, 30_000, "every session decided");
+    const ids = await deliveries();
 
     // Kill on a receipt: the receiver holds its answer 50 ms, so that delivery (at least) is in flight.
     const afterSubmits = receiver.received.length;

@@ -71,6 +71,8 @@ describe(`a receiver that is down, then failing, then back, on ${storeKind}`, ()
       sessions.push(created.body.verification.id);
       await server.services.lifecycle.submit({ sessionId: created.body.verification.id, actor: { kind: "operator" } });
     }
+    // Each decision comes from its assessment job.
+    await Promise.all(sessions.map((id) => server.services.jobs.settled(id)));
     const db = server.services.store.db;
     const ids = (await db.selectFrom("webhook_deliveries").select("id").where("session_id", "in", sessions).execute()).map((r) => r.id);
     expect(ids).toHaveLength(12);
@@ -147,6 +149,7 @@ describe(`giving up, and timeouts, on ${storeKind}`, () => {
     const shop = await server.integration({ isTest: true, decisionWebhookUrl: url });
     const created = await shop.api.createSession({ person: { firstName: "Decline" } });
     await server.services.lifecycle.submit({ sessionId: created.body.verification.id, actor: { kind: "operator" } });
+    await server.services.jobs.settled(created.body.verification.id);
     return () => server.services.store.db.selectFrom("webhook_deliveries").selectAll().where("session_id", "=", created.body.verification.id).executeTakeFirstOrThrow();
   };
 

@@ -109,6 +109,8 @@ describe(`two instances on one ${storeKind} database`, () => {
         await instance.services.lifecycle.submit({ sessionId, actor: { kind: "operator" } });
       }),
     );
+    // Either instance may run a session's assessment job; the one that does reports it.
+    await Promise.all(sessionIds.map((id) => Promise.race([a.services.jobs.settled(id), b.services.jobs.settled(id)])));
     const ids = (await a.services.store.db.selectFrom("webhook_deliveries").select("id").where("session_id", "in", sessionIds).execute()).map((r) => r.id);
     expect(ids).toHaveLength(120);
     await receiver.waitFor(() => ids.every((id) => countsById().has(id)), 60_000);
