@@ -7,6 +7,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { type ChildServer, demoBanner, repoRoot, runCli, spawnServer } from "../support/built-cli.js";
 import { apiClient } from "../support/client.js";
 import { storeKind, testEnvironment } from "../support/server.js";
+import { buildScenario, todayUtc } from "../support/synth/index.js";
+import { type Receiver, startReceiver } from "../webhooks/receiver.js";
 
 /**
  * "Nothing reaches the network at run time: models, fonts and data come from npm packages or the
@@ -78,7 +80,9 @@ async function expectSelfContainedPage(page: Response): Promise<string[]> {
 describe(`no network at run time (${storeKind})`, () => {
   let server: ChildServer | undefined;
   let cleanup: (() => Promise<void>) | undefined;
+  let receiver: Receiver | undefined;
   afterAll(async () => {
+    await receiver?.close();
     server?.process.kill("SIGKILL");
     await server?.exited;
     await cleanup?.();
@@ -135,17 +139,19 @@ describe(`no network at run time (${storeKind})`, () => {
     expect(run.stderr).toContain("no-network preload: refused connect 192.0.2.1:9");
   });
 
-  it("serves a first start, the CLI, sessions, docs and metrics without one attempt to reach the network", { timeout: 120_000 }, async () => {
+  it("serves a first start, the CLI, sessions, docs, metrics and a whole verification through the engine without one attempt to reach the network", { timeout: 240_000 }, async () => {
     const log = networkLog();
     // NODE_OPTIONS too, so that any Node process the service starts is watched as well.
-    const environment = await testEnvironment({ EARTHID_NETWORK_LOG: log, NODE_OPTIONS: `--import=${preload}` });
+    // Webhooks to the loopback receiver below; one engine worker.
+    const environment = await testEnvironment({ EARTHID_NETWORK_LOG: log, NODE_OPTIONS: `--import=${preload}`, EARTHID_WEBHOOK_ALLOW_PRIVATE: "1", EARTHID_ENGINE_WORKERS: "1" });
     cleanup = environment.cleanup;
 
     server = await spawnServer(environment.env, underPreload);
     const demo = demoBanner(server.stdout());
     expect(demo, server.stdout()).toBeDefined();
 
-    const cli = await runCli(["integrations", "create", "--name", "shop", "--callback", "https://shop.example/done", "--json"], environment.env, underPreload);
+    receiver = await startReceiver();
+    const cli = await runCli(["integrations", "create", "--name", "shop", "--callback", "https://shop.example/done", "--decision-webhook", `${receiver.url}/decisions`, "--json"], environment.env, underPreload);
     expect(cli.code, cli.stderr).toBe(0);
     const shopKeys = JSON.parse(cli.stdout) as { apiKey: string; sharedSecret: string };
 
@@ -184,7 +190,13 @@ describe(`no network at run time (${storeKind})`, () => {
 
     // Operations.
     expect((await get("/health")).status).toBe(200);
-    const ready = await get("/ready");
+    // Ready once the engine's workers have loaded their models (Tesseract's data, human's models and
+    // wasm, all from node_modules): 503 until then, under the same preload.
+    let ready = await get("/ready");
+    for (const deadline = Date.now() + 90_000; ready.status === 503 && Date.now() < deadline; ready = await get("/ready")) {
+      expect(await ready.json()).toMatchObject({ engine: "loading" });
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: "ready", store: storeKind });
     const metrics = await get("/metrics");
@@ -201,6 +213,19 @@ describe(`no network at run time (${storeKind})`, () => {
     expect(docAssets.length).toBeGreaterThan(3);
     expect(await (await get(docAssets.find((a) => a.endsWith("swagger-initializer.js"))!)).text()).toMatch(/validatorUrl"?\s*:\s*null/);
     expect((await get(new URL("json", docs.url.replace(/\/?$/, "/")).href)).status).toBe(200);
+
+    // A whole verification through the engine: a passport photo and a selfie of its holder, submitted,
+    // read in the engine's worker thread, decided, and the decision delivered to the integrator.
+    const passport = await buildScenario("approve", { seed: "engine", asOf: todayUtc() });
+    const session = await shop.createSession({ ...passport.sessionRequest, vendorData: "offline" });
+    const sessionId = session.body.verification.id as string;
+    for (const [context, bytes] of [["document-front", passport.documentFront], ["face", passport.selfie]] as const) {
+      expect((await shop.request("POST", `/earthid/api/sessions/${sessionId}/media`, { body: { image: { context, content: bytes.toString("base64") } } })).status).toBe(201);
+    }
+    expect((await shop.request("PATCH", `/earthid/api/sessions/${sessionId}`, { body: { verification: { status: "submitted" } } })).body.verification.status).toBe("submitted");
+    const decided = (r: { json: any }) => r.json?.verification?.id === sessionId;
+    const [decision] = (await receiver.waitFor((all) => all.some(decided), 120_000)).filter(decided);
+    expect(decision!.json.verification).toMatchObject({ status: "approved", code: 9001, document: { number: passport.truth.document.number } });
 
     expect(await server.stop()).toEqual({ code: 0, signal: null });
 
