@@ -12,7 +12,10 @@ export function backgroundTasks(services: Services, metrics: Pick<Metrics, "webh
   const every = config.sweepIntervalSeconds * 1000;
   return [
     intervalTask("expiry-sweeper", every, () => lifecycle.sweepUnfinished(config.unfinishedAfterSeconds * 1000), log),
-    intervalTask("retention-sweeper", every, () => retention.sweep(), log),
+    intervalTask("retention-sweeper", every, async () => {
+      await retention.sweep();
+      await retention.purgeDoneJobs();
+    }, log),
     ...consumerTasks(services, log, metrics),
   ];
 }
