@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../src/config.js";
@@ -73,6 +74,12 @@ describe("configuration at boot", { timeout: 120_000 }, () => {
       expect(config.dataDir).toMatch(/\/data$/);
     });
 
+    it("sizes the assessments of an instance by EARTHID_ENGINE_WORKERS: the core count unless set, 0 for none", () => {
+      expect(loadConfig({}).engineWorkers).toBe(availableParallelism());
+      expect(loadConfig({ EARTHID_ENGINE_WORKERS: "0" }).engineWorkers).toBe(0);
+      expect(loadConfig({ EARTHID_ENGINE_WORKERS: "3" })).toMatchObject({ engineWorkers: 3, jobPollMs: 1000, jobRetentionDays: 7 });
+    });
+
     it("derives PUBLIC_URL from PORT and drops a trailing slash", () => {
       expect(loadConfig({ PORT: "9000" }).publicUrl).toBe("http://localhost:9000");
       expect(loadConfig({ PUBLIC_URL: "https://verify.example.org/" }).publicUrl).toBe("https://verify.example.org");
@@ -88,6 +95,8 @@ describe("configuration at boot", { timeout: 120_000 }, () => {
       ["EARTHID_MASTER_KEY", `${"A".repeat(40)}!!!=`, /EARTHID_MASTER_KEY must be 32 bytes/],
       ["LOG_LEVEL", "loud", /LOG_LEVEL must be one of/],
       ["HOST", "not a host", /HOST must be an IP address or a host name/],
+      ["EARTHID_ENGINE_WORKERS", "-1", /EARTHID_ENGINE_WORKERS must be an integer from 0 to 256/],
+      ["EARTHID_ENGINE_WORKERS", "many", /EARTHID_ENGINE_WORKERS must be an integer/],
       ["EARTHID_BODY_LIMIT", "12", /EARTHID_BODY_LIMIT must be an integer from 1024/],
       ["EARTHID_WEBHOOK_RETRY_JITTER_PERCENT", "51", /EARTHID_WEBHOOK_RETRY_JITTER_PERCENT must be an integer from 0 to 50/],
       ["EARTHID_METRICS_TOKEN", "short", /EARTHID_METRICS_TOKEN must be at least 16 printable characters/],

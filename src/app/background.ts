@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from "fastify";
 import { type BackgroundTask, intervalTask } from "../background-task.js";
 import { webhookDispatcherTask } from "../webhooks/task.js";
 import { jobRunner } from "../jobs/runner.js";
+import type { EndedAttempt } from "../webhooks/dispatcher.js";
 import type { Metrics } from "../ops/metrics.js";
 import type { Services } from "./compose.js";
 
@@ -11,7 +12,21 @@ export function backgroundTasks(services: Services, metrics: Pick<Metrics, "webh
   const every = config.sweepIntervalSeconds * 1000;
   return [
     intervalTask("expiry-sweeper", every, () => lifecycle.sweepUnfinished(config.unfinishedAfterSeconds * 1000), log),
-    intervalTask("retention-sweeper", every, () => retention.sweep(), log),
+    intervalTask("retention-sweeper", every, async () => {
+      await retention.sweep();
+      await retention.purgeDoneJobs();
+    }, log),
+    ...consumerTasks(services, log, metrics),
+  ];
+}
+
+/**
+ * The consumers of the store's queues: the webhook dispatcher and the job runners. `earthid worker`
+ * runs only these; `metrics` when the process serves them.
+ */
+export function consumerTasks(services: Services, log: FastifyBaseLogger, metrics?: Pick<Metrics, "webhookAttemptEnded">): BackgroundTask[] {
+  const { config } = services;
+  return [
     webhookDispatcherTask({
       config,
       repo: services.deliveries,
@@ -19,7 +34,7 @@ export function backgroundTasks(services: Services, metrics: Pick<Metrics, "webh
       outbox: services.outbox,
       masterKey: services.masterKey,
       log,
-      onAttemptEnded: (attempt) => metrics.webhookAttemptEnded(attempt),
+      ...(metrics ? { onAttemptEnded: (attempt: EndedAttempt) => metrics.webhookAttemptEnded(attempt) } : {}),
     }),
     jobRunner({ repo: services.jobStore, queue: services.jobs, kinds: services.jobKinds, pollMs: config.jobPollMs, log }),
   ];

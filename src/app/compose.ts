@@ -139,12 +139,13 @@ export function composeServices(config: Config, { log, metrics }: Observers, opt
     sessions,
     audit,
     erasePayloads: webhooks.erasePayloads,
+    eraseJobs: jobs.forgetSubject,
     eraseMedia: media.forgetSession,
     eraseFindings: assessments.eraseSession,
     limits: { perHour: config.deleteLimitPerHour, perDay: config.deleteLimitPerDay },
     onFileRemovalError: (error, sessionId) => log.warn({ err: error, sessionId }, "media files of an erased session were not all removed"),
   });
-  const retention = sessionRetention({ integrations, lifecycle, sessions, erasure });
+  const retention = sessionRetention({ integrations, lifecycle, sessions, erasure, doneJobs: { purgeDone: jobs.purgeDone, retentionDays: config.jobRetentionDays } });
 
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= Promise.all([work.close(), engine.close(), store.close()]).then(() => undefined));

@@ -10,10 +10,13 @@ import { testWebhookCommand } from "./test-webhook.js";
 import { policyCommand } from "./policy.js";
 import { replayCommand } from "./replay.js";
 import { engineWorkers } from "../assessment/engine.js";
+import { jobCommands } from "./jobs.js";
 
 const USAGE = `Usage: earthid <command>
 
   serve                                 start the HTTP service (PORT, PUBLIC_URL, EARTHID_DATA_DIR, DATABASE_URL)
+  worker                                run the job runners and the webhook dispatcher, no HTTP
+                                        (EARTHID_ENGINE_WORKERS assessments at once; 0: none)
   migrate                               apply database migrations and exit
   integrations create --name N [--callback URL] [--decision-webhook URL]
                       [--event-webhook URL] [--test] [--retention-days N]
@@ -40,6 +43,8 @@ const USAGE = `Usage: earthid <command>
                                         what differs (exit 3 when something does)
   webhooks list [--session ID] [--limit N] [--json]
   webhooks resend DELIVERY_ID [--json]  send a webhook again, with the body first sent
+  jobs list [--status pending|running|done|failed] [--kind K] [--limit N] [--json]
+  jobs retry ID [--json]                run a failed job again, with fresh attempts
 ${REVIEWERS_USAGE}
 
 The CLI uses the same EARTHID_DATA_DIR / DATABASE_URL as the server.`;
@@ -54,6 +59,25 @@ export interface Io {
  * exits anyway: a request that never ends must not keep a server an orchestrator asked to stop.
  */
 export const SHUTDOWN_DEADLINE_MS = 20_000;
+
+/** SIGTERM/SIGINT close what runs, within SHUTDOWN_DEADLINE_MS, then the process exits. */
+function stopOnSignal(close: () => Promise<void>, what: string, io: Io): void {
+  const stop = () => {
+    setTimeout(() => {
+      io.err(`earthid: ${what} did not finish within ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting\n`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        io.err(`earthid: ${what} failed: ${error.message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+}
 
 const processIo: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
@@ -84,21 +108,13 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     switch (command) {
       case "serve": {
         const server = await startServer(config, io.out);
-        const stop = () => {
-          setTimeout(() => {
-            io.err(`earthid: shutdown did not finish within ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting\n`);
-            process.exit(1);
-          }, SHUTDOWN_DEADLINE_MS).unref();
-          server.close().then(
-            () => process.exit(0),
-            (error: Error) => {
-              io.err(`earthid: shutdown failed: ${error.message}\n`);
-              process.exit(1);
-            },
-          );
-        };
-        process.once("SIGTERM", stop);
-        process.once("SIGINT", stop);
+        stopOnSignal(() => server.close(), "shutdown", io);
+        return 0;
+      }
+      case "worker": {
+        const { startWorker } = await import("../app/worker.js");
+        const worker = await startWorker(config);
+        stopOnSignal(() => worker.close(), "stopping the worker", io);
         return 0;
       }
       case "migrate":
@@ -124,6 +140,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await withStore(({ lifecycle, audit }) => sessionCommands({ lifecycle, audit }, rest, io));
       case "webhooks":
         return await withStore(({ webhooks, config }) => webhookCommands({ webhooks, pollMs: config.webhookPollMs }, rest, io));
+      case "jobs":
+        return await withStore(({ jobs, config }) => jobCommands({ jobs, pollMs: config.jobPollMs }, rest, io));
       case "reviewers":
         return await withStore((services) => reviewerCommands(reviewerAccountsFor(services), rest, io));
       default:

@@ -21,8 +21,8 @@ export interface JobRecord {
   finishedAt: number;
 }
 
-/** The claim of one runner takes only the kinds it runs. */
-export type JobClaimRequest = ClaimRequest & { kinds: readonly string[] };
+/** A claim takes jobs of one kind (a runner per kind): equality on the kind lets the index give the order too. */
+export type JobClaimRequest = ClaimRequest & { kind: string };
 
 const valuesOf = ({ claim, outcome, finishedAt }: JobRecord) => ({
   id: claim.row.id,
@@ -66,7 +66,7 @@ const POSTGRES_EXCHANGE = `
   ),
   due as (
     select id from jobs
-    where kind = any($8::text[]) and ${DUE.replaceAll("$now", "$7")} and id not in (select id from v)
+    where kind = $8 and ${DUE.replaceAll("$now", "$7")} and id not in (select id from v)
     order by run_at limit $9
     for update skip locked
   ),
@@ -85,7 +85,7 @@ function postgresExchange(prepared: Store["postgresPrepared"]) {
     const column = <K extends keyof ReturnType<typeof valuesOf>>(key: K) => values.map((value) => value[key]);
     const parameters = [
       column("id"), column("claimedUntil"), column("status"), column("runAt"), column("error"), column("finishedAt"),
-      claim.now, [...claim.kinds], claim.limit, claim.claimedUntil,
+      claim.now, claim.kind, claim.limit, claim.claimedUntil,
     ];
     const rows = await prepared<JobRow & { lost: string[] | null }>("earthid_job_exchange", POSTGRES_EXCHANGE, parameters);
     return { rows: rows.filter((row) => row.id !== null), lost: rows[0]?.lost ?? [] };
@@ -99,7 +99,7 @@ const SQLITE_RECORD = `update jobs set
 const SQLITE_CLAIM = `update jobs set status = 'running', claimed_until = ?, attempts = attempts + 1
   where id in (
     select id from jobs
-    where kind in (select value from json_each(?)) and ${DUE.replaceAll("$now", "?")}
+    where kind = ? and ${DUE.replaceAll("$now", "?")}
       and id not in (select value from json_each(?))
     order by run_at limit ?)
   returning *`;
@@ -116,8 +116,8 @@ function sqliteExchange(transaction: Store["sqliteTransaction"]) {
         if (statements.record.run(v.status, v.runAt, v.error, v.finishedAt, v.id, v.claimedUntil).changes === 0) lost.push(v.id);
       }
       const recorded = JSON.stringify(records.map((r) => r.claim.row.id));
-      const { now, limit, claimedUntil, kinds } = claim;
-      const rows = limit > 0 ? (statements.claim.all(claimedUntil, JSON.stringify(kinds), now, now, recorded, limit) as JobRow[]) : [];
+      const { now, limit, claimedUntil, kind } = claim;
+      const rows = limit > 0 ? (statements.claim.all(claimedUntil, kind, now, now, recorded, limit) as JobRow[]) : [];
       return { rows, lost };
     });
 }
@@ -151,7 +151,7 @@ export function jobRepo({ db, kind, sqliteTransaction, postgresPrepared }: Pick<
     /**
      * One exchange between a runner and the store: records the runs it finished, each only while
      * its lease is still its own (a lease that passed to another runner comes back in `lost`), then
-     * leases up to `claim.limit` due jobs of `claim.kinds`, counting their run now. One commit.
+     * leases up to `claim.limit` due jobs of `claim.kind`, counting their run now. One commit.
      */
     async exchange(records: readonly JobRecord[], claim: JobClaimRequest): Promise<Exchanged<JobClaim>> {
       if (records.length === 0 && claim.limit <= 0) return { claims: [], lost: [] };

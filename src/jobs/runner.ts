@@ -83,7 +83,7 @@ export function jobRunner(deps: RunnerDeps): BackgroundTask & { idle(): Promise<
       return leaseLoop<JobClaim, JobRecord>({
         name: "job",
         idKey: "jobId",
-        exchange: (records, claim) => deps.repo.exchange(records, { ...claim, kinds: [kind.kind] }),
+        exchange: (records, claim) => deps.repo.exchange(records, { ...claim, kind: kind.kind }),
         release: (claims) => deps.repo.release(claims),
         prepare: (claims) => claims.map((claim) => () => run(claim)),
         recordId: (record) => record.claim.row.id,

@@ -95,11 +95,11 @@ export function jobQueue({ repo, now = Date.now }: { repo: JobRepo; now?: () => 
     retry: (id: string) => repo.retry(id, now()),
     /** Inside an erasure's transaction. */
     forgetSubject: (trx: Kysely<Database>, subject: string) => repo.deleteOfSubject(trx, subject),
-    /** Removes done jobs finished more than `maxAgeMs` ago, a batch at a time; returns how many. */
-    async purgeDone(maxAgeMs: number, batch = 1000): Promise<number> {
+    /** Removes done jobs finished before `before`, a batch at a time; returns how many. */
+    async purgeDone(before: number, batch = 1000): Promise<number> {
       let removed = 0;
       for (;;) {
-        const n = await repo.deleteDoneBefore(now() - maxAgeMs, batch);
+        const n = await repo.deleteDoneBefore(before, batch);
         removed += n;
         if (n < batch) return removed;
       }

@@ -31,6 +31,8 @@ export interface ErasureDeps {
   sessions: Pick<SessionService, "destroyKey" | "update">;
   audit: Pick<AuditRepo, "record" | "recentTimes">;
   erasePayloads: PayloadEraser;
+  /** The job queue's part: the session's jobs (their subject is the session) are removed. */
+  eraseJobs: PayloadEraser;
   eraseMedia?: MediaEraser | undefined;
   /** The engine's records of the session's attempts (src/assessment/): their sealed fields, face descriptors and checks. */
   eraseFindings?: PayloadEraser | undefined;
@@ -82,6 +84,7 @@ export function sessionErasure(deps: ErasureDeps) {
     const { trx, session, integration, at, actor } = locked;
     await deps.erasePayloads(trx, session.id);
     await deps.eraseFindings?.(trx, session.id);
+    await deps.eraseJobs(trx, session.id);
     const media = deps.eraseMedia ? await deps.eraseMedia(trx, session.id) : { files: 0 };
     await deps.sessions.destroyKey(trx, session.id);
     await deps.sessions.update(trx, session.id, { init_data_sealed: null, erased_at: at });

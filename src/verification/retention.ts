@@ -11,6 +11,8 @@ export interface RetentionDeps {
   lifecycle: Pick<SessionLifecycle, "inLockedSession">;
   sessions: Pick<SessionService, "erasableBefore">;
   erasure: Pick<SessionErasure, "eraseLocked" | "removeFiles">;
+  /** Done jobs are removed this long after they finished (EARTHID_JOB_RETENTION_DAYS). */
+  doneJobs: { purgeDone(before: number): Promise<number>; retentionDays: number };
   now?: () => number;
 }
 
@@ -22,8 +24,11 @@ const DAY_MS = 86_400_000;
  * stay readable. Sessions awaiting a person (review) or the end user (resubmission) are not final
  * and keep their data until they are.
  */
-export function sessionRetention({ integrations, lifecycle, sessions, erasure, now = Date.now }: RetentionDeps) {
+export function sessionRetention({ integrations, lifecycle, sessions, erasure, doneJobs, now = Date.now }: RetentionDeps) {
   return {
+    /** Done jobs past their retention; failed ones stay for the operator (`earthid jobs`). */
+    purgeDoneJobs: () => doneJobs.purgeDone(now() - doneJobs.retentionDays * DAY_MS),
+
     /** One pass over every integration with a retention period; returns how many sessions were erased. */
     async sweep(batch = 200): Promise<number> {
       let erased = 0;

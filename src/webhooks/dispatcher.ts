@@ -74,6 +74,7 @@ export function webhookDispatcher(deps: DispatcherDeps): LeaseLoop {
     const state: DeliveryState = isSuccess(outcome)
       ? { status: "delivered", deliveredAt: now() }
       : afterFailure(deps.retry, { createdAt: claim.row.created_at, attempts: claim.attempt }, { at: attemptedAt, statusCode: outcome.statusCode });
+    if (state.status !== "delivered") logFailure(claim, outcome, state);
     try {
       deps.onAttemptEnded?.({ kind: claim.row.kind, outcome: outcomeOfState[state.status], durationMs: outcome.durationMs });
     } catch (error) {
@@ -81,6 +82,17 @@ export function webhookDispatcher(deps: DispatcherDeps): LeaseLoop {
       deps.log.error({ err: error, deliveryId: claim.row.id }, "reporting a webhook attempt failed");
     }
     return { claim, attempt: { number: claim.attempt, attemptedAt, ...outcome }, state };
+  }
+
+  /**
+   * A failed attempt is a warning in the server log, and giving up an error: an integrator whose
+   * receiver refuses, or that cannot be reached, learns why from the log. Ids and the reason only:
+   * never the body, the URL (it may carry a token) or a header.
+   */
+  function logFailure({ row, attempt }: Claim, outcome: AttemptOutcome, state: Exclude<DeliveryState, { status: "delivered" }>) {
+    const details = { deliveryId: row.id, sessionId: row.session_id, integrationId: row.integration_id, kind: row.kind, attempt, reason: outcome.error ?? `HTTP ${outcome.statusCode}` };
+    if (state.status === "pending") deps.log.warn({ ...details, nextAttemptAt: new Date(state.nextAttemptAt).toISOString() }, "webhook delivery failed; it will be tried again");
+    else deps.log.error(details, `webhook delivery gave up after ${attempt} attempt(s); it will not be sent again unless resent`);
   }
 
   async function attempt(claim: Claim, keys: SigningKeys | undefined, at: number): Promise<AttemptOutcome> {

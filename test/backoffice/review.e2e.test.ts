@@ -50,7 +50,7 @@ describe(`back-office in the browser (${storeKind})`, { timeout: 240_000 }, () =
   }
 
   it("logs in with password and code, finds the case, sees its image, declines it with a reason; the webhook arrives", async () => {
-    const id = await sessionInReview(shop, "browser-case", { image: passportJpeg() });
+    const id = await sessionInReview(server, shop, "browser-case", { image: passportJpeg() });
     const { page, csp } = await newPage();
     await page.goto(`${server.url}/admin/login`);
     expect(await seriousViolations(page)).toEqual([]);
@@ -84,7 +84,7 @@ describe(`back-office in the browser (${storeKind})`, { timeout: 240_000 }, () =
   });
 
   it("two reviewers assigning the same case: the second is told who has it", async () => {
-    const id = await sessionInReview(shop, "contested-in-browser");
+    const id = await sessionInReview(server, shop, "contested-in-browser");
     const rita = await newPage();
     const sam = await newPage();
     await logIn(rita.page, "rita@example.com");
@@ -109,7 +109,7 @@ describe(`back-office in the browser (${storeKind})`, { timeout: 240_000 }, () =
   });
 
   it("a form posted from another page without the CSRF token is refused", async () => {
-    const id = await sessionInReview(shop, "forged");
+    const id = await sessionInReview(server, shop, "forged");
     const { page } = await newPage();
     await logIn(page, "rita@example.com");
     // The browser sends its cookie with a form built by script, but the script cannot know the token.

@@ -30,8 +30,8 @@ describe(`back-office review (${storeKind})`, () => {
   });
 
   it("lists sessions in review oldest first, filtered by vendorData", async () => {
-    const first = await sessionInReview(shop, "queue-a");
-    const second = await sessionInReview(shop, "queue-b");
+    const first = await sessionInReview(server, shop, "queue-a");
+    const second = await sessionInReview(server, shop, "queue-b");
     const queue = await ann.get("/admin/queue");
     expect(queue.text.indexOf(first)).toBeGreaterThan(0);
     expect(queue.text.indexOf(first)).toBeLessThan(queue.text.indexOf(second));
@@ -41,7 +41,7 @@ describe(`back-office review (${storeKind})`, () => {
   });
 
   it("two reviewers never hold one case: the second is told who has it", async () => {
-    const id = await sessionInReview(shop, "contested");
+    const id = await sessionInReview(server, shop, "contested");
     await ann.get(`/admin/sessions/${id}`);
     const mine = await ann.post(`/admin/sessions/${id}/assign`, {});
     expect(mine.location).toBe(`/admin/sessions/${id}?done=assigned`);
@@ -56,7 +56,7 @@ describe(`back-office review (${storeKind})`, () => {
   });
 
   it("shows the image decrypted and never cached; a decline with a reason sends the decision webhook", async () => {
-    const id = await sessionInReview(shop, "with-image", { image: passportJpeg() });
+    const id = await sessionInReview(server, shop, "with-image", { image: passportJpeg() });
     const page = await ann.get(`/admin/sessions/${id}`);
     expect(page.text).toContain("Mari");
     const mediaId = /\/admin\/media\/([0-9a-f-]{36})/.exec(page.text)![1]!;
@@ -83,7 +83,7 @@ describe(`back-office review (${storeKind})`, () => {
   });
 
   it("a case decided meanwhile is refused with a clear message", async () => {
-    const id = await sessionInReview(shop, "raced");
+    const id = await sessionInReview(server, shop, "raced");
     await bob.get(`/admin/sessions/${id}`);
     await server.services.lifecycle.decide({ sessionId: id, verdict: "approved", actor: OPERATOR });
     const late = await bob.post(`/admin/sessions/${id}/decision`, { verdict: "declined", reasonCode: "102" });
@@ -92,7 +92,7 @@ describe(`back-office review (${storeKind})`, () => {
   });
 
   it("refuses a decline without a reason, and a reason that does not fit", async () => {
-    const id = await sessionInReview(shop, "reasons");
+    const id = await sessionInReview(server, shop, "reasons");
     await ann.get(`/admin/sessions/${id}`);
     expect((await ann.post(`/admin/sessions/${id}/decision`, { verdict: "declined" })).text).toContain("needs a reason code");
     expect((await ann.post(`/admin/sessions/${id}/decision`, { verdict: "declined", reasonCode: "204" })).text).toContain("does not go with this decision");
@@ -100,7 +100,7 @@ describe(`back-office review (${storeKind})`, () => {
   });
 
   it("after a decision the next waiting case opens", async () => {
-    const a = await sessionInReview(shop, "next-1");
+    const a = await sessionInReview(server, shop, "next-1");
     await ann.get(`/admin/sessions/${a}`);
     const res = await ann.post(`/admin/sessions/${a}/decision`, { verdict: "approved" });
     expect(res.location).toMatch(/^\/admin\/sessions\/[0-9a-f-]{36}\?done=approved$/);

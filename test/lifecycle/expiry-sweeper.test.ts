@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestIntegration, type TestServer, startTestServer } from "../support/server.js";
 import { makeJpeg, upload } from "../media/images.js";
 import { type Receiver, startReceiver } from "../webhooks/receiver.js";
-import { createSession, deliveryBody, lifecycle, storedSession, waitUntil } from "./helpers.js";
+import { createSession, deliveryBody, lifecycle, storedSession, waitUntil, submitAndDecide } from "./helpers.js";
 
 describe("the expiry sweeper, end to end with a shortened period", () => {
   let server: TestServer;
@@ -23,11 +23,11 @@ describe("the expiry sweeper, end to end with a shortened period", () => {
     const started = await createSession(sandbox);
     expect((await upload(sandbox, started, await makeJpeg())).status).toBe(201);
     const resubmit = await createSession(sandbox, { person: { firstName: "Resubmit" } });
-    await lifecycle(sandbox).submit(resubmit);
+    await submitAndDecide(server, sandbox, resubmit);
     const review = await createSession(sandbox, { person: { firstName: "Someone" } });
-    await lifecycle(sandbox).submit(review);
+    await submitAndDecide(server, sandbox, review);
     const approved = await createSession(sandbox, { person: { firstName: "Approve" } });
-    await lifecycle(sandbox).submit(approved);
+    await submitAndDecide(server, sandbox, approved);
 
     const status = async (id: string) => (await sandbox.api.getSession(id)).body.verification.status as string;
     await waitUntil("the sweeper to end the unfinished sessions", async () =>

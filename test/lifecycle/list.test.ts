@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectFail, rawRequest, sign } from "../support/client.js";
 import { type TestIntegration, type TestServer, startTestServer } from "../support/server.js";
-import { createSession, lifecycle } from "./helpers.js";
+import { createSession, lifecycle, submitAndDecide } from "./helpers.js";
 
 const ids = (res: { body: any }) => (res.body.verifications as { id: string }[]).map((v) => v.id);
 
@@ -61,7 +61,7 @@ describe("GET /sessions: an integration's own sessions, newest first", () => {
       expect(ids(rest)).toEqual([created[2], created[0]]);
       expect(ids(await lifecycle(shop).list("vendorData=customer"))).toEqual([]);
 
-      await lifecycle(shop).submit(created[1]!);
+      expect(await submitAndDecide(server, shop, created[1]!)).toBe("review");
       const inReview = await lifecycle(shop).list("status=review");
       expect(ids(inReview)).toEqual([created[1]]);
       expect(inReview.body.verifications[0].status).toBe("review");

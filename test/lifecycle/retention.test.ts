@@ -15,16 +15,19 @@ describe("retention: media and personal data erased N days after a final decisio
   let month: TestIntegration;
   const mediaDir = (id: string) => path.join(String(server.env.EARTHID_DATA_DIR), "media", id);
   /** The sweeper as the server builds it, but living `days` from now. */
-  const sweepAt = (days: number) => {
+  const retentionAt = (days: number) => {
     const { services } = server;
     return sessionRetention({
       integrations: services.integrations,
       lifecycle: services.lifecycle,
       sessions: services.sessions,
       erasure: services.erasure,
+      doneJobs: { purgeDone: services.jobs.purgeDone, retentionDays: services.config.jobRetentionDays },
       now: () => Date.now() + days * DAY,
-    }).sweep();
+    });
   };
+  const sweepAt = (days: number) => retentionAt(days).sweep();
+  const jobsOf = (id: string) => server.services.store.db.selectFrom("jobs").select(["id", "status"]).where("subject", "=", id).execute();
 
   async function approvedWithMedia(owner: TestIntegration): Promise<string> {
     const id = await createSession(owner, { person: { firstName: "Approve", lastName: "Saar", idNumber: "49403136515" }, vendorData: "kept-ref" });
@@ -47,6 +50,7 @@ describe("retention: media and personal data erased N days after a final decisio
     const id = await approvedWithMedia(month);
     expect(await sweepAt(29)).toBe(0);
     expect((await storedSession(server, id)).key).toBeDefined();
+    expect((await jobsOf(id)).map((job) => job.status)).toEqual(["done"]);
 
     expect(await sweepAt(31)).toBeGreaterThanOrEqual(1);
     const stored = await storedSession(server, id);
@@ -55,6 +59,8 @@ describe("retention: media and personal data erased N days after a final decisio
     expect(stored.session!.erased_at).toEqual(expect.any(Number));
     expect(stored.session!.deleted_at).toBeNull();
     expect(existsSync(mediaDir(id))).toBe(false);
+    // The session's jobs went with its data.
+    expect(await jobsOf(id)).toEqual([]);
     const erased = stored.audit.filter((e) => e.type === "session.erased");
     expect(erased.map((e) => [e.actor, JSON.parse(e.data)])).toEqual([["sweeper", { reason: "retention", mediaFiles: 1 }]]);
     expect(stored.audit.map((e) => e.type)).not.toContain("session.deleted");
@@ -99,6 +105,22 @@ describe("retention: media and personal data erased N days after a final decisio
     expect((await storedSession(server, id)).key).toBeDefined();
     await sweepAt(31);
     expect((await storedSession(server, id)).key).toBeUndefined();
+  });
+
+  it("removes done jobs EARTHID_JOB_RETENTION_DAYS (7) after they finished, and keeps failed ones", async () => {
+    const id = await createSession(kept, { person: { firstName: "Approve" } });
+    expect(await submitAndDecide(server, kept, id)).toBe("approved");
+    const db = server.services.store.db;
+    const failed = await db.transaction().execute((trx) => server.services.jobs.enqueue(trx, { kind: "test.kept", subject: null, payload: {} }));
+    await db.updateTable("jobs").set({ status: "failed", finished_at: Date.now() }).where("id", "=", failed).execute();
+    expect(server.services.config.jobRetentionDays).toBe(7);
+    await retentionAt(6).purgeDoneJobs();
+    expect((await jobsOf(id)).map((job) => job.status)).toEqual(["done"]);
+    expect(await retentionAt(8).purgeDoneJobs()).toBeGreaterThanOrEqual(1);
+    expect(await jobsOf(id)).toEqual([]);
+    expect(await server.services.jobStore.find(failed)).toMatchObject({ status: "failed" });
+    // The session itself is untouched: only the queue's bookkeeping went.
+    expect((await kept.api.getSession(id)).body.verification.status).toBe("approved");
   });
 
   it("is set and cleared from the CLI: create --retention-days, set-retention DAYS|none", async () => {

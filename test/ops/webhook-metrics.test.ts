@@ -32,6 +32,7 @@ describe(`webhook metrics in /metrics, on ${storeKind}`, () => {
       const created = await shop.api.createSession({ person: { firstName: "Approve" } });
       sessions.push(created.body.verification.id);
       await server.services.lifecycle.submit({ sessionId: created.body.verification.id, actor: { kind: "operator" } });
+      await server.services.jobs.settled(created.body.verification.id);
     }
     const db = server.services.store.db;
     const rows = () => db.selectFrom("webhook_deliveries").selectAll().where("session_id", "in", sessions).execute();

@@ -20,6 +20,7 @@ describe(`earthid webhooks list / resend on ${storeKind}`, () => {
     const created = await shop.api.createSession({ person: { firstName: "Approve" } });
     sessionId = created.body.verification.id;
     await server.services.lifecycle.submit({ sessionId, actor: { kind: "operator" } });
+    await server.services.jobs.settled(sessionId);
     const db = server.services.store.db;
     await until(async () => (await db.selectFrom("webhook_deliveries").select("status").where("session_id", "=", sessionId).execute()).every((r) => r.status === "delivered"));
   });
