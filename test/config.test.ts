@@ -57,7 +57,7 @@ describe("configuration at boot", { timeout: 120_000 }, () => {
     for (const masterKey of [randomBytes(32).toString("hex"), randomBytes(32).toString("base64")]) {
       const scratch = await testEnvironment();
       try {
-        const server = await spawnServer({ ...scratch.env, EARTHID_MASTER_KEY: masterKey, EARTHID_TOKEN_SECRET: randomBytes(32).toString("hex"), LOG_LEVEL: "warn" });
+        const server = await spawnServer({ ...scratch.env, EARTHID_MASTER_KEY: masterKey, EARTHID_TOKEN_SECRET: randomBytes(32).toString("hex"), LOG_LEVEL: "warn", EARTHID_ENGINE_WORKERS: "0" });
         const ready = await fetch(`${server.url}/ready`);
         expect(await ready.json()).toMatchObject({ status: "ready", store: storeKind });
         expect(await server.stop()).toEqual({ code: 0, signal: null });
@@ -74,8 +74,8 @@ describe("configuration at boot", { timeout: 120_000 }, () => {
       expect(config.dataDir).toMatch(/\/data$/);
     });
 
-    it("sizes the assessments of an instance by EARTHID_ENGINE_WORKERS: the core count unless set, 0 for none", () => {
-      expect(loadConfig({}).engineWorkers).toBe(availableParallelism());
+    it("sizes the assessments of an instance by EARTHID_ENGINE_WORKERS: one per two cores unless set, 0 for none", () => {
+      expect(loadConfig({}).engineWorkers).toBe(Math.max(1, Math.floor(availableParallelism() / 2)));
       expect(loadConfig({ EARTHID_ENGINE_WORKERS: "0" }).engineWorkers).toBe(0);
       expect(loadConfig({ EARTHID_ENGINE_WORKERS: "3" })).toMatchObject({ engineWorkers: 3, jobPollMs: 1000, jobRetentionDays: 7 });
     });
