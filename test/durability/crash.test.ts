@@ -158,7 +158,7 @@ describe(`durability on ${storeKind}: SIGKILL while sessions are being created`,
 
   it("keeps every session it answered 201 for, and serves again after the restart", { timeout: 120_000 }, async () => {
     const lap = stopwatch();
-    const environment = await testEnvironment();
+    const environment = await testEnvironment({ EARTHID_ENGINE_WORKERS: "0" }); // an API instance: its readiness is the store's, not the engine models'
     cleanup = environment.cleanup;
 
     const first = await spawnServer(environment.env);
