@@ -27,7 +27,7 @@ function sendHtml(request: FastifyRequest, reply: FastifyReply, status: number, 
  * its session's flow.
  */
 export const flowPageRoutes: FastifyPluginAsync<{ deps: FlowDeps; assets: FlowAssets }> = async (app, { deps, assets }) => {
-  const pageAssets = () => ({ css: assets.css, script: assets.script });
+  const pageAssets = () => ({ css: assets.css, script: assets.script, doneScript: assets.doneScript });
 
   const plain = (request: FastifyRequest, reply: FastifyReply, status: number, title: "invalid" | "expired", lang: string) => {
     const nonce = newNonce();
@@ -65,7 +65,7 @@ export const flowPageRoutes: FastifyPluginAsync<{ deps: FlowDeps; assets: FlowAs
 
     const nonce = newNonce();
     if (!OPEN_IN_FLOW.includes(session.status)) {
-      pageHeaders(reply, flowPolicy({ nonce, script: false, frameAncestors: session.integration.frameAncestors }));
+      pageHeaders(reply, flowPolicy({ nonce, script: assets.doneScript !== null, frameAncestors: session.integration.frameAncestors }));
       return sendHtml(request, reply, 200, messagePage({ lang, assets: pageAssets(), nonce, title: "done", name: session.integration.name, link: session.callbackUrl }));
     }
     pageHeaders(reply, flowPolicy({ nonce, script: true, frameAncestors: session.integration.frameAncestors }));
