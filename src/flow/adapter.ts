@@ -72,7 +72,8 @@ export function flowDepsOf(services: FlowServices): FlowDeps {
 
     async uploadImage({ sessionId }, context, content) {
       const image = { context: context as UploadBody["image"]["context"], content };
-      const uploaded = await media.upload({ actor: endUser(sessionId), apiPrefix: "/earthid/api", sessionId, image });
+      // One image per context in the flow: a retake replaces the earlier capture.
+      const uploaded = await media.upload({ actor: endUser(sessionId), apiPrefix: "/earthid/api", sessionId, image, replacing: true });
       return { id: uploaded.image.id };
     },
 

@@ -76,6 +76,29 @@ describe(`the flow API (${storeKind})`, () => {
     expect(stored.media.map((m) => m.mimetype).sort()).toEqual(["image/heic", "image/jpeg"]);
   });
 
+  it("replaces a capture retaken in the flow: the integrator's GET media shows only the new one, the old one is gone", async () => {
+    const { id, sessionToken } = await session();
+    await call(sessionToken, "POST", "/start");
+    const first = await call(sessionToken, "POST", "/media", await image("document-front", await makeJpeg(640, 400)));
+    const face = await call(sessionToken, "POST", "/media", await image("face"));
+    const retake = await call(sessionToken, "POST", "/media", await image("document-front", await makeJpeg(800, 500)));
+    expect(retake.status, retake.text).toBe(201);
+    const listed = await shop.api.request("GET", `/earthid/api/sessions/${id}/media`, { signOver: id });
+    expect(listed.body.images.map((m: { id: string; context: string }) => [m.context, m.id]).sort()).toEqual(
+      [["document-front", retake.body.image.id], ["face", face.body.image.id]].sort(),
+    );
+    const old = first.body.image.id as string;
+    expectFail(await shop.api.request("GET", `/earthid/api/media/${old}`, { signOver: old }), 404, "1901", "Media");
+    const stored = await storedSession(server, id);
+    expect(stored.media.map((m) => [m.context, m.width])).toEqual(expect.arrayContaining([["document-front", 800]]));
+    expect(stored.media).toHaveLength(2);
+    expect(stored.audit.filter((e) => e.type === "media.uploaded").map((e) => JSON.parse(e.data).replaced ?? [])).toEqual([[], [], [old]]);
+    // The integrator's own API keeps every upload of a context, as Veriff's does.
+    const viaApi = { image: { context: "face", content: (await makeJpeg()).toString("base64") } };
+    expect((await shop.api.request("POST", `/earthid/api/sessions/${id}/media`, { body: viaApi })).status).toBe(201);
+    expect((await storedSession(server, id)).media.filter((m) => m.context === "face")).toHaveLength(2);
+  });
+
   it("submits only a complete attempt, then exactly as PATCH does (7002), and takes nothing afterwards", async () => {
     const { id, sessionToken } = await session();
     // Not even a created session submits empty-handed through the flow.
