@@ -27,6 +27,9 @@ function sendHtml(request: FastifyRequest, reply: FastifyReply, status: number, 
  * its session's flow.
  */
 export const flowPageRoutes: FastifyPluginAsync<{ deps: FlowDeps; assets: FlowAssets }> = async (app, { deps, assets }) => {
+  // A shutdown waits for the requests in flight: the desktops' progress streams end at once.
+  const streams = new Set<() => void>();
+  app.addHook("preClose", async () => [...streams].forEach((end) => end()));
   const pageAssets = () => ({ css: assets.css, script: assets.script, doneScript: assets.doneScript });
 
   const plain = (request: FastifyRequest, reply: FastifyReply, status: number, title: "invalid" | "expired", lang: string) => {
@@ -59,7 +62,7 @@ export const flowPageRoutes: FastifyPluginAsync<{ deps: FlowDeps; assets: FlowAs
     }
     const session = resolved.session;
     const lang = chooseLang(askedLang, session.lang, accept);
-    if (extra === "events") return progressStream(request, reply, deps, session);
+    if (extra === "events") return progressStream(request, reply, deps, session, streams);
     if (extra !== undefined) return plain(request, reply, 404, "invalid", lang);
     if (ENDED.includes(session.status)) return plain(request, reply, 410, "expired", lang);
 
