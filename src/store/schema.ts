@@ -153,6 +153,13 @@ export interface FlowHandoffsTable {
   expires_at: number;
 }
 
+export interface FlowRequestWindowsTable {
+  session_id: string;
+  /** When the session's current window began (its first request after the last window), ms since the epoch. */
+  window_start: number;
+  requests: number;
+}
+
 export interface Database {
   integrations: IntegrationsTable;
   sessions: SessionsTable;
@@ -164,4 +171,5 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   flow_handoffs: FlowHandoffsTable;
+  flow_request_windows: FlowRequestWindowsTable;
 }
