@@ -14,7 +14,12 @@ const out = path.join(root, "web", "flow", "build");
 
 export async function buildFlow({ quiet = false } = {}) {
   const result = await build({
-    entryPoints: { flow: path.join(root, "web", "flow", "src", "main.ts"), style: path.join(root, "web", "flow", "flow.css") },
+    entryPoints: {
+      flow: path.join(root, "web", "flow", "src", "main.ts"),
+      style: path.join(root, "web", "flow", "flow.css"),
+      // The finished-session page's few lines, inlined into that page by the server.
+      done: path.join(root, "web", "flow", "src", "done.ts"),
+    },
     bundle: true,
     minify: true,
     format: "esm",
@@ -26,17 +31,19 @@ export async function buildFlow({ quiet = false } = {}) {
   const staging = `${out}.tmp-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
-  const manifest = { script: "", stylesheet: "", files: [], sizes: {} };
+  const manifest = { script: "", stylesheet: "", doneScript: "", files: [], sizes: {} };
   for (const file of result.outputFiles) {
     const ext = path.extname(file.path);
     const hash = createHash("sha256").update(file.contents).digest("hex").slice(0, 10);
-    const name = `flow.${hash}${ext}`;
+    const entry = path.basename(file.path, ext);
+    const name = `${entry === "done" ? "done" : "flow"}.${hash}${ext}`;
     const gzip = gzipSync(file.contents, { level: 9 });
     const br = brotliCompressSync(file.contents, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
     writeFileSync(path.join(staging, name), file.contents);
     writeFileSync(path.join(staging, `${name}.gz`), gzip);
     writeFileSync(path.join(staging, `${name}.br`), br);
-    if (ext === ".js") manifest.script = name;
+    if (entry === "done") manifest.doneScript = name;
+    else if (ext === ".js") manifest.script = name;
     else manifest.stylesheet = name;
     manifest.files.push(name);
     manifest.sizes[name] = { raw: file.contents.length, gzip: gzip.length, br: br.length };

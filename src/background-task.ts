@@ -6,6 +6,8 @@ export interface BackgroundTask {
   start(): void;
   /** Resolves when in-flight work has finished; nothing new starts after it is called. */
   stop(): Promise<void>;
+  /** Units of work under way (webhook attempts), for the shutdown's report. */
+  inFlight?(): number;
 }
 
 /** A task that runs `work` every `intervalMs` (never two at once), logging failures instead of dying. */

@@ -17,6 +17,7 @@ import { backofficeScope } from "../backoffice/plugin.js";
 import type { Scope } from "../scopes/scope.js";
 import { flowScope } from "../flow/scope.js";
 import { backgroundTasks } from "./background.js";
+import { type ShutdownReport, inFlightCounter, shutDown } from "./shutdown.js";
 
 /**
  * The doors in front of the services, in the order they are registered: operations, the integrator
@@ -31,6 +32,8 @@ const trustHops = (hops: number) => (_address: string, hop: number) => hop < hop
 export interface BuiltApp {
   app: FastifyInstance;
   services: Services;
+  /** Stops the app as SIGTERM asks (shutdown.ts): finishes what is in flight within `deadlineMs`, logs it. */
+  shutDown(deadlineMs: number): Promise<ShutdownReport>;
 }
 
 /**
@@ -64,6 +67,8 @@ export async function buildApp(config: Config, openServices: (observers: Observe
     hsts: config.publicUrl.startsWith("https://") ? { maxAge: 31_536_000, includeSubDomains: true } : false,
   });
   installErrorHandling(app);
+  const tasks = backgroundTasks(services, metrics, app.log);
+  const inFlight = inFlightCounter(app, tasks);
   refuseControlCharactersInUrls(app);
   acceptJsonKeepingRawBody(app);
   metrics.install(app);
@@ -93,8 +98,7 @@ export async function buildApp(config: Config, openServices: (observers: Observe
   // (the threads are ended that long after, whatever they do; the services are still closed by the caller).
   app.addHook("preClose", async () => services.mediaWork.shuttingDown());
 
-  const tasks = backgroundTasks(services, metrics, app.log);
   app.addHook("onReady", async () => tasks.forEach((task) => task.start()));
   app.addHook("preClose", async () => void (await Promise.all(tasks.map((task) => task.stop()))));
-  return { app, services };
+  return { app, services, shutDown: (deadlineMs) => shutDown(app, inFlight, deadlineMs) };
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { Config } from "../config.js";
 import type { IntegrationService } from "../integrations/service.js";
 import { openMigratedServices } from "./compose.js";
+import type { ShutdownReport } from "./shutdown.js";
 
 function shellQuote(value: string): string {
   return `'${value.replace(/'/g, "'\\''")}'`;
@@ -40,13 +41,15 @@ export interface RunningServer {
   app: FastifyInstance;
   url: string;
   close(): Promise<void>;
+  /** What SIGTERM does: no new connections, what is in flight finished within `deadlineMs`, logged. */
+  shutDown(deadlineMs: number): Promise<ShutdownReport>;
 }
 
 export async function startServer(config: Config, out: (text: string) => void = (t) => process.stdout.write(t)): Promise<RunningServer> {
   // The HTTP app (Fastify, its plugins, every route) is loaded only here: the CLI's store commands
   // import this module and start faster without it.
   const { buildApp } = await import("./http.js");
-  const { app, services } = await buildApp(config, async (observers) => {
+  const { app, services, shutDown } = await buildApp(config, async (observers) => {
     const services = await openMigratedServices(config, observers);
     try {
       await ensureDemoIntegration(services.integrations, config, out);
@@ -61,5 +64,5 @@ export async function startServer(config: Config, out: (text: string) => void = 
   services.engine.start().catch((error: Error) => app.log.error({ err: error }, "the engine workers could not load their models"));
   const url = await app.listen({ port: config.port, host: config.host });
   app.log.info({ store: services.store.kind, publicUrl: config.publicUrl, dataDir: config.dataDir }, "EarthID Verify is serving");
-  return { app, url, close: () => app.close() };
+  return { app, url, close: () => app.close(), shutDown };
 }

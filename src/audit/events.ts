@@ -32,7 +32,7 @@ export type AuditEvent =
   | { type: "session.started"; data: { attemptId: string; attemptNumber: number } }
   | { type: "session.submitted"; data: { attemptId: string } }
   | { type: "session.decided"; data: { attemptId: string | null; status: DecisionStatus; code: number; reasonCode: number | null; decisionId: string; error?: string } }
-  | { type: "media.uploaded"; data: { attemptId: string; mediaId: string; context: string; mimetype: string; size: number } }
+  | { type: "media.uploaded"; data: { attemptId: string; mediaId: string; context: string; mimetype: string; size: number; replaced?: string[] } }
   | { type: "session.deleted"; data: { previousStatus: SessionStatus } }
   | { type: "session.erased"; data: { reason: "deleted" | "retention"; mediaFiles: number } }
   | { type: "webhook.resent"; data: { deliveryId: string } }

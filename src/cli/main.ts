@@ -108,7 +108,18 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     switch (command) {
       case "serve": {
         const server = await startServer(config, io.out);
-        stopOnSignal(() => server.close(), "shutdown", io);
+        // 0 once everything in flight finished; 1 when the deadline cut something off (the log says what).
+        const stop = () => {
+          server.shutDown(SHUTDOWN_DEADLINE_MS).then(
+            (report) => process.exit(report.clean ? 0 : 1),
+            (error: Error) => {
+              io.err(`earthid: shutdown failed: ${error.message}\n`);
+              process.exit(1);
+            },
+          );
+        };
+        process.once("SIGTERM", stop);
+        process.once("SIGINT", stop);
         return 0;
       }
       case "worker": {

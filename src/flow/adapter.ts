@@ -3,6 +3,10 @@ import type { UploadBody } from "../media/schemas.js";
 import type { Services } from "../services.js";
 import type { FlowDeps, FlowRef, FlowSession, TokenResolution } from "./deps.js";
 import { handoffRepo } from "./handoff-repo.js";
+import { requestWindows } from "./rate-limit.js";
+
+/** Flow API requests one session token may make a minute. */
+export const FLOW_REQUESTS_PER_MINUTE = 120;
 
 type FlowServices = Pick<Services, "store" | "config" | "tokens" | "sessions" | "lifecycle" | "integrations" | "media" | "mediaWork">;
 
@@ -16,6 +20,7 @@ type FlowServices = Pick<Services, "store" | "config" | "tokens" | "sessions" | 
 export function flowDepsOf(services: FlowServices): FlowDeps {
   const { store, config, tokens, sessions, lifecycle, integrations, media, mediaWork } = services;
   const handoffs = handoffRepo(store.db);
+  const windows = requestWindows(store.db, { limit: FLOW_REQUESTS_PER_MINUTE, windowMs: 60_000 });
   const endUser = (sessionId: string): Actor => ({ kind: "endUser", sessionId });
 
   async function state({ sessionId, integrationId }: FlowRef): Promise<FlowSession | undefined> {
@@ -72,7 +77,8 @@ export function flowDepsOf(services: FlowServices): FlowDeps {
 
     async uploadImage({ sessionId }, context, content) {
       const image = { context: context as UploadBody["image"]["context"], content };
-      const uploaded = await media.upload({ actor: endUser(sessionId), apiPrefix: "/earthid/api", sessionId, image });
+      // One image per context in the flow: a retake replaces the earlier capture.
+      const uploaded = await media.upload({ actor: endUser(sessionId), apiPrefix: "/earthid/api", sessionId, image, replacing: true });
       return { id: uploaded.image.id };
     },
 
@@ -81,6 +87,8 @@ export function flowDepsOf(services: FlowServices): FlowDeps {
     },
 
     createHandoff: (ref) => handoffs.create(ref),
+
+    countRequest: (sessionId) => windows.take(sessionId),
 
     async redeemHandoff(code: string): Promise<string | undefined> {
       const ref = await handoffs.find(code);

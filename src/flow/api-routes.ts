@@ -4,7 +4,6 @@ import { Type } from "typebox";
 import { apiError } from "../errors.js";
 import { ErrorBody } from "../http/route-schemas.js";
 import type { FlowDeps, FlowSession, FlowUploadContent } from "./deps.js";
-import { rateLimiter } from "./rate-limit.js";
 import { handoffQrCode } from "./handoff-qr.js";
 
 declare module "fastify" {
@@ -28,10 +27,9 @@ const progressOf = (session: FlowSession) => ({ status: "success" as const, sess
 /**
  * The end user's API, scoped by the session token in `Authorization: Bearer` (never in a URL, so
  * never in a log or a Referer): open the attempt, upload an image, submit. Same services, same error
- * bodies as the integrator API; rate-limited per session.
+ * bodies as the integrator API; rate-limited per session, in the store (across instances).
  */
 export const flowApiRoutes: FastifyPluginAsyncTypebox<{ deps: FlowDeps }> = async (app, { deps }) => {
-  const limiter = rateLimiter({ limit: 120, windowMs: 60_000 });
   app.decorateRequest("flowSession", null);
   app.decorateRequest("flowContent", null);
   app.addHook("onRequest", async (request: FastifyRequest, reply) => {
@@ -40,7 +38,7 @@ export const flowApiRoutes: FastifyPluginAsyncTypebox<{ deps: FlowDeps }> = asyn
     const resolved = token ? await deps.resolveToken(token) : { state: "invalid" as const };
     if (resolved.state === "expired") throw apiError("FLOW_TOKEN_EXPIRED");
     if (resolved.state !== "valid") throw apiError("FLOW_TOKEN_INVALID");
-    limiter.take(resolved.session.id);
+    await deps.countRequest(resolved.session.id);
     request.flowSession = resolved.session;
   });
   const ref = (request: FastifyRequest) => ({ sessionId: request.flowSession!.id, integrationId: request.flowSession!.integrationId });

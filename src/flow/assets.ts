@@ -24,6 +24,8 @@ export interface FlowAssets {
    * cost a render-blocking round trip, a third of the first paint on a phone at 150 ms RTT.
    */
   css: string | null;
+  /** The finished-session page's script (its incontext-SDK messages), inlined likewise; null when not built. */
+  doneScript: string | null;
   get(file: string): Asset | undefined;
 }
 
@@ -32,15 +34,16 @@ const TYPES: Record<string, string> = { ".js": "text/javascript; charset=utf-8",
 
 export function loadAssets(dir: string = BUILD_DIR): FlowAssets {
   const manifestFile = `${dir}manifest.json`;
-  if (!existsSync(manifestFile)) return { script: null, css: null, get: () => undefined };
-  const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as { script: string; stylesheet: string; files: string[] };
+  if (!existsSync(manifestFile)) return { script: null, css: null, doneScript: null, get: () => undefined };
+  const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as { script: string; stylesheet: string; doneScript?: string; files: string[] };
   const files = new Map<string, Asset>();
   for (const file of manifest.files) {
     const read = (suffix: string) => (existsSync(`${dir}${file}${suffix}`) ? readFileSync(`${dir}${file}${suffix}`) : undefined);
     const type = TYPES[file.slice(file.lastIndexOf("."))] ?? "application/octet-stream";
     files.set(file, { type, identity: read("")!, gzip: read(".gz"), br: read(".br") });
   }
-  return { script: ASSET_PREFIX + manifest.script, css: files.get(manifest.stylesheet)?.identity.toString("utf8") ?? null, get: (file) => files.get(file) };
+  const text = (file: string | undefined) => (file ? (files.get(file)?.identity.toString("utf8") ?? null) : null);
+  return { script: ASSET_PREFIX + manifest.script, css: text(manifest.stylesheet), doneScript: text(manifest.doneScript), get: (file) => files.get(file) };
 }
 
 /** The smallest form the client accepts. */

@@ -51,4 +51,6 @@ export interface FlowDeps {
   createHandoff(ref: FlowRef): Promise<string>;
   /** The session token a hand-off code stands for, while it is valid. */
   redeemHandoff(code: string): Promise<string | undefined>;
+  /** Counts one flow API request of the session; past the limit (across instances), 429 (1904). */
+  countRequest(sessionId: string): Promise<void>;
 }

@@ -28,12 +28,14 @@ export interface Layout {
   /** The page's nonce: its inline stylesheet's, and its script's. */
   nonce: string;
   css: string | null;
-  /** The bundle; message pages run no script. */
+  /** The bundle's address; message pages load none. */
   script?: string | null | undefined;
+  /** A script inlined under the nonce (the finished-session page's). */
+  inlineScript?: string | null | undefined;
   body: string;
 }
 
-export function layout({ lang, dir, title, nonce, css, script, body }: Layout): string {
+export function layout({ lang, dir, title, nonce, css, script, inlineScript, body }: Layout): string {
   return `<!doctype html>
 <html lang="${escapeHtml(lang)}" dir="${dir}">
 <head>
@@ -45,6 +47,7 @@ export function layout({ lang, dir, title, nonce, css, script, body }: Layout): 
 ${css ? `<style nonce="${escapeHtml(nonce)}">${css.replace(/<\/style/gi, "<\\/style")}</style>` : ""}
 <link rel="icon" href="data:,">
 ${script ? `<script type="module" nonce="${escapeHtml(nonce)}" src="${escapeHtml(script)}"></script>` : ""}
+${inlineScript ? `<script type="module" nonce="${escapeHtml(nonce)}">${inlineScript.replace(/<\/script/gi, "<\\/script")}</script>` : ""}
 </head>
 <body>
 ${body}

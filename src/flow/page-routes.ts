@@ -27,7 +27,10 @@ function sendHtml(request: FastifyRequest, reply: FastifyReply, status: number, 
  * its session's flow.
  */
 export const flowPageRoutes: FastifyPluginAsync<{ deps: FlowDeps; assets: FlowAssets }> = async (app, { deps, assets }) => {
-  const pageAssets = () => ({ css: assets.css, script: assets.script });
+  // A shutdown waits for the requests in flight: the desktops' progress streams end at once.
+  const streams = new Set<() => void>();
+  app.addHook("preClose", async () => [...streams].forEach((end) => end()));
+  const pageAssets = () => ({ css: assets.css, script: assets.script, doneScript: assets.doneScript });
 
   const plain = (request: FastifyRequest, reply: FastifyReply, status: number, title: "invalid" | "expired", lang: string) => {
     const nonce = newNonce();
@@ -59,13 +62,13 @@ export const flowPageRoutes: FastifyPluginAsync<{ deps: FlowDeps; assets: FlowAs
     }
     const session = resolved.session;
     const lang = chooseLang(askedLang, session.lang, accept);
-    if (extra === "events") return progressStream(request, reply, deps, session);
+    if (extra === "events") return progressStream(request, reply, deps, session, streams);
     if (extra !== undefined) return plain(request, reply, 404, "invalid", lang);
     if (ENDED.includes(session.status)) return plain(request, reply, 410, "expired", lang);
 
     const nonce = newNonce();
     if (!OPEN_IN_FLOW.includes(session.status)) {
-      pageHeaders(reply, flowPolicy({ nonce, script: false, frameAncestors: session.integration.frameAncestors }));
+      pageHeaders(reply, flowPolicy({ nonce, script: assets.doneScript !== null, frameAncestors: session.integration.frameAncestors }));
       return sendHtml(request, reply, 200, messagePage({ lang, assets: pageAssets(), nonce, title: "done", name: session.integration.name, link: session.callbackUrl }));
     }
     pageHeaders(reply, flowPolicy({ nonce, script: true, frameAncestors: session.integration.frameAncestors }));

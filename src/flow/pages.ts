@@ -7,6 +7,7 @@ import { countryCodes } from "./countries.js";
 export interface PageAssets {
   css: string | null;
   script: string | null;
+  doneScript: string | null;
 }
 
 /** Document types whose back is asked for too: cards carry data and codes on both sides. */
@@ -29,10 +30,12 @@ export function messagePage(opts: { lang: string; assets: PageAssets; nonce: str
   const body = `<main class="card message" id="main">
 <h1>${e(t(`${opts.title}.title`))}</h1>
 <p>${e(t(`${opts.title}.text`))}</p>
-${link && name ? `<p><a class="button primary" href="${e(link)}">${e(t("done.continue", { name }))}</a></p>` : ""}
+${link && name ? `<p><a class="button primary" data-action="finish" href="${e(link)}">${e(t("done.continue", { name }))}</a></p>` : ""}
 </main>
 <footer class="foot"><p>${e(t("footer.secured"))}</p></footer>`;
-  return layout({ lang: opts.lang, dir: isRightToLeft(opts.lang) ? "rtl" : "ltr", title: t(`${opts.title}.title`), nonce: opts.nonce, css: opts.assets.css, body });
+  // Only the finished-session page may be framed (its integration's frame-ancestors): it tells the SDK.
+  const inlineScript = opts.title === "done" ? opts.assets.doneScript : null;
+  return layout({ lang: opts.lang, dir: isRightToLeft(opts.lang) ? "rtl" : "ltr", title: t(`${opts.title}.title`), nonce: opts.nonce, css: opts.assets.css, inlineScript, body });
 }
 
 function captureStep(t: Translate, step: "front" | "back" | "selfie", title: string, hint: string): string {

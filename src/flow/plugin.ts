@@ -19,6 +19,9 @@ export const flowPlugin: FastifyPluginAsync<{ deps: FlowDeps; assets?: FlowAsset
     get css() {
       return loaded().css;
     },
+    get doneScript() {
+      return loaded().doneScript;
+    },
     get: (file) => loaded().get(file),
   };
 

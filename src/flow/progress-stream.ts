@@ -8,10 +8,11 @@ const MAX_STREAM_MS = 30 * 60_000;
  * Server-sent events for the desktop that handed the flow to a phone: one `progress` event each
  * time the session's status or captured images change. The store is read, not this process's
  * memory, so the phone may be served by any instance (PostgreSQL or a shared SQLite file); one
- * small read a second per open desktop. Ends once the session left the flow, or after 30 minutes
- * (EventSource reconnects by itself).
+ * small read a second per open desktop. Ends once the session left the flow, after 30 minutes, or
+ * when the server shuts down (`open` holds the way to end each; EventSource reconnects by itself,
+ * to another instance).
  */
-export async function progressStream(request: FastifyRequest, reply: FastifyReply, deps: FlowDeps, session: FlowSession): Promise<void> {
+export async function progressStream(request: FastifyRequest, reply: FastifyReply, deps: FlowDeps, session: FlowSession, open: Set<() => void>): Promise<void> {
   reply.hijack();
   const out = reply.raw;
   out.writeHead(200, {
@@ -35,8 +36,10 @@ export async function progressStream(request: FastifyRequest, reply: FastifyRepl
     if (closed) return;
     closed = true;
     clearInterval(timer);
+    open.delete(finish);
     out.end();
   };
+  open.add(finish);
   out.write("retry: 2000\n\n");
   let polling = false;
   const poll = async () => {

@@ -25,6 +25,16 @@ export function mediaRepo(db: Kysely<Database>) {
       return db.selectFrom("media").selectAll().where("session_id", "=", sessionId).orderBy("created_at").orderBy("id").execute();
     },
 
+    /**
+     * Removes the attempt's media of one context, in the caller's transaction, and says which they
+     * were: what a retake in the hosted flow replaces.
+     */
+    async deleteInAttempt(trx: Kysely<Database>, attemptId: string, context: string): Promise<string[]> {
+      const rows = await trx.selectFrom("media").select("id").where("attempt_id", "=", attemptId).where("context", "=", context).execute();
+      if (rows.length > 0) await trx.deleteFrom("media").where("attempt_id", "=", attemptId).where("context", "=", context).execute();
+      return rows.map((row) => row.id);
+    },
+
     /** In upload order. */
     async listForAttempt(attemptId: string): Promise<MediaRow[]> {
       return db.selectFrom("media").selectAll().where("attempt_id", "=", attemptId).orderBy("created_at").orderBy("id").execute();

@@ -76,7 +76,16 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
       apiPrefix,
       sessionId,
       image,
-    }: Caller & { sessionId: string; image: { context: UploadBody["image"]["context"]; content: UploadContent } }): Promise<UploadResponse> {
+      replacing = false,
+    }: Caller & {
+      sessionId: string;
+      image: { context: UploadBody["image"]["context"]; content: UploadContent };
+      /**
+       * The image replaces the attempt's earlier ones of its context (the hosted flow, which keeps one
+       * image per context: a retake). The API keeps every upload, as Veriff's does.
+       */
+      replacing?: boolean;
+    }): Promise<UploadResponse> {
       const { bytes, sha256 } = uploadedBytes(image.content);
       const session = await sessions.sessionFor(actor, sessionId);
       // Before the costly decode; checked again under the session's lock.
@@ -87,12 +96,16 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
 
       const mediaId = newRowId();
       const size = bytes.length;
+      let replaced: string[] = [];
       // The bytes go to the sealing thread and are not ours to read after this.
       await files.write(session.id, mediaId, key, bytes);
       try {
         const row = await lifecycle.inLockedSession({ sessionId: session.id, actor }, async (locked) => {
           if (!OPEN_FOR_MEDIA.includes(locked.session.status)) throw closed(locked.session.status);
           const attemptId = await lifecycle.openAttempt(locked);
+          // A superseded capture is not evidence: its row goes, so that no one (the integrator's
+          // GET media, the engine at submission) takes it for the current one; its file below.
+          replaced = replacing ? await repo.deleteInAttempt(locked.trx, attemptId, image.context) : [];
           const row: MediaRow = {
             id: mediaId,
             session_id: session.id,
@@ -111,10 +124,12 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
             sessionId: session.id,
             actor: locked.actor,
             at: locked.at,
-            event: { type: "media.uploaded", data: { attemptId, mediaId, context: row.context, mimetype: row.mimetype, size: row.size } },
+            event: { type: "media.uploaded", data: { attemptId, mediaId, context: row.context, mimetype: row.mimetype, size: row.size, ...(replaced.length > 0 ? { replaced } : {}) } },
           });
           return row;
         });
+        // After the commit; a file left behind (a crash here) is sealed clutter that the session's erasure removes.
+        await Promise.all(replaced.map((id) => files.remove(session.id, id).catch(() => undefined)));
         return { status: "success", image: item(row, apiPrefix) };
       } catch (error) {
         // Sealed under the session's key either way; a file left behind is unreadable clutter, not a leak.

@@ -296,6 +296,19 @@ const migrations = (kind: StoreKind): Record<string, Migration> => ({
         .addColumn("created_at", "bigint", (c) => c.notNull())
         .addPrimaryKeyConstraint("integration_policies_pk", ["integration_id", "version"])
         .execute();
+      },
+    },
+  "0012_flow_request_windows": {
+    // The flow API's requests per session token in its current one-minute window, counted in the
+    // store so that the limit holds across instances; windows long over are deleted as new ones open.
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable("flow_request_windows")
+        .addColumn("session_id", "text", (c) => c.primaryKey())
+        .addColumn("window_start", "bigint", (c) => c.notNull())
+        .addColumn("requests", "integer", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("flow_request_windows_start").on("flow_request_windows").columns(["window_start"]).execute();
     },
   },
 });

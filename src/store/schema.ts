@@ -177,6 +177,13 @@ export interface FlowHandoffsTable {
   expires_at: number;
 }
 
+export interface FlowRequestWindowsTable {
+  session_id: string;
+  /** When the session's current window began (its first request after the last window), ms since the epoch. */
+  window_start: number;
+  requests: number;
+}
+
 export interface Database {
   integrations: IntegrationsTable;
   sessions: SessionsTable;
@@ -189,4 +196,5 @@ export interface Database {
   webhook_attempts: WebhookAttemptsTable;
   flow_handoffs: FlowHandoffsTable;
   jobs: JobsTable;
+  flow_request_windows: FlowRequestWindowsTable;
 }

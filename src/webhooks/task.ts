@@ -35,12 +35,21 @@ export interface DispatcherTaskDeps {
 export function webhookDispatcherTask({ config, repo, integrations, outbox, masterKey, log, onAttemptEnded }: DispatcherTaskDeps) {
   const timeoutMs = config.webhookTimeoutSeconds * 1000;
   const send = httpSender({ timeoutMs, allowPrivate: config.webhookAllowPrivate, maxSockets: config.webhookConcurrency });
+  // Attempts under way, for the shutdown's report.
+  let sending = 0;
   const dispatcher = webhookDispatcher({
     repo,
     onWake: outbox.onWake,
     signingKeys: signingKeysOf(integrations),
     masterKey,
-    send,
+    send: async (request) => {
+      sending++;
+      try {
+        return await send(request);
+      } finally {
+        sending--;
+      }
+    },
     retry: { delaysMs: config.webhookRetryDelaysSeconds.map((s) => s * 1000), giveUpAfterMs: config.webhookRetryForSeconds * 1000, jitter: config.webhookRetryJitter },
     leaseMs: 3 * timeoutMs,
     concurrency: config.webhookConcurrency,
@@ -50,6 +59,7 @@ export function webhookDispatcherTask({ config, repo, integrations, outbox, mast
   });
   return {
     ...dispatcher,
+    inFlight: () => sending,
     async stop() {
       await dispatcher.stop();
       send.close();

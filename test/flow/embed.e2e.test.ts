@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { storeKind } from "../support/server.js";
-import { storedSession } from "../lifecycle/helpers.js";
+import { lifecycle, storedSession } from "../lifecycle/helpers.js";
 import { DESKTOP, FACE, type FlowWorld, PASSPORT, eventCodes, flowWorld, launchChromium } from "./harness.js";
 import { startParentSite } from "./parent-site.js";
 
@@ -48,6 +48,19 @@ describe(`the flow embedded by Veriff's web SDKs (${storeKind})`, { timeout: 120
     expect(page.url()).toContain(`${parent.origin}/embed`);
     expect((await storedSession(world.server, id)).session?.status).toBe("review");
     await world.receiver.waitFor(() => eventCodes(world.receiver, id).length >= 2);
+    await page.context().close();
+  });
+
+  it("tells the parent FINISHED, after the handshake, when the session has nothing more to do, and the SDK closes the frame", async () => {
+    const { id, url } = await world.session();
+    await lifecycle(world.shop).submit(id);
+    const page = await (await browser.newContext(DESKTOP)).newPage();
+    await page.goto(`${parent.origin}/embed?url=${encodeURIComponent(url)}`);
+    await expect.poll(() => events(page)).toEqual(["FINISHED"]);
+    await expect.poll(() => page.locator("#veriffFrame").count()).toBe(0);
+    const messages = await page.evaluate(() => (globalThis as unknown as { veriffMessages: unknown[] }).veriffMessages);
+    expect(messages).toEqual(["VERIFF_HANDSHAKE", "VERIFF_FINISHED"]);
+    expect(page.url()).toContain(`${parent.origin}/embed`);
     await page.context().close();
   });
 

@@ -9,9 +9,9 @@ const HEIGHT = 540;
  * A one-frame Y4M (I420) for chromium's --use-file-for-fake-video-capture: the passport specimen
  * laid on a dark desk, exposed as a camera would (paper a little below pure white, so it reads as
  * paper rather than glare). Chromium loops the frame: a still, sharp picture, as a steady hand gives.
+ * `documentWidth` (of 960) places the document near (700: it fills the guide) or far (300).
  */
-export async function writeDocumentVideo(file: string): Promise<void> {
-  const documentWidth = 700;
+export async function writeDocumentVideo(file: string, documentWidth = 700): Promise<void> {
   const passport = await sharp(PASSPORT).resize(documentWidth).modulate({ brightness: 0.86 }).toBuffer();
   const { data } = await sharp({ create: { width: WIDTH, height: HEIGHT, channels: 3, background: { r: 43, g: 47, b: 54 } } })
     .composite([{ input: passport, gravity: "center" }])

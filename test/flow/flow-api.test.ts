@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectFail } from "../support/client.js";
-import { type TestIntegration, type TestServer, startTestServer, storeKind } from "../support/server.js";
+import { type TestIntegration, type TestServer, migratedServices, startTestServer, storeKind } from "../support/server.js";
+import { buildApp } from "../../src/app/http.js";
+import { loadConfig } from "../../src/config.js";
+import { requestWindows } from "../../src/flow/rate-limit.js";
 import { assessed, lifecycle, storedSession, submitAndDecide } from "../lifecycle/helpers.js";
 import { makeJpeg, smallHeic } from "../media/images.js";
 
@@ -76,6 +79,29 @@ describe(`the flow API (${storeKind})`, () => {
     expect(stored.media.map((m) => m.mimetype).sort()).toEqual(["image/heic", "image/jpeg"]);
   });
 
+  it("replaces a capture retaken in the flow: the integrator's GET media shows only the new one, the old one is gone", async () => {
+    const { id, sessionToken } = await session();
+    await call(sessionToken, "POST", "/start");
+    const first = await call(sessionToken, "POST", "/media", await image("document-front", await makeJpeg(640, 400)));
+    const face = await call(sessionToken, "POST", "/media", await image("face"));
+    const retake = await call(sessionToken, "POST", "/media", await image("document-front", await makeJpeg(800, 500)));
+    expect(retake.status, retake.text).toBe(201);
+    const listed = await shop.api.request("GET", `/earthid/api/sessions/${id}/media`, { signOver: id });
+    expect(listed.body.images.map((m: { id: string; context: string }) => [m.context, m.id]).sort()).toEqual(
+      [["document-front", retake.body.image.id], ["face", face.body.image.id]].sort(),
+    );
+    const old = first.body.image.id as string;
+    expectFail(await shop.api.request("GET", `/earthid/api/media/${old}`, { signOver: old }), 404, "1901", "Media");
+    const stored = await storedSession(server, id);
+    expect(stored.media.map((m) => [m.context, m.width])).toEqual(expect.arrayContaining([["document-front", 800]]));
+    expect(stored.media).toHaveLength(2);
+    expect(stored.audit.filter((e) => e.type === "media.uploaded").map((e) => JSON.parse(e.data).replaced ?? [])).toEqual([[], [], [old]]);
+    // The integrator's own API keeps every upload of a context, as Veriff's does.
+    const viaApi = { image: { context: "face", content: (await makeJpeg()).toString("base64") } };
+    expect((await shop.api.request("POST", `/earthid/api/sessions/${id}/media`, { body: viaApi })).status).toBe(201);
+    expect((await storedSession(server, id)).media.filter((m) => m.context === "face")).toHaveLength(2);
+  });
+
   it("submits only a complete attempt, then exactly as PATCH does (7002), and takes nothing afterwards", async () => {
     const { id, sessionToken } = await session();
     // Not even a created session submits empty-handed through the flow.
@@ -104,11 +130,39 @@ describe(`the flow API (${storeKind})`, () => {
     expect((await storedSession(server, id)).attempts.map((a) => a.status)).toEqual(["resubmission_requested", "started"]);
   });
 
-  it("limits one token to 120 requests a minute (429, 1904)", async () => {
+  it("limits one token to 120 requests a minute (429, 1904), counted across instances on the same store", async () => {
     const { sessionToken } = await session();
-    const answers = [];
-    for (let i = 0; i < 121; i++) answers.push((await call(sessionToken, "GET", "/progress")).status);
-    expect(answers.slice(0, 120).every((status) => status === 200)).toBe(true);
-    expectFail(await call(sessionToken, "GET", "/progress"), 429, "1904", "120 requests");
+    const config = loadConfig({ ...server.env, PORT: "0" });
+    const second = await buildApp(config, migratedServices(config));
+    const secondUrl = await second.app.listen({ port: 0, host: "127.0.0.1" });
+    try {
+      const progress = (base: string) => fetch(`${base}/flow/api/progress`, { headers: { authorization: `Bearer ${sessionToken}` } }).then((res) => res.status);
+      const answers = [];
+      // Alternating between the two instances, as a load balancer would.
+      for (let i = 0; i < 120; i++) answers.push(await progress(i % 2 === 0 ? server.url : secondUrl));
+      expect(answers.every((status) => status === 200)).toBe(true);
+      expectFail(await call(sessionToken, "GET", "/progress"), 429, "1904", "120 requests");
+      expect(await progress(secondUrl)).toBe(429);
+      // Another token is counted apart.
+      expect((await call((await session()).sessionToken, "GET", "/progress")).status).toBe(200);
+    } finally {
+      await second.app.close();
+      await second.services.close();
+    }
+  });
+
+  it("opens a new window once the last one is a minute old, and forgets windows long over", async () => {
+    let clock = 1_000_000_000_000;
+    const windows = requestWindows(server.services.store.db, { limit: 3, windowMs: 60_000, now: () => clock });
+    const take = (id: string) => windows.take(id).then(() => "ok", (error: { code?: string }) => error.code);
+    expect([await take("a"), await take("a"), await take("a"), await take("a")]).toEqual(["ok", "ok", "ok", "1904"]);
+    clock += 59_999;
+    expect(await take("a")).toBe("1904");
+    clock += 1;
+    expect([await take("a"), await take("a"), await take("a"), await take("a")]).toEqual(["ok", "ok", "ok", "1904"]);
+    clock += 11 * 60_000;
+    await take("b");
+    const left = await server.services.store.db.selectFrom("flow_request_windows").select("session_id").where("session_id", "in", ["a", "b"]).execute();
+    expect(left.map((row) => row.session_id)).toEqual(["b"]);
   });
 });

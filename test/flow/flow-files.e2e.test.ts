@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { storeKind } from "../support/server.js";
 import { assessed, storedSession } from "../lifecycle/helpers.js";
-import { FACE, type FlowWorld, PASSPORT, PHONE, eventCodes, flowWorld, launchChromium } from "./harness.js";
+import { FACE, type FlowWorld, PASSPORT, PHONE, eventCodes, fixture, flowWorld, launchChromium } from "./harness.js";
 
 /**
  * The whole flow on a phone-sized screen with file uploads only (no camera): consent, document,
@@ -67,6 +67,33 @@ describe(`the hosted flow with file uploads on a phone (${storeKind})`, { timeou
     const callbackHit = world.receiver.received.find((r) => r.path.startsWith("/callback"));
     expect(callbackHit?.path).toBe("/callback");
     expect(consoleErrors).toEqual([]);
+    await context.close();
+  });
+
+  it("retakes a photo from the review: the new one replaces the old, for the integrator too", async () => {
+    const { id, url } = await world.session({ document: { type: "PASSPORT", country: "EE" } });
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.getByRole("button", { name: "I agree, start" }).click();
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.locator('section[data-step="front"] input[type=file]').setInputFiles(PASSPORT);
+    await page.getByRole("heading", { name: "A photo of your face" }).waitFor();
+    await page.locator('section[data-step="selfie"] input[type=file]').setInputFiles(FACE);
+    await page.getByRole("heading", { name: "Check your photos" }).waitFor();
+    const before = (await storedSession(world.server, id)).media.find((m) => m.context === "document-front")!;
+    await page.getByRole("button", { name: "Retake: Photo page of your passport" }).click();
+    await page.locator('section[data-step="front"] input[type=file]').setInputFiles(fixture("icao-passport-td2.jpg"));
+    await page.getByRole("heading", { name: "Check your photos" }).waitFor();
+    const listed = await world.shop.api.request("GET", `/earthid/api/sessions/${id}/media`, { signOver: id });
+    const fronts = listed.body.images.filter((m: { context: string }) => m.context === "document-front");
+    expect(fronts).toHaveLength(1);
+    expect(fronts[0].id).not.toBe(before.id);
+    await page.getByRole("button", { name: "Submit" }).click();
+    await page.waitForURL(`${world.receiver.url}/callback`);
+    const stored = await storedSession(world.server, id);
+    expect(stored.media.map((m) => m.context).sort()).toEqual(["document-front", "face"]);
+    expect(stored.media.find((m) => m.context === "document-front")?.sha256).not.toBe(before.sha256);
     await context.close();
   });
 });

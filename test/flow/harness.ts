@@ -2,11 +2,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, type LaunchOptions, chromium } from "playwright-core";
-import { createServer } from "node:net";
-import { buildApp } from "../../src/app/http.js";
-import { loadConfig } from "../../src/config.js";
-import { apiClient } from "../support/client.js";
-import { type TestIntegration, type TestServer, migratedServices, testEnvironment } from "../support/server.js";
+import { type TestIntegration, type TestServer, startTestServer } from "../support/server.js";
+export { freePort } from "../support/built-cli.js";
 import { type Receiver, startReceiver } from "../webhooks/receiver.js";
 import type { CreateIntegrationOptions } from "../../src/integrations/service.js";
 
@@ -35,52 +32,13 @@ export interface FlowWorld {
   close(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * Like startTestServer, but on a port chosen first, so that PUBLIC_URL (and so every session's
- * `url`, the QR code and the hand-off link) names the address the browser really uses.
- */
-export async function startFlowServer(extraEnv: Record<string, string> = {}): Promise<TestServer> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const environment = await testEnvironment({ PORT: String(port), PUBLIC_URL: url, ...extraEnv });
-  const config = loadConfig(environment.env);
-  const { app, services } = await buildApp(config, migratedServices(config));
-  await app.listen({ port, host: "127.0.0.1" });
-  return {
-    url,
-    app,
-    services,
-    env: environment.env,
-    async integration(options = {}) {
-      const created = await services.integrations.createIntegration({ name: "test", ...options });
-      return { id: created.id, apiKey: created.apiKey, sharedSecret: created.sharedSecret, api: apiClient(url, created.apiKey, created.sharedSecret) };
-    },
-    async close() {
-      await app.close();
-      await services.close();
-      await environment.cleanup();
-    },
-  };
-}
-
 /**
  * A server on the store of this test project, a webhook receiver on loopback that also plays the
  * integrator's callback page, and an integration whose event webhooks and callback point at it.
  */
 export async function flowWorld(options: Partial<CreateIntegrationOptions> = {}): Promise<FlowWorld> {
   const receiver = await startReceiver();
-  const server = await startFlowServer({ EARTHID_WEBHOOK_ALLOW_PRIVATE: "1" });
+  const server = await startTestServer({ EARTHID_WEBHOOK_ALLOW_PRIVATE: "1" }, {}, { publicUrlIsListenAddress: true });
   const shop = await server.integration({ name: "Demo Shop", callbackUrl: `${receiver.url}/callback`, eventWebhookUrl: `${receiver.url}/events`, ...options });
   return {
     server,

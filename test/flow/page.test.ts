@@ -111,8 +111,12 @@ describe(`GET /v/{sessionToken} (${storeKind})`, () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain("Nothing more to do");
-    expect(html).toContain('<a class="button primary" href="https://shop.example/back">Continue to Demo Shop</a>');
-    expect(html).not.toContain("<script type=\"module\"");
+    expect(html).toContain('<a class="button primary" data-action="finish" href="https://shop.example/back">Continue to Demo Shop</a>');
+    // No bundle: only the few inlined lines that tell a framing incontext SDK, under the page's nonce.
+    expect(html).not.toContain("/flow/assets/");
+    const nonce = /script-src 'nonce-([^']+)'/.exec(res.headers.get("content-security-policy") ?? "")?.[1];
+    expect(html).toContain(`<script type="module" nonce="${nonce}">`);
+    expect(html).toContain("VERIFF_HANDSHAKE");
   });
 
   it("speaks ?lang=, then the session's lang, then Accept-Language; Arabic right to left", async () => {

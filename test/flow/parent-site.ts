@@ -13,7 +13,7 @@ const jsSdk = () =>
 /**
  * An integrator's web page on another loopback origin (http://localhost:PORT, while the service is
  * at 127.0.0.1): `/embed?url=…` frames the session URL with @veriff/incontext-sdk 2.5.0 and records
- * its events in `window.veriffEvents`; `/create?host=…&key=…` mounts @veriff/js-sdk 2.0.0, which
+ * its events in `window.veriffEvents` (and the frame's raw messages in `window.veriffMessages`); `/create?host=…&key=…` mounts @veriff/js-sdk 2.0.0, which
  * creates a session from the browser and follows its URL. The SDKs are served from here, as an
  * integrator would bundle them.
  */
@@ -26,6 +26,8 @@ export async function startParentSite() {
       body: `<!doctype html><html><head><title>Shop checkout</title><script src="/incontext.js"></script></head><body><h1>Checkout</h1>
 <script>
 window.veriffEvents = [];
+window.veriffMessages = [];
+window.addEventListener("message", (event) => window.veriffMessages.push(event.data));
 const url = new URLSearchParams(location.search).get("url");
 window.veriffSDK.createVeriffFrame({ url, onEvent: (event) => window.veriffEvents.push(event) });
 </script></body></html>`,

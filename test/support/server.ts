@@ -9,6 +9,7 @@ import type { CreateIntegrationOptions } from "../../src/integrations/service.js
 import { createTestDatabase } from "./postgres.js";
 import { reviewByPerson } from "../../src/verification/assess-job.js";
 import { type ApiClient, apiClient } from "./client.js";
+import { freePort } from "./built-cli.js";
 
 export const storeKind = process.env.EARTHID_TEST_STORE === "postgres" ? "postgres" : "sqlite";
 
@@ -55,17 +56,27 @@ export function migratedServices(config: Config, options: ComposeOptions = {}) {
   };
 }
 
+export interface TestServerOptions {
+  /**
+   * Listen on a port chosen first, so that PUBLIC_URL (and so every session's `url`, the QR code
+   * and the hand-off link) names the address a browser really uses. Otherwise port 0.
+   */
+  publicUrlIsListenAddress?: boolean;
+}
+
 /**
  * The real app on a real loopback port, on the store this test project runs against. A live
  * integration's submission waits in review for a person (reviewByPerson) unless `compose` says
  * otherwise: `{ assessment: undefined }` puts the real engine in its place (test/assessment/), whose
  * models most tests need not load.
  */
-export async function startTestServer(extraEnv: Record<string, string> = {}, compose: ComposeOptions = {}): Promise<TestServer> {
-  const environment = await testEnvironment({ PORT: "0", ...extraEnv });
+export async function startTestServer(extraEnv: Record<string, string> = {}, compose: ComposeOptions = {}, options: TestServerOptions = {}): Promise<TestServer> {
+  const port = options.publicUrlIsListenAddress ? await freePort() : 0;
+  const fixed: Record<string, string> = port === 0 ? {} : { PUBLIC_URL: `http://127.0.0.1:${port}` };
+  const environment = await testEnvironment({ PORT: String(port), ...fixed, ...extraEnv });
   const config = loadConfig(environment.env);
   const { app, services } = await buildApp(config, migratedServices(config, { assessment: reviewByPerson, ...compose }));
-  await app.listen({ port: 0, host: "127.0.0.1" });
+  await app.listen({ port, host: "127.0.0.1" });
   const address = app.server.address();
   const url = typeof address === "object" && address ? `http://127.0.0.1:${address.port}` : String(address);
   return {

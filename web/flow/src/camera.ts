@@ -2,64 +2,14 @@ import { $, say } from "./dom.js";
 import type { Translate } from "./data.js";
 import { canvasToJpeg } from "./image.js";
 import { tellParent } from "./parent.js";
+import { hintFor, readFrame } from "./frame.js";
 
 export type CaptureStep = "front" | "back" | "selfie";
-
-/** What one frame looks like, measured on a small grey copy of the part inside the guide. */
-export interface FrameReading {
-  brightness: number;
-  sharpness: number;
-  glare: number;
-  motion: number;
-}
 
 const SAMPLE_WIDTH = 160;
 const CHECK_MS = 250;
 /** Checks in a row that must pass before the photo takes itself. */
 const STEADY_CHECKS = 3;
-const LIMITS = { dark: 45, blur: 18, glare: 0.03, motion: 6 };
-
-/** Brightness (0-255), sharpness (variance of the Laplacian), share of blown-out pixels, change from the previous frame. */
-export function readFrame(pixels: Uint8ClampedArray, width: number, height: number, previous: Float32Array | null): { reading: FrameReading; grey: Float32Array } {
-  const grey = new Float32Array(width * height);
-  let sum = 0;
-  let blown = 0;
-  for (let i = 0; i < grey.length; i++) {
-    const value = 0.299 * pixels[i * 4]! + 0.587 * pixels[i * 4 + 1]! + 0.114 * pixels[i * 4 + 2]!;
-    grey[i] = value;
-    sum += value;
-    if (value > 250) blown++;
-  }
-  let lapSum = 0;
-  let lapSquares = 0;
-  let count = 0;
-  for (let y = 1; y < height - 1; y++) {
-    for (let x = 1; x < width - 1; x++) {
-      const i = y * width + x;
-      const lap = grey[i - 1]! + grey[i + 1]! + grey[i - width]! + grey[i + width]! - 4 * grey[i]!;
-      lapSum += lap;
-      lapSquares += lap * lap;
-      count++;
-    }
-  }
-  let motion = 0;
-  if (previous && previous.length === grey.length) {
-    for (let i = 0; i < grey.length; i++) motion += Math.abs(grey[i]! - previous[i]!);
-    motion /= grey.length;
-  } else {
-    motion = Number.POSITIVE_INFINITY;
-  }
-  const mean = lapSum / Math.max(1, count);
-  return { reading: { brightness: sum / grey.length, sharpness: lapSquares / Math.max(1, count) - mean * mean, glare: blown / grey.length, motion }, grey };
-}
-
-/** The hint to show for a reading, or "steady" when the frame is good enough to keep. */
-export function hintFor(reading: FrameReading, document: boolean): "dark" | "blur" | "glare" | "steady" | "wait" {
-  if (reading.brightness < LIMITS.dark) return "dark";
-  if (document && reading.glare > LIMITS.glare) return "glare";
-  if (reading.sharpness < LIMITS.blur) return "blur";
-  return reading.motion <= LIMITS.motion ? "steady" : "wait";
-}
 
 function cameraProblem(error: unknown): string {
   const name = (error as { name?: string }).name;

@@ -152,18 +152,26 @@ export function finish(): void {
   }
 }
 
+/**
+ * The country list, named in the page's language and sorted: a few hundred Intl calls, so made when
+ * the person leaves the welcome step rather than before the first paint (a slow phone would spend a
+ * visible pause on it).
+ */
+function fillCountries(select: HTMLSelectElement): void {
+  if (data.document.country || select.options.length > 1) return;
+  const names = new Intl.DisplayNames([data.lang, "en"], { type: "region" });
+  const collator = new Intl.Collator(data.lang);
+  const options = data.countries
+    .split(" ")
+    .map((code) => ({ code, name: names.of(code) ?? code }))
+    .sort((a, b) => collator.compare(a.name, b.name))
+    .map(({ code, name }) => el("option", { value: code, textContent: name }));
+  select.append(...options);
+}
+
 function setUpDocumentStep(): void {
   const select = $<HTMLSelectElement>("#country");
-  if (!data.document.country) {
-    const names = new Intl.DisplayNames([data.lang, "en"], { type: "region" });
-    const collator = new Intl.Collator(data.lang);
-    const options = data.countries
-      .split(" ")
-      .map((code) => ({ code, name: names.of(code) ?? code }))
-      .sort((a, b) => collator.compare(a.name, b.name))
-      .map(({ code, name }) => el("option", { value: code, textContent: name }));
-    select.append(...options);
-  } else {
+  if (data.document.country) {
     const locked = select.querySelector<HTMLOptionElement>(`option[value="${data.document.country}"]`);
     if (locked) locked.textContent = new Intl.DisplayNames([data.lang, "en"], { type: "region" }).of(data.document.country) ?? data.document.country;
   }
@@ -208,7 +216,10 @@ function setUpCaptureSteps(): void {
 function boot(): void {
   document.documentElement.classList.add("js");
   tellParent("VERIFF_HANDSHAKE");
-  $('[data-action="accept"]').addEventListener("click", () => show("document"));
+  $('[data-action="accept"]').addEventListener("click", () => {
+    fillCountries($<HTMLSelectElement>("#country"));
+    show("document");
+  });
   $('[data-action="decline"]').addEventListener("click", () => {
     tellParent("VERIFF_CANCELED");
     show("declined");
