@@ -7,6 +7,7 @@ import { REVIEWERS_USAGE, reviewerCommands } from "./reviewers.js";
 import { reviewerAccountsFor } from "../backoffice/adapter.js";
 import { updateIntegrationCommand } from "./integrations-update.js";
 import { testWebhookCommand } from "./test-webhook.js";
+import { AUDIT_USAGE, auditCommands } from "./audit.js";
 
 const USAGE = `Usage: earthid <command>
 
@@ -32,6 +33,7 @@ const USAGE = `Usage: earthid <command>
   webhooks list [--session ID] [--limit N] [--json]
   webhooks resend DELIVERY_ID [--json]  send a webhook again, with the body first sent
 ${REVIEWERS_USAGE}
+${AUDIT_USAGE}
 
 The CLI uses the same EARTHID_DATA_DIR / DATABASE_URL as the server.`;
 
@@ -105,6 +107,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await withStore(({ lifecycle, audit }) => sessionCommands({ lifecycle, audit }, rest, io));
       case "webhooks":
         return await withStore(({ webhooks, config }) => webhookCommands({ webhooks, pollMs: config.webhookPollMs }, rest, io));
+      case "audit":
+        return await withStore(({ auditTrail }) => auditCommands(auditTrail, rest, io));
       case "reviewers":
         return await withStore((services) => reviewerCommands(reviewerAccountsFor(services), rest, io));
       default:
