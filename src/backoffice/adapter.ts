@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { ApiError } from "../errors.js";
 import type { Services } from "../services.js";
-import type { Actor } from "../audit/events.js";
+import { type Actor, SYSTEM } from "../audit/events.js";
 import type { SessionStatus, SessionsTable } from "../store/schema.js";
 import type { Integration } from "../integrations/service.js";
 import { reviewerAccounts } from "./accounts.js";
@@ -28,8 +28,17 @@ const summary = (row: SessionsTable): SessionSummary => ({
 
 const reviewer = (reviewerId: string): Actor => ({ kind: "reviewer", reviewerId });
 
-export const reviewerAccountsFor = (services: Pick<Services, "store" | "masterKey">) =>
-  reviewerAccounts({ repo: accountsRepo(backofficeDb(services.store.db)), masterKey: services.masterKey });
+/** Reviewer accounts; each login's steps go to the audit trail, under the reviewer when known. */
+export const reviewerAccountsFor = (services: Pick<Services, "store" | "masterKey" | "audit">) =>
+  reviewerAccounts({
+    repo: accountsRepo(backofficeDb(services.store.db)),
+    masterKey: services.masterKey,
+    audit: (event, at) => {
+      const reviewerId = event.data.reviewerId;
+      const actor: Actor = reviewerId === null ? SYSTEM : reviewer(reviewerId);
+      return services.audit.record(services.store.db, { integrationId: null, sessionId: null, actor, at, event });
+    },
+  });
 
 const integrationSummary = (i: Integration): IntegrationSummary => ({
   id: i.id,
