@@ -9,6 +9,7 @@ import { accountsRepo } from "./accounts-repo.js";
 import type { BackofficeDeps, IntegrationSummary, SessionSummary } from "./deps.js";
 import { refuse } from "./errors.js";
 import { backofficeDb } from "./tables.js";
+import { sendTestWebhooks } from "../verification/test-webhook.js";
 
 /**
  * The back-office over the composition root's services: the one file that knows them. Every read
@@ -49,7 +50,19 @@ const integrationSummary = (i: Integration): IntegrationSummary => ({
   callbackUrl: i.callbackUrl,
   decisionWebhookUrl: i.decisionWebhookUrl,
   eventWebhookUrl: i.eventWebhookUrl,
+  frameAncestors: i.frameAncestors,
+  createdAt: i.createdAt,
 });
+
+/** The services' refusals of bad input (TypeError: an empty name, a URL that is not https) are the admin's answer. */
+async function asBadInput<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof TypeError) throw refuse("BAD_INPUT", { detail: error.message });
+    throw error;
+  }
+}
 
 type IntegrationEventType = "integration.created" | "integration.secret_revealed" | "integration.secret_rotated" | "integration.deactivated";
 
@@ -133,14 +146,7 @@ export function backofficeDepsFor(services: Services): BackofficeDeps {
     integrations: {
       list: async () => (await integrations.listIntegrations()).map(integrationSummary),
       async create(options, reviewerId) {
-        let created;
-        try {
-          created = await integrations.createIntegration(options);
-        } catch (error) {
-          // The service's own refusals (an empty name, a URL that is not https) are the admin's answer.
-          if (error instanceof TypeError) throw refuse("BAD_INPUT", { detail: error.message });
-          throw error;
-        }
+        const created = await asBadInput(() => integrations.createIntegration(options));
         await integrationEvent(created.id, "integration.created", reviewerId);
         return { ...integrationSummary(created), sharedSecret: created.sharedSecret };
       },
@@ -160,6 +166,14 @@ export function backofficeDepsFor(services: Services): BackofficeDeps {
         const done = await integrations.deactivateIntegration(id);
         if (done) await integrationEvent(id, "integration.deactivated", reviewerId);
         return done;
+      },
+      async update(id, edit, reviewerId) {
+        const updated = await asBadInput(() => integrations.update(id, edit, reviewer(reviewerId)));
+        return updated && { changed: Object.keys(updated.changes) };
+      },
+      async testWebhook(id) {
+        const sent = await sendTestWebhooks(services, id);
+        return "results" in sent ? sent.results : sent.problem === "no_url" ? "no_url" : undefined;
       },
     },
     deliveries: {
