@@ -1,4 +1,5 @@
-import type { Services } from "../services.js";
+import type { Config } from "../config.js";
+import type { IntegrationService } from "../integrations/service.js";
 import { newRowId } from "../store/ids.js";
 import { httpSender } from "../webhooks/delivery.js";
 import { webhookHeaders } from "../webhooks/signing.js";
@@ -43,7 +44,7 @@ export interface TestWebhookResult {
  * receiver's answer. For `earthid integrations test-webhook` and the back-office's button.
  */
 export async function sendTestWebhooks(
-  { integrations, config }: Pick<Services, "integrations" | "config">,
+  { integrations, config }: { integrations: Pick<IntegrationService, "getIntegration" | "findByApiKey">; config: Pick<Config, "webhookTimeoutSeconds" | "webhookAllowPrivate"> },
   id: string,
   kind?: WebhookKind,
 ): Promise<{ results: TestWebhookResult[] } | { problem: "not_found" | "no_url" }> {
