@@ -176,6 +176,10 @@ export function backofficeDepsFor(services: Services): BackofficeDeps {
         return "results" in sent ? sent.results : sent.problem === "no_url" ? "no_url" : undefined;
       },
     },
+    overview: {
+      finalDecisionsSince: (since) => lifecycle.finalDecisionsSince(since),
+      deliveryCountsByDay: (since) => webhooks.countsByDay(since),
+    },
     deliveries: {
       list: (filter) => webhooks.listDeliveries(filter),
       resend: (deliveryId, reviewerId) => webhooks.resend({ id: deliveryId, actor: reviewer(reviewerId) }),

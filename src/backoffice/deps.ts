@@ -100,6 +100,10 @@ export interface BackofficeDeps {
     /** `earthid integrations test-webhook`'s sending: a signed test event to each webhook URL, with the answers. */
     testWebhook(id: string): Promise<TestWebhookResult[] | "no_url" | undefined>;
   };
+  overview: {
+    finalDecisionsSince(since: number): Promise<Array<{ status: string; decidedBy: string; decidedAt: number; submittedAt: number | null }>>;
+    deliveryCountsByDay(since: number): Promise<Array<{ day: number; status: string; failedAttempt: boolean; n: number }>>;
+  };
   deliveries: {
     list(filter: { sessionId?: string; limit: number }): Promise<DeliveryView[]>;
     resend(deliveryId: string, reviewerId: string): Promise<DeliveryView>;

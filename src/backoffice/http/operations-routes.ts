@@ -4,6 +4,8 @@ import { refuse } from "../errors.js";
 import type { Operations } from "../operations.js";
 import { type ShownSecret, deliveriesPage, integrationsPage } from "../pages/operations.js";
 import { integrationPage } from "../pages/integration.js";
+import { overviewPage } from "../pages/overview.js";
+import { overview } from "../overview.js";
 import { Refusal } from "../errors.js";
 import { notices } from "./review-routes.js";
 import { actor, pageContext, sendPage } from "./scope.js";
@@ -22,6 +24,9 @@ export async function operationsRoutes(app: FastifyInstance, { deps, ops }: { de
     return id.toLowerCase();
   };
   const nameOf = async (request: FastifyRequest, id: string) => (await ops.integrations(actor(request))).find((i) => i.id === id)?.name ?? id;
+
+  const figures = overview(deps);
+  app.get("/overview", admin, async (request, reply) => sendPage(reply, overviewPage(pageContext(request, deps), await figures(actor(request)))));
 
   app.get("/integrations", admin, async (request, reply) => integrationsWith(request, reply));
 
