@@ -46,7 +46,7 @@ export async function startServer(config: Config, out: (text: string) => void = 
   // The HTTP app (Fastify, its plugins, every route) is loaded only here: the CLI's store commands
   // import this module and start faster without it.
   const { buildApp } = await import("./http.js");
-  const { app, services } = await buildApp(config, async (observers) => {
+  const { app, services, admin } = await buildApp(config, async (observers) => {
     const services = await openMigratedServices(config, observers);
     try {
       await ensureDemoIntegration(services.integrations, config, out);
@@ -58,6 +58,7 @@ export async function startServer(config: Config, out: (text: string) => void = 
   });
   app.addHook("onClose", () => services.close());
   const url = await app.listen({ port: config.port, host: config.host });
-  app.log.info({ store: services.store.kind, publicUrl: config.publicUrl, dataDir: config.dataDir }, "EarthID Verify is serving");
+  const adminUrl = admin ? await admin.listen({ port: config.adminPort!, host: config.adminHost }) : undefined;
+  app.log.info({ store: services.store.kind, publicUrl: config.publicUrl, dataDir: config.dataDir, ...(adminUrl ? { backOffice: `${adminUrl}/admin` } : {}) }, "EarthID Verify is serving");
   return { app, url, close: () => app.close() };
 }
