@@ -27,6 +27,9 @@ export function auditRepo(db: Kysely<Database>, kind: StoreKind) {
      * many events it linked.
      */
     async seal(limit = 1000): Promise<number> {
+      // Most rounds find nothing: asked first without a transaction (or SQLite's write lock).
+      const waiting = await db.selectFrom("audit_events").select("id").where("seq", "is", null).limit(1).executeTakeFirst();
+      if (!waiting) return 0;
       return db.transaction().execute(async (trx) => {
         if (kind === "postgres") {
           const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${CHAIN_LOCK}) as locked`.execute(trx);
