@@ -98,8 +98,12 @@ try {
   await shot("session");
   await page.goto(`${base}/admin/sessions/${ids[3]}`);
   await shot("session-decided");
+  await page.goto(`${base}/admin/overview`);
+  await shot("overview");
   await page.goto(`${base}/admin/integrations`);
   await shot("integrations");
+  await page.goto(`${base}/admin/integrations/${shop.id}`);
+  await shot("integration");
   await page.goto(`${base}/admin/deliveries`);
   await shot("deliveries");
   await page.goto(`${base}/admin/account`);

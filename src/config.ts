@@ -6,6 +6,12 @@ import path from "node:path";
 export interface Config {
   port: number;
   host: string;
+  /**
+   * When set, the back-office (/admin) is served on this port only (0: any free port), at
+   * adminHost, and not on the public one: operators keep it off the public network.
+   */
+  adminPort: number | undefined;
+  adminHost: string;
   publicUrl: string;
   dataDir: string;
   databaseUrl: string | undefined;
@@ -163,9 +169,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError("LOG_LEVEL", `must be one of ${LOG_LEVELS.join(", ")}`);
   const sync = (env.EARTHID_SQLITE_SYNCHRONOUS || "NORMAL").toUpperCase();
   if (sync !== "NORMAL" && sync !== "FULL") throw new ConfigError("EARTHID_SQLITE_SYNCHRONOUS", "must be NORMAL or FULL");
+  const adminPort = env.EARTHID_ADMIN_PORT ? integer(env, "EARTHID_ADMIN_PORT", 0, 0, 65535) : undefined;
+  if (adminPort !== undefined && adminPort !== 0 && adminPort === port) throw new ConfigError("EARTHID_ADMIN_PORT", `must differ from PORT (${port}): it serves the back-office apart from the public port`);
   return {
     port,
     host: listenHost(env.HOST || "0.0.0.0"),
+    adminPort,
+    adminHost: listenHost(env.EARTHID_ADMIN_HOST || "127.0.0.1"),
     publicUrl: publicUrl(env.PUBLIC_URL || `http://localhost:${port}`),
     dataDir: path.resolve(env.EARTHID_DATA_DIR || "./data"),
     databaseUrl,

@@ -1,6 +1,7 @@
 import type { Config } from "./config.js";
 import type { Store } from "./store/db.js";
 import type { AuditRepo } from "./audit/repo.js";
+import type { AuditTrail } from "./audit/trail.js";
 import type { IntegrationService } from "./integrations/service.js";
 import type { SessionService } from "./sessions/service.js";
 import type { SessionTokens } from "./sessions/token.js";
@@ -35,6 +36,8 @@ export interface Services {
   tokens: SessionTokens;
   integrations: IntegrationService;
   audit: AuditRepo;
+  /** The audit trail's hash chain: sealing, verifying, exporting. */
+  auditTrail: AuditTrail;
   outbox: WebhookOutbox;
   sessions: SessionService;
   sessionList: SessionList;

@@ -6,6 +6,9 @@ import type { EndedAttempt } from "../webhooks/dispatcher.js";
 import type { Metrics } from "../ops/metrics.js";
 import type { Services } from "./compose.js";
 
+/** How often an instance links the audit events written since (the chain's sealer, audit/trail.ts). */
+export const AUDIT_SEAL_INTERVAL_MS = 1000;
+
 /** Every instance runs these; on PostgreSQL they share the work with other instances safely. */
 export function backgroundTasks(services: Services, metrics: Pick<Metrics, "webhookAttemptEnded">, log: FastifyBaseLogger): BackgroundTask[] {
   const { config, lifecycle, retention } = services;
@@ -16,6 +19,7 @@ export function backgroundTasks(services: Services, metrics: Pick<Metrics, "webh
       await retention.sweep();
       await retention.purgeDoneJobs();
     }, log),
+    intervalTask("audit-sealer", AUDIT_SEAL_INTERVAL_MS, () => services.auditTrail.seal(), log),
     ...consumerTasks(services, log, metrics),
   ];
 }

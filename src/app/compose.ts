@@ -3,6 +3,7 @@ import type { Services } from "../services.js";
 import { loadMasterKey, loadTokenSecret } from "../crypto/keys.js";
 import { openStore } from "../store/db.js";
 import { auditRepo } from "../audit/repo.js";
+import { auditTrail } from "../audit/trail.js";
 import { integrationRepo } from "../integrations/repo.js";
 import { integrationService } from "../integrations/service.js";
 import type { Metrics } from "../ops/metrics.js";
@@ -68,7 +69,8 @@ export function composeServices(config: Config, { log, metrics }: Observers, opt
   const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous });
   const { db, kind } = store;
 
-  const audit = auditRepo(db);
+  const audit = auditRepo(db, kind);
+  const trail = auditTrail(audit);
   const integrations = integrationService({ repo: integrationRepo(db, kind), masterKey, changes: store.integrationChanges, audit });
   const outbox = webhookOutbox({ masterKey });
   const deliveries = deliveryRepo(store);
@@ -151,7 +153,7 @@ export function composeServices(config: Config, { log, metrics }: Observers, opt
   const close = () => (closing ??= Promise.all([work.close(), engine.close(), store.close()]).then(() => undefined));
 
   return {
-    config, store, masterKey, tokens, integrations, audit, outbox, sessions, sessionList: list, lifecycle, reads, erasure, retention,
+    config, store, masterKey, tokens, integrations, audit, auditTrail: trail, outbox, sessions, sessionList: list, lifecycle, reads, erasure, retention,
     mediaWork: work, media, deliveries, webhooks, jobs, jobStore, jobKinds, engine, policies, assessment, replay, close,
   };
 }

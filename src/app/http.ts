@@ -34,15 +34,13 @@ export interface BuiltApp {
   services: Services;
   /** Stops the app as SIGTERM asks (shutdown.ts): finishes what is in flight within `deadlineMs`, logs it. */
   shutDown(deadlineMs: number): Promise<ShutdownReport>;
+  /** The back-office on its own port (EARTHID_ADMIN_PORT), not listening yet; closed with `app`. */
+  admin: FastifyInstance | undefined;
 }
 
-/**
- * The HTTP service: Fastify with the plumbing every scope shares, the services `openServices`
- * builds (given the app's logger and metrics), each scope of access as its plugin, and the background tasks,
- * started when the app is ready and stopped when it closes.
- */
-export async function buildApp(config: Config, openServices: (observers: Observers) => Services | Promise<Services>): Promise<BuiltApp> {
-  const app = Fastify({
+/** Fastify with what every listening port shares: logging, request ids, proxies, validation, framework errors. */
+function fastify(config: Config) {
+  return Fastify({
     logger: loggerOptions(config.logLevel),
     genReqId: () => randomUUID(),
     logController: new OneLineRequestLog(),
@@ -54,6 +52,25 @@ export async function buildApp(config: Config, openServices: (observers: Observe
     frameworkErrors: answerRouterError,
     clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
+}
+
+/** The headers and refusals every answer of every port carries (README, Security). */
+function sharedPlumbing(app: FastifyInstance, config: Config): void {
+  securityHeaders(app, "default-src 'none'; frame-ancestors 'none'", {
+    frameguard: { action: "deny" },
+    hsts: config.publicUrl.startsWith("https://") ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+  });
+  installErrorHandling(app);
+  refuseControlCharactersInUrls(app);
+}
+
+/**
+ * The HTTP service: Fastify with the plumbing every scope shares, the services `openServices`
+ * builds (given the app's logger and metrics), each scope of access as its plugin, and the background tasks,
+ * started when the app is ready and stopped when it closes.
+ */
+export async function buildApp(config: Config, openServices: (observers: Observers) => Services | Promise<Services>): Promise<BuiltApp> {
+  const app = fastify(config);
 
   const metrics = createMetrics();
   // Whoever asked for the app closes the services, after it: a closed app leaves the store open.
@@ -62,14 +79,9 @@ export async function buildApp(config: Config, openServices: (observers: Observe
   // First of the onRequest hooks: whatever answers a request, it carries these (README, Security).
   // The API answers JSON only; /docs (below) brings its own CSP for the Swagger UI assets, and a
   // scope with pages of its own replaces CSP and frame headers in its scope (scopeSecurityHeaders).
-  securityHeaders(app, "default-src 'none'; frame-ancestors 'none'", {
-    frameguard: { action: "deny" },
-    hsts: config.publicUrl.startsWith("https://") ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-  });
-  installErrorHandling(app);
+  sharedPlumbing(app, config);
   const tasks = backgroundTasks(services, metrics, app.log);
   const inFlight = inFlightCounter(app, tasks);
-  refuseControlCharactersInUrls(app);
   acceptJsonKeepingRawBody(app);
   metrics.install(app);
   await app.register(swagger, {
@@ -91,7 +103,16 @@ export async function buildApp(config: Config, openServices: (observers: Observe
       return config.publicUrl.startsWith("https://") ? csp : csp.replace(/\s*upgrade-insecure-requests;?/, "");
     },
   });
-  for (const scope of SCOPES) await scope.register(app, { services, config, metrics });
+  // With EARTHID_ADMIN_PORT the back-office is a second server of its own, and absent from this one.
+  const ownPort = config.adminPort !== undefined;
+  for (const scope of SCOPES) if (!(ownPort && scope === backofficeScope)) await scope.register(app, { services, config, metrics });
+  let admin: FastifyInstance | undefined;
+  if (ownPort) {
+    admin = fastify(config);
+    sharedPlumbing(admin, config);
+    await backofficeScope.register(admin, { services, config, metrics });
+    app.addHook("onClose", async () => void (await admin!.close()));
+  }
 
   // Fastify waits for the requests in flight before it closes: a media task that never ended would
   // hold the server open for good, so the media pool's close deadline starts with the shutdown
@@ -100,5 +121,5 @@ export async function buildApp(config: Config, openServices: (observers: Observe
 
   app.addHook("onReady", async () => tasks.forEach((task) => task.start()));
   app.addHook("preClose", async () => void (await Promise.all(tasks.map((task) => task.stop()))));
-  return { app, services, shutDown: (deadlineMs) => shutDown(app, inFlight, deadlineMs) };
+  return { app, services, admin, shutDown: (deadlineMs) => shutDown(app, inFlight, deadlineMs) };
 }

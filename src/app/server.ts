@@ -49,7 +49,7 @@ export async function startServer(config: Config, out: (text: string) => void = 
   // The HTTP app (Fastify, its plugins, every route) is loaded only here: the CLI's store commands
   // import this module and start faster without it.
   const { buildApp } = await import("./http.js");
-  const { app, services, shutDown } = await buildApp(config, async (observers) => {
+  const { app, services, admin, shutDown } = await buildApp(config, async (observers) => {
     const services = await openMigratedServices(config, observers);
     try {
       await ensureDemoIntegration(services.integrations, config, out);
@@ -63,6 +63,7 @@ export async function startServer(config: Config, out: (text: string) => void = 
   // The engine's models load while the server already answers: /ready says 503 until they are in.
   services.engine.start().catch((error: Error) => app.log.error({ err: error }, "the engine workers could not load their models"));
   const url = await app.listen({ port: config.port, host: config.host });
-  app.log.info({ store: services.store.kind, publicUrl: config.publicUrl, dataDir: config.dataDir }, "EarthID Verify is serving");
+  const adminUrl = admin ? await admin.listen({ port: config.adminPort!, host: config.adminHost }) : undefined;
+  app.log.info({ store: services.store.kind, publicUrl: config.publicUrl, dataDir: config.dataDir, ...(adminUrl ? { backOffice: `${adminUrl}/admin` } : {}) }, "EarthID Verify is serving");
   return { app, url, close: () => app.close(), shutDown };
 }

@@ -39,6 +39,17 @@ export type AuditEvent =
   | { type: "backoffice.viewed"; data: { reviewerId: string; what: "session" | "media"; mediaId: string | null } }
   | { type: "integration.secret_revealed" | "integration.secret_rotated" | "integration.created" | "integration.deactivated"; data: { reviewerId: string } }
   | { type: "integration.updated"; data: { changes: Record<string, { from: string | null; to: string | null }> } }
-  | { type: "integration.policy_changed"; data: { version: number; changes: Record<string, { from: number | string | null; to: number | string | null }> } };
+  | { type: "integration.policy_changed"; data: { version: number; changes: Record<string, { from: number | string | null; to: number | string | null }> } }
+  | LoginEvent;
+
+/**
+ * A back-office login's steps, of no integration. An unknown email is recorded without it (the
+ * address someone typed may be anyone's): reviewerId null.
+ */
+export type LoginEvent =
+  | { type: "backoffice.login_succeeded"; data: { reviewerId: string; secondFactor: boolean } }
+  | { type: "backoffice.login_failed"; data: { reviewerId: string | null; step: "password" | "code"; reason: "unknown_account" | "wrong_password" | "disabled" | "wrong_code" | "locked" } }
+  | { type: "backoffice.locked_out"; data: { reviewerId: string; until: number } }
+  | { type: "backoffice.logged_out"; data: { reviewerId: string } };
 
 export type AuditEventType = AuditEvent["type"];

@@ -1,19 +1,61 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Database } from "../store/schema.js";
+import type { StoreKind } from "../store/db.js";
 import { type Actor, type AuditEvent, type AuditEventType, actorName } from "./events.js";
+import type { SealedEvent } from "./chain.js";
+import { chained, linkPending } from "../store/audit-chain.js";
 import { newRowId } from "../store/ids.js";
 
 export interface AuditRecord {
-  integrationId: string;
+  /** Null for an event that belongs to no integration (a reviewer's login). */
+  integrationId: string | null;
   sessionId: string | null;
   actor: Actor;
   at: number;
   event: AuditEvent;
 }
 
+/** Any number: the one PostgreSQL advisory lock that makes one sealer at a time, across instances. */
+const CHAIN_LOCK = 7_314_159_265;
+
 /** The audit trail. `record` takes the caller's transaction: the event commits with the change. */
-export function auditRepo(db: Kysely<Database>) {
+export function auditRepo(db: Kysely<Database>, kind: StoreKind) {
   return {
+    /**
+     * One round of the sealer: links what is waiting, unless another instance is sealing right now
+     * (PostgreSQL; on SQLite the transaction's write lock already makes one writer). Returns how
+     * many events it linked.
+     */
+    async seal(limit = 1000): Promise<number> {
+      // Most rounds find nothing: asked first without a transaction (or SQLite's write lock).
+      const waiting = await db.selectFrom("audit_events").select("id").where("seq", "is", null).limit(1).executeTakeFirst();
+      if (!waiting) return 0;
+      return db.transaction().execute(async (trx) => {
+        if (kind === "postgres") {
+          const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${CHAIN_LOCK}) as locked`.execute(trx);
+          if (!rows[0]?.locked) return 0;
+        }
+        return linkPending(trx, limit);
+      });
+    },
+
+    /** Sealed events in chain order, `limit` of them after sequence number `after`. */
+    async sealedAfter(after: number, limit: number): Promise<SealedEvent[]> {
+      const rows = await db.selectFrom("audit_events").selectAll().where("seq", ">", after).orderBy("seq").limit(limit).execute();
+      return rows.map((row) => ({ ...chained(row, Number(row.seq)), prevHash: row.prev_hash ?? "", hash: row.hash ?? "" }));
+    },
+
+    /** The sequence number of the first sealed event at or after `time`; undefined when there is none. */
+    async firstSeqSince(time: number): Promise<number | undefined> {
+      const row = await db.selectFrom("audit_events").select((eb) => eb.fn.min("seq").as("seq")).where("seq", "is not", null).where("created_at", ">=", time).executeTakeFirst();
+      return row?.seq === null || row?.seq === undefined ? undefined : Number(row.seq);
+    },
+
+    async countUnsealed(): Promise<number> {
+      const row = await db.selectFrom("audit_events").select((eb) => eb.fn.countAll<number>().as("n")).where("seq", "is", null).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
     async record(trx: Kysely<Database>, { integrationId, sessionId, actor, at, event }: AuditRecord): Promise<void> {
       await trx
         .insertInto("audit_events")

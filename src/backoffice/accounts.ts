@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { open, seal } from "../crypto/sealing.js";
 import { newRowId } from "../store/ids.js";
+import type { LoginEvent } from "../audit/events.js";
 import type { AccountsRepo } from "./accounts-repo.js";
 import { refuse } from "./errors.js";
 import { MIN_PASSWORD_LENGTH, hashPassword, oneTimePassword, passwordMatches } from "./passwords.js";
@@ -48,11 +49,13 @@ const normalEmail = (email: string) => email.trim().toLowerCase();
 export interface AccountsDeps {
   repo: AccountsRepo;
   masterKey: Buffer;
+  /** Records a login's step in the audit trail (every success, failure, lock-out and logout). */
+  audit: (event: LoginEvent, at: number) => Promise<void>;
   now?: () => number;
 }
 
 /** Reviewer accounts: created by an operator from the CLI, logged in with a password and (admins always) a TOTP code. */
-export function reviewerAccounts({ repo, masterKey, now = Date.now }: AccountsDeps) {
+export function reviewerAccounts({ repo, masterKey, audit, now = Date.now }: AccountsDeps) {
   const openSecret = (row: ReviewersTable, sealed: string) => open(masterKey, sealed, totpAad(row.id)).toString("utf8");
 
   async function startLogin(reviewerId: string, stage: LoginStage, at: number): Promise<string> {
@@ -62,9 +65,17 @@ export function reviewerAccounts({ repo, masterKey, now = Date.now }: AccountsDe
     return token;
   }
 
-  async function failed(row: ReviewersTable, at: number): Promise<never> {
+  /** Counts a failure (password or code), recorded with what failed; true when it locked the account. */
+  async function countFailure(row: ReviewersTable, at: number, step: "password" | "code", reason: "wrong_password" | "disabled" | "wrong_code"): Promise<boolean> {
     const failures = await repo.countFailure(row.id, LOCK_AFTER_FAILURES, at + LOCK_MS, at);
-    throw refuse(failures >= LOCK_AFTER_FAILURES ? "LOCKED" : "BAD_LOGIN");
+    await audit({ type: "backoffice.login_failed", data: { reviewerId: row.id, step, reason } }, at);
+    const locked = failures >= LOCK_AFTER_FAILURES;
+    if (locked) await audit({ type: "backoffice.locked_out", data: { reviewerId: row.id, until: at + LOCK_MS } }, at);
+    return locked;
+  }
+
+  async function succeeded(row: ReviewersTable, stage: LoginStage, at: number): Promise<void> {
+    if (stage === "full") await audit({ type: "backoffice.login_succeeded", data: { reviewerId: row.id, secondFactor: row.totp_sealed !== null } }, at);
   }
 
   const stageAfterPassword = (row: ReviewersTable): LoginStage => (row.totp_sealed ? "second-factor" : row.role === "admin" ? "enrol" : "full");
@@ -116,13 +127,22 @@ export function reviewerAccounts({ repo, masterKey, now = Date.now }: AccountsDe
       const row = await repo.byEmail(normalEmail(email));
       if (!row) {
         await hashPassword(password); // the same time as a real check, so that emails cannot be probed
+        await audit({ type: "backoffice.login_failed", data: { reviewerId: null, step: "password", reason: "unknown_account" } }, at);
         throw refuse("BAD_LOGIN");
       }
-      if (row.locked_until !== null && row.locked_until > at) throw refuse("LOCKED");
-      if (!(await passwordMatches(password, row.password_hash)) || row.active !== 1) return failed(row, at);
+      if (row.locked_until !== null && row.locked_until > at) {
+        await audit({ type: "backoffice.login_failed", data: { reviewerId: row.id, step: "password", reason: "locked" } }, at);
+        throw refuse("LOCKED");
+      }
+      const matches = await passwordMatches(password, row.password_hash);
+      if (!matches || row.active !== 1) {
+        throw refuse((await countFailure(row, at, "password", matches ? "disabled" : "wrong_password")) ? "LOCKED" : "BAD_LOGIN");
+      }
       await repo.update(row.id, { failed_logins: 0, locked_until: null, updated_at: at });
       const stage = stageAfterPassword(row);
-      return { token: await startLogin(row.id, stage, at), stage };
+      const token = await startLogin(row.id, stage, at);
+      await succeeded(row, stage, at);
+      return { token, stage };
     },
 
     /** The login behind a cookie's token, if it is still valid; a full one is extended by being used. */
@@ -149,11 +169,13 @@ export function reviewerAccounts({ repo, masterKey, now = Date.now }: AccountsDe
       const at = now();
       const row = await repo.byId(login.reviewer.id);
       if (!row || login.stage !== "second-factor" || !row.totp_sealed) throw refuse("NOT_LOGGED_IN");
-      if (row.locked_until !== null && row.locked_until > at) throw refuse("LOCKED");
+      if (row.locked_until !== null && row.locked_until > at) {
+        await audit({ type: "backoffice.login_failed", data: { reviewerId: row.id, step: "code", reason: "locked" } }, at);
+        throw refuse("LOCKED");
+      }
       const step = totpStep(openSecret(row, row.totp_sealed), code, at, row.totp_last_step);
       if (step === undefined) {
-        const failures = await repo.countFailure(row.id, LOCK_AFTER_FAILURES, at + LOCK_MS, at);
-        if (failures >= LOCK_AFTER_FAILURES) {
+        if (await countFailure(row, at, "code", "wrong_code")) {
           await repo.endLoginsOf(row.id);
           throw refuse("LOCKED");
         }
@@ -161,7 +183,9 @@ export function reviewerAccounts({ repo, masterKey, now = Date.now }: AccountsDe
       }
       await repo.update(row.id, { failed_logins: 0, totp_last_step: step, updated_at: at });
       await repo.endLogin(tokenHash(login.token));
-      return startLogin(row.id, "full", at);
+      const token = await startLogin(row.id, "full", at);
+      await succeeded(row, "full", at);
+      return token;
     },
 
     /** A new secret to scan, kept pending until a code from it is confirmed. */
@@ -188,10 +212,16 @@ export function reviewerAccounts({ repo, masterKey, now = Date.now }: AccountsDe
       if (step === undefined) throw refuse("BAD_CODE");
       await repo.update(row.id, { totp_sealed: row.totp_pending_sealed, totp_pending_sealed: null, totp_last_step: step, updated_at: at });
       await repo.endLogin(tokenHash(login.token));
-      return startLogin(row.id, "full", at);
+      const token = await startLogin(row.id, "full", at);
+      // An enrolment at login ends the login: recorded as one, its second factor now on.
+      if (login.stage === "enrol") await succeeded({ ...row, totp_sealed: row.totp_pending_sealed }, "full", at);
+      return token;
     },
 
-    logOut: (token: string) => repo.endLogin(tokenHash(token)),
+    async logOut(login: CurrentLogin): Promise<void> {
+      await repo.endLogin(tokenHash(login.token));
+      await audit({ type: "backoffice.logged_out", data: { reviewerId: login.reviewer.id } }, now());
+    },
   };
 }
 

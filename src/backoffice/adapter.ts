@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { ApiError } from "../errors.js";
 import type { Services } from "../services.js";
-import type { Actor } from "../audit/events.js";
+import { type Actor, SYSTEM } from "../audit/events.js";
 import type { SessionStatus, SessionsTable } from "../store/schema.js";
 import type { Integration } from "../integrations/service.js";
 import { reviewerAccounts } from "./accounts.js";
@@ -10,6 +10,7 @@ import type { BackofficeDeps, IntegrationSummary, SessionSummary } from "./deps.
 import { refuse } from "./errors.js";
 import { engineChecks } from "./engine-checks.js";
 import { backofficeDb } from "./tables.js";
+import { sendTestWebhooks } from "../verification/test-webhook.js";
 
 /**
  * The back-office over the composition root's services: the one file that knows them. Every read
@@ -29,8 +30,17 @@ const summary = (row: SessionsTable): SessionSummary => ({
 
 const reviewer = (reviewerId: string): Actor => ({ kind: "reviewer", reviewerId });
 
-export const reviewerAccountsFor = (services: Pick<Services, "store" | "masterKey">) =>
-  reviewerAccounts({ repo: accountsRepo(backofficeDb(services.store.db)), masterKey: services.masterKey });
+/** Reviewer accounts; each login's steps go to the audit trail, under the reviewer when known. */
+export const reviewerAccountsFor = (services: Pick<Services, "store" | "masterKey" | "audit">) =>
+  reviewerAccounts({
+    repo: accountsRepo(backofficeDb(services.store.db)),
+    masterKey: services.masterKey,
+    audit: (event, at) => {
+      const reviewerId = event.data.reviewerId;
+      const actor: Actor = reviewerId === null ? SYSTEM : reviewer(reviewerId);
+      return services.audit.record(services.store.db, { integrationId: null, sessionId: null, actor, at, event });
+    },
+  });
 
 const integrationSummary = (i: Integration): IntegrationSummary => ({
   id: i.id,
@@ -41,7 +51,19 @@ const integrationSummary = (i: Integration): IntegrationSummary => ({
   callbackUrl: i.callbackUrl,
   decisionWebhookUrl: i.decisionWebhookUrl,
   eventWebhookUrl: i.eventWebhookUrl,
+  frameAncestors: i.frameAncestors,
+  createdAt: i.createdAt,
 });
+
+/** The services' refusals of bad input (TypeError: an empty name, a URL that is not https) are the admin's answer. */
+async function asBadInput<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof TypeError) throw refuse("BAD_INPUT", { detail: error.message });
+    throw error;
+  }
+}
 
 type IntegrationEventType = "integration.created" | "integration.secret_revealed" | "integration.secret_rotated" | "integration.deactivated";
 
@@ -125,14 +147,7 @@ export function backofficeDepsFor(services: Services): BackofficeDeps {
     integrations: {
       list: async () => (await integrations.listIntegrations()).map(integrationSummary),
       async create(options, reviewerId) {
-        let created;
-        try {
-          created = await integrations.createIntegration(options);
-        } catch (error) {
-          // The service's own refusals (an empty name, a URL that is not https) are the admin's answer.
-          if (error instanceof TypeError) throw refuse("BAD_INPUT", { detail: error.message });
-          throw error;
-        }
+        const created = await asBadInput(() => integrations.createIntegration(options));
         await integrationEvent(created.id, "integration.created", reviewerId);
         return { ...integrationSummary(created), sharedSecret: created.sharedSecret };
       },
@@ -153,6 +168,18 @@ export function backofficeDepsFor(services: Services): BackofficeDeps {
         if (done) await integrationEvent(id, "integration.deactivated", reviewerId);
         return done;
       },
+      async update(id, edit, reviewerId) {
+        const updated = await asBadInput(() => integrations.update(id, edit, reviewer(reviewerId)));
+        return updated && { changed: Object.keys(updated.changes) };
+      },
+      async testWebhook(id) {
+        const sent = await sendTestWebhooks(services, id);
+        return "results" in sent ? sent.results : sent.problem === "no_url" ? "no_url" : undefined;
+      },
+    },
+    overview: {
+      finalDecisionsSince: (since) => lifecycle.finalDecisionsSince(since),
+      deliveryCountsByDay: (since) => webhooks.countsByDay(since),
     },
     deliveries: {
       list: (filter) => webhooks.listDeliveries(filter),

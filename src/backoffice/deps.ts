@@ -1,4 +1,5 @@
 import type { DeliveryView } from "../webhooks/service.js";
+import type { TestWebhookResult } from "../verification/test-webhook.js";
 import type { ReviewerAccounts } from "./accounts.js";
 import type { BackofficeDb } from "./tables.js";
 
@@ -47,10 +48,23 @@ export interface IntegrationSummary {
   callbackUrl: string | null;
   decisionWebhookUrl: string | null;
   eventWebhookUrl: string | null;
+  /** Origins allowed to embed the hosted flow. */
+  frameAncestors: string[];
+  createdAt: string;
+}
+
+/** An edit of an integration's page: null removes a URL; frame ancestors as typed (spaces or commas). */
+export interface IntegrationEdit {
+  name: string;
+  callbackUrl: string | null;
+  decisionWebhookUrl: string | null;
+  eventWebhookUrl: string | null;
+  frameAncestors: string;
 }
 
 export interface NewIntegration {
   name: string;
+  frameAncestors?: string | undefined;
   callbackUrl?: string | undefined;
   decisionWebhookUrl?: string | undefined;
   eventWebhookUrl?: string | undefined;
@@ -81,6 +95,14 @@ export interface BackofficeDeps {
     revealSecret(id: string, reviewerId: string): Promise<string | undefined>;
     rotateSecret(id: string, reviewerId: string): Promise<string | undefined>;
     deactivate(id: string, reviewerId: string): Promise<boolean>;
+    /** The same rules and one integration.updated audit event as `earthid integrations update`; undefined when there is no such integration. */
+    update(id: string, edit: IntegrationEdit, reviewerId: string): Promise<{ changed: string[] } | undefined>;
+    /** `earthid integrations test-webhook`'s sending: a signed test event to each webhook URL, with the answers. */
+    testWebhook(id: string): Promise<TestWebhookResult[] | "no_url" | undefined>;
+  };
+  overview: {
+    finalDecisionsSince(since: number): Promise<Array<{ status: string; decidedBy: string; decidedAt: number; submittedAt: number | null }>>;
+    deliveryCountsByDay(since: number): Promise<Array<{ day: number; status: string; failedAttempt: boolean; n: number }>>;
   };
   deliveries: {
     list(filter: { sessionId?: string; limit: number }): Promise<DeliveryView[]>;

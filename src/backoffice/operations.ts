@@ -1,4 +1,4 @@
-import type { BackofficeDeps, NewIntegration } from "./deps.js";
+import type { BackofficeDeps, IntegrationEdit, NewIntegration } from "./deps.js";
 import { refuse } from "./errors.js";
 import { type ReviewerActor, requireAdmin } from "./review.js";
 
@@ -29,6 +29,25 @@ export function operations(deps: Pick<BackofficeDeps, "integrations" | "deliveri
     async deactivate(actor: ReviewerActor, id: string) {
       requireAdmin(actor);
       if (!(await deps.integrations.deactivate(id, actor.id))) throw refuse("NOT_FOUND");
+    },
+    async integration(actor: ReviewerActor, id: string) {
+      requireAdmin(actor);
+      const found = (await deps.integrations.list()).find((i) => i.id === id);
+      if (!found) throw refuse("NOT_FOUND");
+      return found;
+    },
+    async updateIntegration(actor: ReviewerActor, id: string, edit: IntegrationEdit) {
+      requireAdmin(actor);
+      const updated = await deps.integrations.update(id, edit, actor.id);
+      if (!updated) throw refuse("NOT_FOUND");
+      return updated;
+    },
+    async testWebhook(actor: ReviewerActor, id: string) {
+      requireAdmin(actor);
+      const results = await deps.integrations.testWebhook(id);
+      if (results === undefined) throw refuse("NOT_FOUND");
+      if (results === "no_url") throw refuse("BAD_INPUT", { detail: "This integration has no webhook URL yet: set one below first." });
+      return results;
     },
     async deliveries(actor: ReviewerActor, limit = 200) {
       requireAdmin(actor);

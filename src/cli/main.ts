@@ -11,6 +11,7 @@ import { policyCommand } from "./policy.js";
 import { replayCommand } from "./replay.js";
 import { engineWorkers } from "../assessment/engine.js";
 import { jobCommands } from "./jobs.js";
+import { AUDIT_USAGE, auditCommands } from "./audit.js";
 
 const USAGE = `Usage: earthid <command>
 
@@ -46,6 +47,7 @@ const USAGE = `Usage: earthid <command>
   jobs list [--status pending|running|done|failed] [--kind K] [--limit N] [--json]
   jobs retry ID [--json]                run a failed job again, with fresh attempts
 ${REVIEWERS_USAGE}
+${AUDIT_USAGE}
 
 The CLI uses the same EARTHID_DATA_DIR / DATABASE_URL as the server.`;
 
@@ -153,6 +155,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await withStore(({ webhooks, config }) => webhookCommands({ webhooks, pollMs: config.webhookPollMs }, rest, io));
       case "jobs":
         return await withStore(({ jobs, config }) => jobCommands({ jobs, pollMs: config.jobPollMs }, rest, io));
+      case "audit":
+        return await withStore(({ auditTrail }) => auditCommands(auditTrail, rest, io));
       case "reviewers":
         return await withStore((services) => reviewerCommands(reviewerAccountsFor(services), rest, io));
       default:

@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, sql } from "kysely";
 import type { StoreKind } from "./db.js";
+import { linkPending } from "./audit-chain.js";
 
 /**
  * One list of migrations for both backends, written with Kysely's schema builder, so the same text
@@ -309,6 +310,43 @@ const migrations = (kind: StoreKind): Record<string, Migration> => ({
         .addColumn("requests", "integer", (c) => c.notNull())
         .execute();
       await db.schema.createIndex("flow_request_windows_start").on("flow_request_windows").columns(["window_start"]).execute();
+      },
+    },
+  "0010_audit_chain": {
+    // The audit trail becomes a hash chain (store/audit-chain.ts), sealed off the request path, and takes
+    // events of no integration (logins). The events already there are chained here, oldest first.
+    async up(db: Kysely<any>) {
+      if (kind === "postgres") {
+        await db.schema.alterTable("audit_events").alterColumn("integration_id", (c) => c.dropNotNull()).execute();
+        for (const [name, type] of [["seq", "bigint"], ["prev_hash", "text"], ["hash", "text"]] as const) {
+          await db.schema.alterTable("audit_events").addColumn(name, type).execute();
+        }
+      } else {
+        // SQLite cannot drop a NOT NULL in place: the table is rebuilt with the same rows.
+        await db.schema
+          .createTable("audit_events_chained")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("integration_id", "text")
+          .addColumn("session_id", "text")
+          .addColumn("type", "text", (c) => c.notNull())
+          .addColumn("actor", "text", (c) => c.notNull())
+          .addColumn("data", "text", (c) => c.notNull())
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addColumn("seq", "bigint")
+          .addColumn("prev_hash", "text")
+          .addColumn("hash", "text")
+          .execute();
+        await sql`insert into audit_events_chained (id, integration_id, session_id, type, actor, data, created_at)
+          select id, integration_id, session_id, type, actor, data, created_at from audit_events`.execute(db);
+        await db.schema.dropTable("audit_events").execute();
+        await db.schema.alterTable("audit_events_chained").renameTo("audit_events").execute();
+        await db.schema.createIndex("audit_session").on("audit_events").columns(["session_id", "created_at"]).execute();
+        await db.schema.createIndex("audit_integration_type").on("audit_events").columns(["integration_id", "type", "created_at"]).execute();
+      }
+      await db.schema.createIndex("audit_seq").unique().on("audit_events").column("seq").execute();
+      // The sealer's work list: only events not yet linked, in the order it links them.
+      await db.schema.createIndex("audit_unsealed").on("audit_events").columns(["created_at", "id"]).where(sql.ref("seq"), "is", null).execute();
+      while ((await linkPending(db, 1000)) > 0);
     },
   },
 });

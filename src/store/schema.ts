@@ -103,13 +103,18 @@ export interface MediaTable {
 
 export interface AuditEventsTable {
   id: string;
-  integration_id: string;
+  /** Null for events of no integration (a reviewer's login). */
+  integration_id: string | null;
   session_id: string | null;
   type: string;
   actor: string;
   /** JSON; never personal data. */
   data: string;
   created_at: number;
+  /** The hash chain (audit/chain.ts): null until the sealer links the event. */
+  seq: number | null;
+  prev_hash: string | null;
+  hash: string | null;
 }
 
 export interface WebhookDeliveriesTable {

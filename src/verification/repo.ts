@@ -51,6 +51,18 @@ export function verificationRepo(db: Kysely<Database>, kind: StoreKind) {
       return db.selectFrom("decisions").selectAll().where("session_id", "=", sessionId).orderBy("decided_at", "desc").orderBy("id", "desc").limit(1).executeTakeFirst();
     },
 
+    /** Final decisions (review is not one) since `since`: when, what, by whom, and when their attempt was submitted. For the overview. */
+    async finalDecisionsSince(since: number): Promise<Array<{ status: string; decidedBy: string; decidedAt: number; submittedAt: number | null }>> {
+      const rows = await db
+        .selectFrom("decisions as d")
+        .leftJoin("attempts as a", "a.id", "d.attempt_id")
+        .select(["d.status", "d.decided_by", "d.decided_at", "a.submitted_at"])
+        .where("d.decided_at", ">=", since)
+        .where("d.status", "!=", "review")
+        .execute();
+      return rows.map((r) => ({ status: r.status, decidedBy: r.decided_by, decidedAt: Number(r.decided_at), submittedAt: r.submitted_at === null ? null : Number(r.submitted_at) }));
+    },
+
     async attempts(sessionId: string): Promise<AttemptsTable[]> {
       return db.selectFrom("attempts").selectAll().where("session_id", "=", sessionId).orderBy("number").execute();
     },

@@ -230,6 +230,7 @@ export function sessionLifecycle({ db, repo, sessions, integrations, audit, outb
     /** The operator's view: any session by id, deleted ones included, and every decision it had. */
     findAny: sessions.findAny,
     decisions: repo.decisions,
+    finalDecisionsSince: repo.finalDecisionsSince,
     attemptSession: repo.attemptSession,
     initData,
   };

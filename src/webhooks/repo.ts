@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type { Statement as SqliteStatement } from "better-sqlite3";
 import type { Store } from "../store/db.js";
 import type { ClaimRequest, Exchanged } from "../jobs/lease-loop.js";
@@ -210,6 +210,22 @@ export function deliveryRepo({ db, kind, sqliteTransaction, postgresPrepared }: 
     },
 
     /** Newest first. Without an integration: every integration's (the operator's CLI). */
+    /** Deliveries written since `since`, counted by day (epoch day number), status and whether an attempt failed. For the overview. */
+    async countsByDay(since: number): Promise<Array<{ day: number; status: string; failedAttempt: boolean; n: number }>> {
+      const rows = await db
+        .selectFrom("webhook_deliveries")
+        .select([
+          sql<number>`created_at / 86400000`.as("day"),
+          "status",
+          sql<number>`case when last_error is not null or last_status_code >= 300 then 1 else 0 end`.as("failed_attempt"),
+          (eb) => eb.fn.countAll<number>().as("n"),
+        ])
+        .where("created_at", ">=", since)
+        .groupBy([sql`created_at / 86400000`, "status", sql`case when last_error is not null or last_status_code >= 300 then 1 else 0 end`])
+        .execute();
+      return rows.map((r) => ({ day: Number(r.day), status: r.status, failedAttempt: Number(r.failed_attempt) === 1, n: Number(r.n) }));
+    },
+
     async list(filter: { integrationId?: string; sessionId?: string; limit: number }): Promise<DeliveryRow[]> {
       let query = db.selectFrom("webhook_deliveries").selectAll();
       if (filter.integrationId !== undefined) query = query.where("integration_id", "=", filter.integrationId);

@@ -26,7 +26,7 @@ export function toDeliveryView(row: DeliveryRow): DeliveryView {
 }
 
 export interface WebhookServiceDeps {
-  repo: Pick<DeliveryRepo, "find" | "list" | "requeue">;
+  repo: Pick<DeliveryRepo, "find" | "list" | "requeue" | "countsByDay">;
   audit: Pick<AuditRepo, "record">;
   /** Tells this process's dispatcher that a row is due now. */
   wake(): void;
@@ -54,6 +54,9 @@ export function webhookService({ repo, audit, wake, now = Date.now }: WebhookSer
      * body (and the same delivery id, so a receiver that dedupes sees it as a repeat). A delivery
      * past its 7 days gets this one attempt. One whose body was erased cannot be sent: 409.
      */
+    /** Deliveries per day since `since` (epoch ms), by status and whether their last attempt failed: the overview's chart. */
+    countsByDay: (since: number) => repo.countsByDay(since),
+
     async resend({ id, actor }: { id: string; actor: Actor }): Promise<DeliveryView> {
       // An integrator re-sends its own deliveries; the operator any.
       const found = await repo.find(id.toLowerCase(), actor.kind === "integrator" ? actor.integrationId : undefined);

@@ -5,6 +5,7 @@ import { apiClient } from "../support/client.js";
 import { type TestServer, startTestServer, storeKind } from "../support/server.js";
 import { createSession } from "../lifecycle/helpers.js";
 import { formClient, makeReviewer } from "./support.js";
+import { type Receiver, startReceiver } from "../webhooks/receiver.js";
 
 /** Administrators run integrations from the back-office; every secret shown or changed is audited. */
 describe(`back-office integrations (${storeKind})`, () => {
@@ -13,7 +14,8 @@ describe(`back-office integrations (${storeKind})`, () => {
   let adminId: string;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // Test webhooks go to a receiver on loopback.
+    server = await startTestServer({ EARTHID_WEBHOOK_ALLOW_PRIVATE: "1" });
     const { secret } = await makeReviewer(server, "ops@example.com", "admin", { totp: true });
     admin = formClient(server.url);
     await admin.logIn("ops@example.com", secret);
@@ -71,5 +73,63 @@ describe(`back-office integrations (${storeKind})`, () => {
     expect((await reviewer.post(`/admin/integrations/${shop.id}/reveal`, {})).status).toBe(403);
     const ops = operations(backofficeDepsFor(server.services));
     await expect(ops.rotateSecret({ kind: "reviewer", id: "x", email: "rev@example.com", role: "reviewer" }, shop.id)).rejects.toThrow("administrators only");
+  });
+
+  it("edits an integration on its page: one audited change; a bad URL is refused and changes nothing", async () => {
+    const shop = await server.integration({ name: "editable", callbackUrl: "https://shop.example/back" });
+    const page = await admin.get(`/admin/integrations/${shop.id}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(shop.apiKey);
+    const saved = await admin.post(`/admin/integrations/${shop.id}`, {
+      name: "edited", callbackUrl: "", decisionWebhookUrl: "https://shop.example/hooks/decision", eventWebhookUrl: "", frameAncestors: "https://shop.example https://b.example",
+    });
+    expect(saved.location).toBe(`/admin/integrations/${shop.id}?done=saved`);
+    expect(await server.services.integrations.getIntegration(shop.id)).toMatchObject({
+      name: "edited", callbackUrl: null, decisionWebhookUrl: "https://shop.example/hooks/decision", frameAncestors: ["https://shop.example", "https://b.example"],
+    });
+    const [event] = await server.services.store.db.selectFrom("audit_events").selectAll().where("integration_id", "=", shop.id).where("type", "=", "integration.updated").execute();
+    expect(event!.actor).toBe("reviewer");
+    expect(Object.keys(JSON.parse(event!.data).changes).sort()).toEqual(["callback", "decision-webhook", "frame-ancestors", "name"]);
+
+    await admin.get(`/admin/integrations/${shop.id}`);
+    const refused = await admin.post(`/admin/integrations/${shop.id}`, { name: "again", callbackUrl: "http://shop.example/plain", decisionWebhookUrl: "", eventWebhookUrl: "", frameAncestors: "" });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain("--callback");
+    expect((await server.services.integrations.getIntegration(shop.id))!.name).toBe("edited");
+  });
+
+  it("sends a signed test webhook and shows the receiver's answer", async () => {
+    const receiver: Receiver = await startReceiver({ answer: () => ({ status: 202, body: "thanks, got it" }) });
+    try {
+      const shop = await server.integration({ name: "hooked", isTest: true, decisionWebhookUrl: receiver.url });
+      await admin.get(`/admin/integrations/${shop.id}`);
+      const sent = await admin.post(`/admin/integrations/${shop.id}/test-webhook`, {});
+      expect(sent.status).toBe(200);
+      expect(sent.text).toContain("HTTP 202");
+      expect(sent.text).toContain("thanks, got it");
+      expect(receiver.received).toHaveLength(1);
+      expect(receiver.received[0]!.json).toMatchObject({ verification: { code: 9121, vendorData: "earthid-test-webhook" } });
+      expect(receiver.received[0]!.headers["x-auth-client"]).toBe(shop.apiKey);
+      const none = await server.integration({ name: "silent" });
+      await admin.get(`/admin/integrations/${none.id}`);
+      const noUrl = await admin.post(`/admin/integrations/${none.id}/test-webhook`, {});
+      expect(noUrl.status).toBe(400);
+      expect(noUrl.text).toContain("no webhook URL");
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("a reviewer is refused an integration's page, its edit and its test webhook by URL", async () => {
+    const shop = await server.integration({ name: "closed" });
+    const reviewer = formClient(server.url);
+    await makeReviewer(server, "rev2@example.com", "reviewer");
+    await reviewer.logIn("rev2@example.com");
+    const page = await reviewer.get(`/admin/integrations/${shop.id}`);
+    expect(page.status).toBe(403);
+    expect(page.text).toContain("administrators only");
+    expect((await reviewer.post(`/admin/integrations/${shop.id}`, { name: "taken over" })).status).toBe(403);
+    expect((await reviewer.post(`/admin/integrations/${shop.id}/test-webhook`, {})).status).toBe(403);
+    expect((await server.services.integrations.getIntegration(shop.id))!.name).toBe("closed");
   });
 });

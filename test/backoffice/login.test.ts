@@ -118,4 +118,49 @@ describe(`back-office login (${storeKind})`, () => {
     expect(last).toBe(429);
     expect((await client.post("/admin/login", { email: "codes@example.com", password: PASSWORD })).status).toBe(429);
   });
+
+  it("every login step is in the audit trail, under no integration, with nothing typed in it", async () => {
+    const { secret } = await makeReviewer(server, "audited@example.com", "admin", { totp: true });
+    const events = async () =>
+      (await server.services.store.db.selectFrom("audit_events").selectAll().where("type", "like", "backoffice.%").where("type", "!=", "backoffice.viewed").orderBy("created_at").orderBy("id").execute()).map((e) => ({
+        integrationId: e.integration_id,
+        type: e.type,
+        actor: e.actor,
+        data: JSON.parse(e.data),
+        text: e.data,
+      }));
+    const before = (await events()).length;
+    const client = formClient(server.url);
+    await client.get("/admin/login");
+    await client.post("/admin/login", { email: "audited@example.com", password: "wrong guess 1" });
+    await client.post("/admin/login", { email: "ghost@example.com", password: "wrong guess 2" });
+    await client.post("/admin/login", { email: "audited@example.com", password: PASSWORD });
+    await client.get("/admin/login/code");
+    await client.post("/admin/login/code", { code: "12345x" });
+    await client.post("/admin/login/code", { code: totpCode(secret!, Date.now()) });
+    await client.get("/admin/queue");
+    await client.post("/admin/logout", {});
+
+    const steps = (await events()).slice(before);
+    const id = steps[0]!.data.reviewerId;
+    expect(steps.map((e) => [e.type, e.actor, e.data.reason ?? null])).toEqual([
+      ["backoffice.login_failed", "reviewer", "wrong_password"],
+      ["backoffice.login_failed", "system", "unknown_account"],
+      ["backoffice.login_failed", "reviewer", "wrong_code"],
+      ["backoffice.login_succeeded", "reviewer", null],
+      ["backoffice.logged_out", "reviewer", null],
+    ]);
+    expect(steps[1]!.data.reviewerId).toBeNull();
+    expect(steps.filter((e) => e.data.reviewerId !== null).every((e) => e.data.reviewerId === id)).toBe(true);
+    for (const step of steps) {
+      expect(step.integrationId).toBeNull();
+      expect(step.text).not.toMatch(/ghost|audited@|wrong guess|12345x/);
+    }
+
+    // A lock-out is its own event, with when it ends.
+    await client.get("/admin/login");
+    for (let i = 0; i < LOCK_AFTER_FAILURES; i++) await client.post("/admin/login", { email: "audited@example.com", password: `wrong ${i}` });
+    const lockedOut = (await events()).filter((e) => e.type === "backoffice.locked_out");
+    expect(lockedOut.at(-1)!.data).toMatchObject({ reviewerId: id, until: expect.any(Number) });
+  });
 });

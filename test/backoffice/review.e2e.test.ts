@@ -76,7 +76,7 @@ describe(`back-office in the browser (${storeKind})`, { timeout: 240_000 }, () =
     expect(hook.json.verification).toMatchObject({ code: 9102, reasonCode: 102 });
     expect(csp).toEqual([]);
 
-    for (const path of ["/admin/integrations", "/admin/deliveries", "/admin/account", `/admin/sessions/${id}`]) {
+    for (const path of ["/admin/overview", "/admin/integrations", `/admin/integrations/${shop.id}`, "/admin/deliveries", "/admin/account", `/admin/sessions/${id}`]) {
       await page.goto(server.url + path);
       expect(await seriousViolations(page), path).toEqual([]);
     }

@@ -46,4 +46,7 @@ ol.timeline { list-style:none; padding:0; margin:0; background:var(--panel); bor
 ol.timeline time { color:var(--muted); font-variant-numeric:tabular-nums; }
 td.actions { white-space:nowrap; } td.actions form { margin-right:4px; }
 .enrol { display:flex; gap:20px; align-items:flex-start; margin-bottom:16px; } .enrol dd { margin:0 0 8px; } figure.qr { margin:0; width:200px; background:#fff; border:1px solid var(--line); padding:6px; }
+figure.chart { margin:0 0 16px; background:var(--panel); border:1px solid var(--line); padding:8px 10px; max-width:760px; }
+figure.chart details { margin-top:6px; } figure.chart table { margin-top:6px; }
+dl.figures { max-width:760px; margin-bottom:8px; }
 `;

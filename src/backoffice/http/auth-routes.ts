@@ -89,7 +89,7 @@ export async function authRoutes(app: FastifyInstance, deps: BackofficeDeps): Pr
 
   app.post("/logout", { config: { access: "public" } }, async (request, reply) => {
     const login = request.backoffice!.login;
-    if (login) await deps.accounts.logOut(login.token);
+    if (login) await deps.accounts.logOut(login);
     reply.header("set-cookie", clearLogin);
     return reply.redirect("/admin/login", 303);
   });

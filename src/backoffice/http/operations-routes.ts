@@ -3,6 +3,10 @@ import type { BackofficeDeps } from "../deps.js";
 import { refuse } from "../errors.js";
 import type { Operations } from "../operations.js";
 import { type ShownSecret, deliveriesPage, integrationsPage } from "../pages/operations.js";
+import { integrationPage } from "../pages/integration.js";
+import { overviewPage } from "../pages/overview.js";
+import { overview } from "../overview.js";
+import { Refusal } from "../errors.js";
 import { notices } from "./review-routes.js";
 import { actor, pageContext, sendPage } from "./scope.js";
 
@@ -21,6 +25,9 @@ export async function operationsRoutes(app: FastifyInstance, { deps, ops }: { de
   };
   const nameOf = async (request: FastifyRequest, id: string) => (await ops.integrations(actor(request))).find((i) => i.id === id)?.name ?? id;
 
+  const figures = overview(deps);
+  app.get("/overview", admin, async (request, reply) => sendPage(reply, overviewPage(pageContext(request, deps), await figures(actor(request)))));
+
   app.get("/integrations", admin, async (request, reply) => integrationsWith(request, reply));
 
   app.post("/integrations", admin, async (request, reply) => {
@@ -32,8 +39,46 @@ export async function operationsRoutes(app: FastifyInstance, { deps, ops }: { de
       decisionWebhookUrl: url(form.decisionWebhookUrl),
       eventWebhookUrl: url(form.eventWebhookUrl),
       isTest: form.isTest === "1",
+      frameAncestors: form.frameAncestors?.trim() || undefined,
     });
     return integrationsWith(request, reply, { integrationName: created.name, secret: created.sharedSecret, why: "Integration created." });
+  });
+
+  app.get("/integrations/:id", admin, async (request, reply) => {
+    const found = await ops.integration(actor(request), integrationId(request));
+    return sendPage(reply, integrationPage(pageContext(request, deps), found, notices(request.query as Record<string, string>)));
+  });
+
+  app.post("/integrations/:id", admin, async (request, reply) => {
+    const id = integrationId(request);
+    const form = (request.body ?? {}) as Record<string, string | undefined>;
+    const url = (value: string | undefined) => (value?.trim() ? value.trim() : null);
+    try {
+      await ops.updateIntegration(actor(request), id, {
+        name: form.name ?? "",
+        callbackUrl: url(form.callbackUrl),
+        decisionWebhookUrl: url(form.decisionWebhookUrl),
+        eventWebhookUrl: url(form.eventWebhookUrl),
+        frameAncestors: form.frameAncestors?.trim() ?? "",
+      });
+    } catch (error) {
+      // The page again, with what was refused and why; nothing was changed.
+      if (!(error instanceof Refusal) || error.refusal !== "BAD_INPUT") throw error;
+      return sendPage(reply, integrationPage(pageContext(request, deps), await ops.integration(actor(request), id), { error: error.message }), error.status);
+    }
+    return reply.redirect(`/admin/integrations/${id}?done=saved`, 303);
+  });
+
+  app.post("/integrations/:id/test-webhook", admin, async (request, reply) => {
+    const id = integrationId(request);
+    const ctx = pageContext(request, deps);
+    try {
+      const results = await ops.testWebhook(actor(request), id);
+      return sendPage(reply, integrationPage(ctx, await ops.integration(actor(request), id), { results }));
+    } catch (error) {
+      if (!(error instanceof Refusal) || error.refusal !== "BAD_INPUT") throw error;
+      return sendPage(reply, integrationPage(ctx, await ops.integration(actor(request), id), { error: error.message }), error.status);
+    }
   });
 
   app.post("/integrations/:id/reveal", admin, async (request, reply) => {

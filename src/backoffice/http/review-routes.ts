@@ -19,6 +19,7 @@ const DONE: Record<string, string> = {
   totp: "Two-factor login is on.",
   resent: "The webhook is queued to be sent again.",
   deactivated: "The integration is deactivated: its API key is refused from now on.",
+  saved: "Saved (recorded in the audit trail). A running server uses the new settings at once.",
 };
 export const notices = (query: Query) => (query.done && DONE[query.done] ? { flash: DONE[query.done]! } : {});
 

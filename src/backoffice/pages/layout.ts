@@ -13,7 +13,7 @@ export interface PageContext {
 const menu = (ctx: PageContext) => {
   if (!ctx.reviewer) return "";
   const entries: Array<[string, string]> = [["/admin/queue", "Review queue"]];
-  if (ctx.reviewer.role === "admin") entries.push(["/admin/integrations", "Integrations"], ["/admin/deliveries", "Webhook deliveries"]);
+  if (ctx.reviewer.role === "admin") entries.push(["/admin/overview", "Overview"], ["/admin/integrations", "Integrations"], ["/admin/deliveries", "Webhook deliveries"]);
   entries.push(["/admin/account", "Account"]);
   return html`<nav aria-label="Back-office">
     <ul>${entries.map(([href, label]) => html`<li><a href="${href}"${ctx.path.startsWith(href) ? html` aria-current="page"` : ""}>${label}</a></li>`)}</ul>

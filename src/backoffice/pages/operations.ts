@@ -25,7 +25,7 @@ export const integrationsPage = (ctx: PageContext, integrations: IntegrationSumm
       ? html`<p class="empty">No integrations yet.</p>`
       : html`<table><thead><tr><th scope="col">Name</th><th scope="col">API key</th><th scope="col">Mode</th><th scope="col">State</th><th scope="col">Callback</th><th scope="col">Decision webhook</th><th scope="col">Event webhook</th><th scope="col">Actions</th></tr></thead>
   <tbody>${integrations.map(
-    (i) => html`<tr><td>${i.name}</td><td class="mono">${i.apiKey}</td><td>${i.isTest ? "test" : "live"}</td><td>${i.active ? "active" : "deactivated"}</td><td class="mono wrap">${i.callbackUrl ?? "—"}</td><td class="mono wrap">${i.decisionWebhookUrl ?? "—"}</td><td class="mono wrap">${i.eventWebhookUrl ?? "—"}</td>
+    (i) => html`<tr><td><a href="/admin/integrations/${i.id}">${i.name}</a></td><td class="mono">${i.apiKey}</td><td>${i.isTest ? "test" : "live"}</td><td>${i.active ? "active" : "deactivated"}</td><td class="mono wrap">${i.callbackUrl ?? "—"}</td><td class="mono wrap">${i.decisionWebhookUrl ?? "—"}</td><td class="mono wrap">${i.eventWebhookUrl ?? "—"}</td>
     <td class="actions">${action(ctx, i.id, "reveal", "Reveal secret")} ${action(ctx, i.id, "rotate", "Rotate secret")} ${i.active ? action(ctx, i.id, "deactivate", "Deactivate") : ""}</td></tr>`,
   )}</tbody></table>`}
     <h2 id="new-h">New integration</h2>
@@ -35,6 +35,7 @@ export const integrationsPage = (ctx: PageContext, integrations: IntegrationSumm
       <label for="callbackUrl">Callback URL (https)</label><input id="callbackUrl" name="callbackUrl" type="url">
       <label for="decisionWebhookUrl">Decision webhook URL</label><input id="decisionWebhookUrl" name="decisionWebhookUrl" type="url">
       <label for="eventWebhookUrl">Event webhook URL</label><input id="eventWebhookUrl" name="eventWebhookUrl" type="url">
+      <label for="frameAncestors">Origins allowed to frame the hosted flow</label><input id="frameAncestors" name="frameAncestors" aria-describedby="frameAncestors-hint"><span class="hint" id="frameAncestors-hint">Space-separated; empty: none.</span>
       <label><input type="checkbox" name="isTest" value="1"> Test mode</label>
       <button type="submit" class="primary">Create</button>
     </form>`,

@@ -105,10 +105,17 @@ export function sessionPage(ctx: PageContext, view: SessionView, notices: { flas
   return page(ctx, `Session …${s.id.slice(-12)}`, body, notices);
 }
 
+/** A delivery's last answer: the receiver's status, or why there was none ("refused: … private address", a timeout). */
+const lastAnswer = (d: DeliveryView) =>
+  d.lastStatusCode !== null ? html`HTTP ${d.lastStatusCode}${d.lastError ? html` <span class="hint">${d.lastError}</span>` : ""}` : d.lastError ?? (d.attempts === 0 ? "not attempted yet" : "—");
+
+const when = (d: DeliveryView) =>
+  d.status === "delivered" ? html`delivered ${d.deliveredAt?.slice(0, 16).replace("T", " ")}` : d.status === "pending" && d.nextAttemptAt ? html`next ${d.nextAttemptAt.slice(0, 16).replace("T", " ")}` : d.status === "failed" ? "gave up" : "";
+
 export function deliveriesTable(deliveries: DeliveryView[], resend?: (id: string) => Html): Html {
   if (deliveries.length === 0) return html`<p class="empty">No webhook deliveries.</p>`;
-  return html`<table class="deliveries"><thead><tr><th scope="col">Created</th><th scope="col">Kind</th><th scope="col">Code</th><th scope="col">URL</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Last answer</th>${resend ? html`<th scope="col">Action</th>` : ""}</tr></thead>
+  return html`<table class="deliveries"><thead><tr><th scope="col">Created</th><th scope="col">Kind</th><th scope="col">Code</th><th scope="col">URL</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Last attempt</th><th scope="col">Last answer or error</th>${resend ? html`<th scope="col">Action</th>` : ""}</tr></thead>
   <tbody>${deliveries.map(
-    (d) => html`<tr><td>${d.createdAt.slice(0, 16).replace("T", " ")}</td><td>${d.kind}</td><td>${d.code}</td><td class="mono wrap">${d.url}</td><td><span class="status status-${d.status}">${d.status}</span></td><td>${d.attempts}</td><td>${d.lastStatusCode ?? d.lastError ?? "—"}</td>${resend ? html`<td>${resend(d.id)}</td>` : ""}</tr>`,
+    (d) => html`<tr data-delivery="${d.id}"><td>${d.createdAt.slice(0, 16).replace("T", " ")}</td><td>${d.kind}</td><td>${d.code}</td><td class="mono wrap">${d.url}</td><td><span class="status status-${d.status}">${d.status}</span> <span class="hint">${when(d)}</span></td><td>${d.attempts}</td><td>${d.lastAttemptAt ? d.lastAttemptAt.slice(0, 16).replace("T", " ") : "—"}</td><td class="wrap">${lastAnswer(d)}</td>${resend ? html`<td>${resend(d.id)}</td>` : ""}</tr>`,
   )}</tbody></table>`;
 }
