@@ -16,14 +16,17 @@ const USAGE = `Usage: earthid <command>
                       [--event-webhook URL] [--test] [--retention-days N]
                       [--frame-ancestors ORIGIN,…] [--json]
   integrations list [--json]
+  integrations show ID [--json]
   integrations rotate-secret ID [--json]
   integrations deactivate ID [--json]
   integrations set-retention ID DAYS|none [--json]
                                         erase media and personal data DAYS after a final decision
   integrations update ID [--name N] [--callback URL|none] [--decision-webhook URL|none]
-                         [--event-webhook URL|none] [--frame-ancestors ORIGIN,…|none] [--json]
+                         [--event-webhook URL|none] [--frame-ancestors ORIGIN,…|none]
+                         [--strict-signatures on|off] [--json]
                                         change an integration; its keys stay (audited);
-                                        frame ancestors: origins allowed to embed the hosted flow
+                                        frame ancestors: origins allowed to embed the hosted flow;
+                                        strict signatures: every request needs x-earthid-signature
   integrations test-webhook ID [--kind decision|event] [--json]
                                         send a signed test event to its webhook URL(s), print the answer
   sessions decide ID --status approved|declined|resubmission_requested

@@ -23,6 +23,8 @@ export interface Integration {
   retentionDays: number | null;
   /** Origins allowed to embed the hosted flow in a frame; empty allows none. */
   frameAncestors: string[];
+  /** Every request must carry the timestamped x-earthid-signature; X-HMAC-SIGNATURE alone is refused. */
+  strictSignatures: boolean;
   createdAt: string;
 }
 
@@ -68,6 +70,7 @@ export function toIntegration(row: IntegrationRow): Integration {
     active: row.active === 1,
     retentionDays: row.retention_days,
     frameAncestors: frameAncestorsOf(row.frame_ancestors),
+    strictSignatures: row.strict_signatures === 1,
     createdAt: new Date(row.created_at).toISOString(),
   };
 }
@@ -109,6 +112,7 @@ export function integrationService({ repo, masterKey, changes, audit, now = Date
         active: 1,
         retention_days: options.retentionDays ?? null,
         frame_ancestors: storedFrameAncestors(frameAncestors),
+        strict_signatures: 0,
         created_at: at,
         updated_at: at,
       };

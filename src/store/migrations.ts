@@ -230,6 +230,21 @@ const migrations = (kind: StoreKind): Record<string, Migration> => ({
       await db.schema.createIndex("sessions_vendor_data").on("sessions").columns(["vendor_data"]).execute();
     },
   },
+  "0009_strict_signatures_vendor_data_hash": {
+    // Issue 14: strict signing per integration (finding 3); vendorData kept as a keyed hash for the
+    // exact-match filter and sealed under the session's data key (finding 4). Rows written before
+    // are hashed and sealed by the sessions service right after migrating (it holds the keys).
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable("integrations").addColumn("strict_signatures", "integer", (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable("sessions").addColumn("vendor_data_hash", "text").execute();
+      await db.schema.alterTable("sessions").addColumn("vendor_data_sealed", "text").execute();
+      await db.schema
+        .createIndex("sessions_integration_vendor_data_hash")
+        .on("sessions")
+        .columns(["integration_id", "vendor_data_hash", "created_at", "id"])
+        .execute();
+    },
+  },
 });
 
 export const migrationProvider = (kind: StoreKind): MigrationProvider => ({

@@ -33,6 +33,8 @@ export interface IntegrationsTable {
   retention_days: number | null;
   /** Origins allowed to frame the hosted flow (CSP frame-ancestors), space-separated; null: none. */
   frame_ancestors: string | null;
+  /** 1: every request must carry x-earthid-signature; X-HMAC-SIGNATURE alone is refused. */
+  strict_signatures: number;
   created_at: number;
   updated_at: number;
 }
