@@ -1,3 +1,4 @@
+import type { Keyring } from "./crypto/keyring.js";
 import type { Config } from "./config.js";
 import type { Store } from "./store/db.js";
 import type { AuditRepo } from "./audit/repo.js";
@@ -24,7 +25,7 @@ import type { WebhookService } from "./webhooks/service.js";
 export interface Services {
   config: Config;
   store: Store;
-  masterKey: Buffer;
+  masterKey: Keyring;
   tokens: SessionTokens;
   integrations: IntegrationService;
   audit: AuditRepo;

@@ -1,11 +1,12 @@
 import type { Config } from "../config.js";
 import type { Services } from "../services.js";
-import { loadMasterKey, loadTokenSecret } from "../crypto/keys.js";
+import { loadMasterKeys, loadTokenSecret } from "../crypto/keys.js";
 import { openStore } from "../store/db.js";
 import { auditRepo } from "../audit/repo.js";
 import { integrationRepo } from "../integrations/repo.js";
 import { integrationService } from "../integrations/service.js";
 import type { Metrics } from "../ops/metrics.js";
+import { vendorDataCodec } from "../sessions/vendor-data.js";
 import { sessionRepo } from "../sessions/repo.js";
 import { sessionService } from "../sessions/service.js";
 import { sessionTokens } from "../sessions/token.js";
@@ -44,7 +45,7 @@ export interface ComposeOptions {
 }
 
 export function composeServices(config: Config, { log, metrics }: Observers, options: ComposeOptions = {}): Services {
-  const masterKey = loadMasterKey(config.dataDir, config.masterKey);
+  const masterKey = loadMasterKeys(config.dataDir, config.masterKey, config.previousMasterKeys);
   const tokens = sessionTokens(loadTokenSecret(config.dataDir, config.tokenSecret));
   const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous });
   const { db, kind } = store;
@@ -55,11 +56,13 @@ export function composeServices(config: Config, { log, metrics }: Observers, opt
   const deliveries = deliveryRepo(store);
   const webhooks = webhookService({ repo: deliveries, audit, wake: outbox.wake });
 
-  const sessionStore = sessionRepo(db, kind);
+  const vendorData = vendorDataCodec(masterKey);
+  const sessionStore = sessionRepo(db, kind, vendorData);
   const sessions = sessionService({
     repo: sessionStore,
     tokens,
     masterKey,
+    vendorData,
     publicUrl: config.publicUrl,
     onCreated: (integration) => metrics?.sessionCreated(integration.isTest),
   });
@@ -125,6 +128,7 @@ export async function openMigratedServices(config: Config, observers: Observers)
   try {
     services = composeServices(config, observers);
     await services.store.migrate();
+    await services.sessions.sealPlainVendorData();
     return services;
   } catch (error) {
     await services?.close().catch(() => {});

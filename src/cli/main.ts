@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from "../config.js";
 import type { Services } from "../app/compose.js";
 import { integrationCommands } from "./integrations.js";
+import { keyCommands } from "./keys.js";
 import { webhookCommands } from "./webhooks.js";
 import { sessionCommands } from "./sessions.js";
 import { REVIEWERS_USAGE, reviewerCommands } from "./reviewers.js";
@@ -34,6 +35,10 @@ const USAGE = `Usage: earthid <command>
   sessions show ID [--json]
   webhooks list [--session ID] [--limit N] [--json]
   webhooks resend DELIVERY_ID [--json]  send a webhook again, with the body first sent
+  keys rotate [--json]                  a new master key; everything sealed under the old one re-sealed
+                                        (resumes an unfinished rotation); destroys retired keys older
+                                        than EARTHID_BACKUP_RETENTION_DAYS
+  keys prune [--json]                   re-seal stragglers, destroy retired keys whose time is up
 ${REVIEWERS_USAGE}
 
 The CLI uses the same EARTHID_DATA_DIR / DATABASE_URL as the server.`;
@@ -110,6 +115,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await withStore(({ webhooks, config }) => webhookCommands({ webhooks, pollMs: config.webhookPollMs }, rest, io));
       case "reviewers":
         return await withStore((services) => reviewerCommands(reviewerAccountsFor(services), rest, io));
+      case "keys":
+        return await withStore((services) => keyCommands(services, rest, io));
       default:
         io.err(`earthid: unknown command "${command}"\n${USAGE}\n`);
         return 2;

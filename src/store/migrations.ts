@@ -243,6 +243,10 @@ const migrations = (kind: StoreKind): Record<string, Migration> => ({
         .on("sessions")
         .columns(["integration_id", "vendor_data_hash", "created_at", "id"])
         .execute();
+      // The back-office filters across integrations; the plain column's indexes have nothing left to index.
+      await db.schema.createIndex("sessions_vendor_data_hash").on("sessions").columns(["vendor_data_hash"]).execute();
+      await db.schema.dropIndex("sessions_integration_vendor_data").execute();
+      await db.schema.dropIndex("sessions_vendor_data").execute();
     },
   },
 });

@@ -43,7 +43,15 @@ export interface SessionsTable {
   id: string;
   integration_id: string;
   status: SessionStatus;
+  /**
+   * Null in the table since migration 0009 (rows before it until they are sealed): read through the
+   * sessions repository, which puts the opened vendor_data_sealed here (src/sessions/vendor-data.ts).
+   */
   vendor_data: string | null;
+  /** HMAC of vendorData under a key derived from the master key: the exact-match filter's column. */
+  vendor_data_hash: string | null;
+  /** vendorData sealed under the session's data key. */
+  vendor_data_sealed: string | null;
   end_user_id: string | null;
   callback_url: string | null;
   lang: string | null;
