@@ -17,6 +17,10 @@ export interface Config {
   databaseUrl: string | undefined;
   tokenSecret: string | undefined;
   masterKey: string | undefined;
+  /** EARTHID_PREVIOUS_MASTER_KEYS: retired keys still needed to open what a rotation has not re-sealed yet. */
+  previousMasterKeys: string[];
+  /** How long backups are kept: a retired master key is destroyed only after this (keys rotate / prune). */
+  backupRetentionDays: number;
   logLevel: string;
   sqliteSynchronous: "NORMAL" | "FULL";
   /** Largest JSON body accepted by API routes other than media upload, in bytes. */
@@ -161,6 +165,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (masterKey !== undefined && !MASTER_KEY_FORMS.some((form) => form.test(masterKey))) {
     throw new ConfigError("EARTHID_MASTER_KEY", "must be 32 bytes as 64 hex digits or base64");
   }
+  const previousMasterKeys = (env.EARTHID_PREVIOUS_MASTER_KEYS || "").split(",").map((key) => key.trim()).filter((key) => key !== "");
+  if (!previousMasterKeys.every((key) => MASTER_KEY_FORMS.some((form) => form.test(key)))) {
+    throw new ConfigError("EARTHID_PREVIOUS_MASTER_KEYS", "must be keys of 32 bytes (64 hex digits or base64), comma-separated");
+  }
   const metricsToken = env.EARTHID_METRICS_TOKEN || undefined;
   if (metricsToken !== undefined && !/^[\x21-\x7e]{16,}$/.test(metricsToken)) {
     throw new ConfigError("EARTHID_METRICS_TOKEN", "must be at least 16 printable characters without spaces");
@@ -181,6 +189,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     tokenSecret,
     masterKey,
+    previousMasterKeys,
+    backupRetentionDays: integer(env, "EARTHID_BACKUP_RETENTION_DAYS", 30, 0, 36_500),
     logLevel,
     sqliteSynchronous: sync,
     bodyLimit: integer(env, "EARTHID_BODY_LIMIT", 1_048_576, 1024, 64 * 1_048_576),

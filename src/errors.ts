@@ -30,6 +30,8 @@ export const catalogue = {
   SIGNATURE_MALFORMED: { code: "1812", status: 401, message: "X-HMAC-SIGNATURE header is missing or is not a hex SHA-256 HMAC: send the 64 hex digits of the HMAC-SHA256, keyed with the shared secret, of {over}; see the README, section \"Signing requests and verifying webhooks\"" },
   SIGNATURE_ID_MISMATCH: { code: "1818", status: 401, message: "X-HMAC-SIGNATURE does not match the HMAC-SHA256 of the {field}" },
   SIGNATURE_BODY_MISMATCH: { code: "1819", status: 401, message: "X-HMAC-SIGNATURE does not match the HMAC-SHA256 of the request body: sign the exact bytes sent (not the JSON serialised again), keyed with the shared secret; see the README, section \"Signing requests and verifying webhooks\"" },
+  // Ours: replay-proof signing of our own extensions, and of every endpoint in strict mode (issue 14, finding 3).
+  TIMESTAMPED_SIGNATURE_INVALID: { code: "1820", status: 401, message: "x-earthid-signature {problem}. {why}send x-earthid-signature: t=<unix seconds>,v1=<64 hex digits of the HMAC-SHA256, keyed with the shared secret, of \"<t>.<METHOD>.<path?query>.<body>\">, path and query exactly as on the request line, body the exact bytes sent (empty when none), t within 5 minutes of the server's clock; see the README, section \"Signing requests and verifying webhooks\"" },
   DOB_INVALID: { code: "2003", status: 400, message: "Date of birth is not a valid date: {field}" },
   DOCUMENT_NUMBER_INVALID: { code: "2102", status: 400, message: "Document number may contain only A-Z and 0-9: {field}" },
   DOCUMENT_TYPE_UNSUPPORTED: { code: "2103", status: 400, message: "Document type is not supported: {field} must be one of PASSPORT, ID_CARD, DRIVERS_LICENSE, RESIDENCE_PERMIT" },

@@ -1,3 +1,4 @@
+import type { Keyring } from "./crypto/keyring.js";
 import type { Config } from "./config.js";
 import type { Store } from "./store/db.js";
 import type { AuditRepo } from "./audit/repo.js";
@@ -32,7 +33,7 @@ import type { JobKind } from "./jobs/runner.js";
 export interface Services {
   config: Config;
   store: Store;
-  masterKey: Buffer;
+  masterKey: Keyring;
   tokens: SessionTokens;
   integrations: IntegrationService;
   audit: AuditRepo;

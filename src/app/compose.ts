@@ -1,12 +1,13 @@
 import type { Config } from "../config.js";
 import type { Services } from "../services.js";
-import { loadMasterKey, loadTokenSecret } from "../crypto/keys.js";
+import { loadMasterKeys, loadTokenSecret } from "../crypto/keys.js";
 import { openStore } from "../store/db.js";
 import { auditRepo } from "../audit/repo.js";
 import { auditTrail } from "../audit/trail.js";
 import { integrationRepo } from "../integrations/repo.js";
 import { integrationService } from "../integrations/service.js";
 import type { Metrics } from "../ops/metrics.js";
+import { vendorDataCodec } from "../sessions/vendor-data.js";
 import { sessionRepo } from "../sessions/repo.js";
 import { sessionService } from "../sessions/service.js";
 import { sessionTokens } from "../sessions/token.js";
@@ -64,7 +65,7 @@ export interface ComposeOptions {
 const ASSESS_LEASE_MS = 5 * 60_000;
 
 export function composeServices(config: Config, { log, metrics }: Observers, options: ComposeOptions = {}): Services {
-  const masterKey = loadMasterKey(config.dataDir, config.masterKey);
+  const masterKey = loadMasterKeys(config.dataDir, config.masterKey, config.previousMasterKeys);
   const tokens = sessionTokens(loadTokenSecret(config.dataDir, config.tokenSecret));
   const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous });
   const { db, kind } = store;
@@ -78,11 +79,13 @@ export function composeServices(config: Config, { log, metrics }: Observers, opt
   const jobStore = jobRepo(store);
   const jobs = jobQueue({ repo: jobStore });
 
-  const sessionStore = sessionRepo(db, kind);
+  const vendorData = vendorDataCodec(masterKey);
+  const sessionStore = sessionRepo(db, kind, vendorData);
   const sessions = sessionService({
     repo: sessionStore,
     tokens,
     masterKey,
+    vendorData,
     publicUrl: config.publicUrl,
     onCreated: (integration) => metrics?.sessionCreated(integration.isTest),
   });
@@ -180,6 +183,7 @@ export async function openMigratedServices(config: Config, observers: Observers,
   try {
     services = composeServices(config, observers, options);
     await services.store.migrate();
+    await services.sessions.sealPlainVendorData();
     return services;
   } catch (error) {
     await services?.close().catch(() => {});

@@ -1,3 +1,4 @@
+import type { Keyring, MasterKey } from "../crypto/keyring.js";
 import { createHmac } from "node:crypto";
 import type { Kysely } from "kysely";
 import { open, seal } from "../crypto/sealing.js";
@@ -26,11 +27,18 @@ const plainNumber = (number: string) => number.toUpperCase().replace(/[^A-Z0-9]/
  * store never holds the number itself outside the sealed findings (the key is derived from the
  * master key, so the hash cannot be reversed by trying numbers without it).
  */
-export function documentKeyer(masterKey: Buffer) {
-  const key = createHmac("sha256", masterKey).update("earthid:document-number").digest();
+export function documentKeyer(masterKey: Keyring) {
+  // Under the current master key: after `earthid keys rotate` a number recorded before is found again
+  // only by face (the rotation does not re-hash document keys; README, Decisions).
+  const keys = new Map<string, Buffer>();
+  const keyOf = (master: MasterKey) => {
+    let key = keys.get(master.id);
+    if (!key) keys.set(master.id, (key = createHmac("sha256", master.key).update("earthid:document-number").digest()));
+    return key;
+  };
   return (integrationId: string, number: string | null): string | null => {
     const plain = number === null ? "" : plainNumber(number);
-    return plain === "" ? null : createHmac("sha256", key).update(`${integrationId}\n${plain}`).digest("hex");
+    return plain === "" ? null : createHmac("sha256", keyOf(masterKey.current())).update(`${integrationId}\n${plain}`).digest("hex");
   };
 }
 

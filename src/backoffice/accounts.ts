@@ -1,3 +1,5 @@
+import type { SealedColumn } from "../store/reseal.js";
+import type { Keyring } from "../crypto/keyring.js";
 import { createHash, randomBytes } from "node:crypto";
 import { open, seal } from "../crypto/sealing.js";
 import { newRowId } from "../store/ids.js";
@@ -44,11 +46,17 @@ const view = (row: ReviewersTable): Reviewer => ({
 
 const tokenHash = (token: string) => createHash("sha256").update(token).digest("hex");
 const totpAad = (id: string) => `reviewer-totp:${id}`;
+
+/** What of this capability's table is sealed under the master keys (re-sealed by `earthid keys rotate`). */
+export const REVIEWER_SEALED_COLUMNS: SealedColumn[] = [
+  { table: "reviewers", id: "id", column: "totp_sealed", aad: totpAad },
+  { table: "reviewers", id: "id", column: "totp_pending_sealed", aad: totpAad },
+];
 const normalEmail = (email: string) => email.trim().toLowerCase();
 
 export interface AccountsDeps {
   repo: AccountsRepo;
-  masterKey: Buffer;
+  masterKey: Keyring;
   /** Records a login's step in the audit trail (every success, failure, lock-out and logout). */
   audit: (event: LoginEvent, at: number) => Promise<void>;
   now?: () => number;

@@ -78,7 +78,7 @@ export function backofficeDepsFor(services: Services): BackofficeDeps {
     db: backofficeDb(db),
     accounts: reviewerAccountsFor(services),
     // A key of its own, derived: the master key itself never signs anything a browser sees.
-    csrfKey: createHmac("sha256", services.masterKey).update("backoffice-csrf").digest(),
+    csrfKey: createHmac("sha256", services.masterKey.current().key).update("backoffice-csrf").digest(),
     secureCookies: config.publicUrl.startsWith("https://"),
     sessions: {
       async queue(reviewerId, { status, limit, ...filter }) {

@@ -15,6 +15,7 @@ export function describe(integration: Integration & { sharedSecret?: string }): 
   if (integration.decisionWebhookUrl) lines.push(`decision webhook: ${integration.decisionWebhookUrl}`);
   if (integration.eventWebhookUrl) lines.push(`event webhook:    ${integration.eventWebhookUrl}`);
   if (integration.frameAncestors.length > 0) lines.push(`frame ancestors:  ${integration.frameAncestors.join(" ")}`);
+  lines.push(`strict signing:   ${integration.strictSignatures ? "on (every request needs x-earthid-signature)" : "off (Veriff's X-HMAC-SIGNATURE on Veriff's endpoints)"}`);
   if (integration.retentionDays !== null) lines.push(`retention:        ${integration.retentionDays} days after a final decision`);
   return `${lines.join("\n")}\n`;
 }
@@ -62,6 +63,14 @@ export async function integrationCommands(service: IntegrationService, argv: str
       print(all, all.length === 0 ? "no integrations\n" : all.map(describe).join("\n"));
       return 0;
     }
+    case "show": {
+      const id = positionals[0];
+      if (!id) throw new TypeError("integrations show needs an integration id");
+      const integration = await service.getIntegration(id);
+      if (!integration) return notFound(io, id);
+      print(integration, describe(integration));
+      return 0;
+    }
     case "rotate-secret":
     case "deactivate": {
       const id = positionals[0];
@@ -85,7 +94,7 @@ export async function integrationCommands(service: IntegrationService, argv: str
       return 0;
     }
     default:
-      throw new TypeError(`unknown integrations command "${sub ?? ""}" (create, list, update, rotate-secret, deactivate, set-retention, test-webhook)`);
+      throw new TypeError(`unknown integrations command "${sub ?? ""}" (create, list, show, update, rotate-secret, deactivate, set-retention, test-webhook)`);
   }
 }
 

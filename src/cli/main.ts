@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from "../config.js";
 import type { Services } from "../app/compose.js";
 import { integrationCommands } from "./integrations.js";
+import { keyCommands } from "./keys.js";
 import { webhookCommands } from "./webhooks.js";
 import { sessionCommands } from "./sessions.js";
 import { REVIEWERS_USAGE, reviewerCommands } from "./reviewers.js";
@@ -23,14 +24,17 @@ const USAGE = `Usage: earthid <command>
                       [--event-webhook URL] [--test] [--retention-days N]
                       [--frame-ancestors ORIGIN,…] [--json]
   integrations list [--json]
+  integrations show ID [--json]
   integrations rotate-secret ID [--json]
   integrations deactivate ID [--json]
   integrations set-retention ID DAYS|none [--json]
                                         erase media and personal data DAYS after a final decision
   integrations update ID [--name N] [--callback URL|none] [--decision-webhook URL|none]
-                         [--event-webhook URL|none] [--frame-ancestors ORIGIN,…|none] [--json]
+                         [--event-webhook URL|none] [--frame-ancestors ORIGIN,…|none]
+                         [--strict-signatures on|off] [--json]
                                         change an integration; its keys stay (audited);
-                                        frame ancestors: origins allowed to embed the hosted flow
+                                        frame ancestors: origins allowed to embed the hosted flow;
+                                        strict signatures: every request needs x-earthid-signature
   integrations test-webhook ID [--kind decision|event] [--json]
                                         send a signed test event to its webhook URL(s), print the answer
   integrations policy ID [--face-threshold T] [--review-from R] [--min-age N|none]
@@ -46,6 +50,10 @@ const USAGE = `Usage: earthid <command>
   webhooks resend DELIVERY_ID [--json]  send a webhook again, with the body first sent
   jobs list [--status pending|running|done|failed] [--kind K] [--limit N] [--json]
   jobs retry ID [--json]                run a failed job again, with fresh attempts
+  keys rotate [--json]                  a new master key; everything sealed under the old one re-sealed
+                                        (resumes an unfinished rotation); destroys retired keys older
+                                        than EARTHID_BACKUP_RETENTION_DAYS
+  keys prune [--json]                   re-seal stragglers, destroy retired keys whose time is up
 ${REVIEWERS_USAGE}
 ${AUDIT_USAGE}
 
@@ -159,6 +167,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await withStore(({ auditTrail }) => auditCommands(auditTrail, rest, io));
       case "reviewers":
         return await withStore((services) => reviewerCommands(reviewerAccountsFor(services), rest, io));
+      case "keys":
+        return await withStore((services) => keyCommands(services, rest, io));
       default:
         io.err(`earthid: unknown command "${command}"\n${USAGE}\n`);
         return 2;

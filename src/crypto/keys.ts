@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { Keyring } from "./keyring.js";
 
 /**
  * Server keys come from the environment or, failing that, from files generated once in the data
@@ -17,11 +18,10 @@ function keyFile(dataDir: string, name: string, make: () => string): string {
   return readFileSync(file, "utf8").trim();
 }
 
-export function loadMasterKey(dataDir: string, configured: string | undefined): Buffer {
-  const text = configured ?? keyFile(dataDir, "master.key", () => randomBytes(32).toString("hex") + "\n");
-  const key = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, "hex") : Buffer.from(text, "base64");
-  if (key.length !== 32) throw new Error(`master key in ${path.join(dataDir, "master.key")} is not 32 bytes`);
-  return key;
+/** The master keys (src/crypto/keyring.ts); master.key is generated on first start unless EARTHID_MASTER_KEY is set. */
+export function loadMasterKeys(dataDir: string, configured: string | undefined, previous: readonly string[] = []): Keyring {
+  if (configured === undefined) keyFile(dataDir, "master.key", () => randomBytes(32).toString("hex") + "\n");
+  return new Keyring({ dataDir, configured, previous });
 }
 
 export function loadTokenSecret(dataDir: string, configured: string | undefined): Buffer {

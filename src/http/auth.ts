@@ -1,15 +1,18 @@
 import type { FastifyRequest } from "fastify";
 import { apiError } from "../errors.js";
-import { hexDigestsEqual, hmacMatches, isHexSha256 } from "../crypto/hmac.js";
+import { hmacMatches, isHexSha256 } from "../crypto/hmac.js";
+import { verifyRequestStamp } from "./timestamped-auth.js";
 import type { IntegrationAuth, IntegrationService } from "../integrations/service.js";
 import { isUuid } from "../store/ids.js";
 
 /**
- * What a route's X-HMAC-SIGNATURE covers (docs/veriff-api.md §1.3): the raw body, optionally (session
- * creation: browsers cannot hold the secret), or one path parameter such as the session id, or (our
- * list endpoints) the query string exactly as sent: the bytes after the first "?", "" if none.
+ * What a route's signature covers. Veriff's endpoints keep Veriff's X-HMAC-SIGNATURE (docs/veriff-api.md
+ * §1.3): over the raw body, optionally (session creation: browsers cannot hold the secret), or over
+ * one path parameter such as the session id. Our own extensions take only the timestamped
+ * x-earthid-signature over method, path, query and body (src/http/timestamped-auth.ts): Veriff's
+ * scheme signs neither the method nor the time, so one captured signature would serve forever.
  */
-export type SignedOver = { body: "required" | "optional" } | { param: string; label: string } | { query: "raw" };
+export type SignedOver = { body: "required" | "optional" } | { param: string; label: string } | { timestamped: "extension" };
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -18,7 +21,7 @@ declare module "fastify" {
   interface FastifyRequest {
     integration: IntegrationAuth | null;
     rawBody: Buffer | null;
-    /** The HMAC of the raw body under the caller's secret, when a worker read the body (media uploads). */
+    /** The HMAC of a media upload's body, set by its parser once it matched the request's signature. */
     rawBodyHmac: string | null;
   }
 }
@@ -50,27 +53,28 @@ export function integrationAuthenticator(integrations: Pick<IntegrationService, 
 }
 
 /** What the signature covers, in the words of a 1812 message. */
-const signedOver = (signed: SignedOver) =>
-  "body" in signed ? "the exact request body bytes sent" : "query" in signed ? "the raw query string (the text after ?, as sent)" : `the ${signed.label}`;
+const signedOver = (signed: SignedOver) => ("body" in signed ? "the exact request body bytes sent" : "param" in signed ? `the ${signed.label}` : "the request");
 
-/** The preValidation hook: the signature the route asks for, over the raw body once it is read. */
-export function signatureVerifier() {
+/**
+ * The preValidation hook: the signature the route asks for, over the raw body once it is read. An
+ * extension, or any route of a strict integration, takes the timestamped signature alone.
+ */
+export function signatureVerifier({ now = Date.now }: { now?: () => number } = {}) {
   return async function verifySignature(request: FastifyRequest): Promise<void> {
     const integration = request.integration;
     const signed = request.routeOptions.config.signed;
     if (!integration || !signed) return;
+    // An upload's parser compared its signature as the body streamed in, and refused it on a mismatch.
+    if (request.rawBodyHmac !== null) return;
+    if ("timestamped" in signed || integration.strictSignatures) {
+      verifyRequestStamp(request, integration, "timestamped" in signed ? "extension" : "strict", now());
+      return;
+    }
     const signature = header(request, "x-hmac-signature", "vrf-hmac-signature");
     if ("body" in signed && signed.body === "optional" && signature === undefined) return;
     if (!signature || !isHexSha256(signature)) throw apiError("SIGNATURE_MALFORMED", { over: signedOver(signed) });
     if ("body" in signed) {
-      const matches = request.rawBodyHmac !== null ? hexDigestsEqual(request.rawBodyHmac, signature) : hmacMatches(integration.secret, request.rawBody ?? Buffer.alloc(0), signature);
-      if (!matches) throw apiError("SIGNATURE_BODY_MISMATCH");
-      return;
-    }
-    if ("query" in signed) {
-      const at = request.raw.url?.indexOf("?") ?? -1;
-      const query = at < 0 ? "" : request.raw.url!.slice(at + 1);
-      if (!hmacMatches(integration.secret, query, signature)) throw apiError("SIGNATURE_ID_MISMATCH", { field: "query string" });
+      if (!hmacMatches(integration.secret, request.rawBody ?? Buffer.alloc(0), signature)) throw apiError("SIGNATURE_BODY_MISMATCH");
       return;
     }
     const value = (request.params as Record<string, string | undefined>)[signed.param] ?? "";

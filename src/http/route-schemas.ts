@@ -25,3 +25,18 @@ export function authHeadersSignedOver(what: string) {
 }
 
 export const authHeaders = authHeadersSignedOver("of the signed string (raw body, or the id in the path)");
+
+/** Our own extensions' headers: the timestamped signature only (src/http/timestamped-auth.ts). */
+export const extensionAuthHeaders = {
+  type: "object",
+  properties: {
+    "x-auth-client": { type: "string", description: "Integration API key (UUID)" },
+    "x-earthid-signature": {
+      type: "string",
+      description: 't=<unix seconds>,v1=<hex HMAC-SHA256, keyed with the shared secret, of "<t>.<METHOD>.<path?query>.<body>">; path and query exactly as sent, body the exact bytes (empty when none); t within 5 minutes',
+    },
+  },
+} as const;
+
+/** How the description of an extension says it is signed. */
+export const EXTENSION_SIGNING = "Signed with x-earthid-signature (timestamped, over method, path, query and body; X-HMAC-SIGNATURE is not accepted here).";

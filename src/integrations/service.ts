@@ -1,6 +1,8 @@
+import type { Keyring } from "../crypto/keyring.js";
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema.js";
 import { randomUUID } from "node:crypto";
+import type { SealedColumn } from "../store/reseal.js";
 import { open, seal } from "../crypto/sealing.js";
 import type { ChangeSignal } from "../store/change-signal.js";
 import type { IntegrationRepo, IntegrationRow } from "./repo.js";
@@ -23,6 +25,8 @@ export interface Integration {
   retentionDays: number | null;
   /** Origins allowed to embed the hosted flow in a frame; empty allows none. */
   frameAncestors: string[];
+  /** Every request must carry the timestamped x-earthid-signature; X-HMAC-SIGNATURE alone is refused. */
+  strictSignatures: boolean;
   createdAt: string;
 }
 
@@ -44,7 +48,7 @@ export interface CreateIntegrationOptions {
 
 export interface IntegrationServiceDeps {
   repo: IntegrationRepo;
-  masterKey: Buffer;
+  masterKey: Keyring;
   changes: ChangeSignal;
   /** Where `update` records its integration.updated event, in the changing transaction. */
   audit: Pick<AuditRepo, "record">;
@@ -55,6 +59,9 @@ const CACHE_LIMIT = 10_000;
 export const MAX_RETENTION_DAYS = 36_500;
 export const isRetentionDays = (days: number) => Number.isInteger(days) && days >= 1 && days <= MAX_RETENTION_DAYS;
 const secretAad = (id: string) => `integration-secret:${id}`;
+
+/** What of this capability's table is sealed under the master keys (re-sealed by `earthid keys rotate`). */
+export const INTEGRATION_SEALED_COLUMNS: SealedColumn[] = [{ table: "integrations", id: "id", column: "secret_sealed", aad: secretAad }];
 
 export function toIntegration(row: IntegrationRow): Integration {
   return {
@@ -68,6 +75,7 @@ export function toIntegration(row: IntegrationRow): Integration {
     active: row.active === 1,
     retentionDays: row.retention_days,
     frameAncestors: frameAncestorsOf(row.frame_ancestors),
+    strictSignatures: row.strict_signatures === 1,
     createdAt: new Date(row.created_at).toISOString(),
   };
 }
@@ -109,6 +117,7 @@ export function integrationService({ repo, masterKey, changes, audit, now = Date
         active: 1,
         retention_days: options.retentionDays ?? null,
         frame_ancestors: storedFrameAncestors(frameAncestors),
+        strict_signatures: 0,
         created_at: at,
         updated_at: at,
       };

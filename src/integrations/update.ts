@@ -13,6 +13,8 @@ export interface IntegrationUpdate {
   eventWebhookUrl?: string | null | undefined;
   /** Origins allowed to frame the hosted flow (comma- or space-separated, or a list); "" or [] allows none. */
   frameAncestors?: string | readonly string[] | undefined;
+  /** Strict signing: every request needs x-earthid-signature, X-HMAC-SIGNATURE alone is refused. */
+  strictSignatures?: boolean | undefined;
 }
 
 export interface UpdatedIntegration {
@@ -28,10 +30,14 @@ const FIELDS = [
   ["decisionWebhookUrl", "decision_webhook_url", "decision-webhook"],
   ["eventWebhookUrl", "event_webhook_url", "event-webhook"],
   ["frameAncestors", "frame_ancestors", "frame-ancestors"],
+  ["strictSignatures", "strict_signatures", "strict-signatures"],
 ] as const;
 
+/** Strict signing as the audit event and the CLI say it. */
+const onOff = (flag: number) => (flag === 1 ? "on" : "off");
+
 /**
- * Changes an integration's name, default callback, webhook URLs or frame ancestors, keeping its keys. The same rules
+ * Changes an integration's name, default callback, webhook URLs, frame ancestors or strict signing, keeping its keys. The same rules
  * as at creation (the callback rule uses the integration's own test flag); the change and its audit
  * event commit together. A running server sees the change at once: webhooks read their URL from the
  * integration when they are enqueued, and the key cache is emptied through the change signal.
@@ -39,13 +45,13 @@ const FIELDS = [
 export function integrationUpdater({ repo, audit, now = Date.now }: { repo: IntegrationRepo; audit: Pick<AuditRepo, "record">; now?: () => number }) {
   return async function updateIntegration(id: string, update: IntegrationUpdate, actor: Actor = OPERATOR): Promise<UpdatedIntegration | undefined> {
     if (FIELDS.every(([field]) => update[field] === undefined)) {
-      throw new TypeError("integrations update needs at least one of --name, --callback, --decision-webhook, --event-webhook, --frame-ancestors");
+      throw new TypeError("integrations update needs at least one of --name, --callback, --decision-webhook, --event-webhook, --frame-ancestors, --strict-signatures");
     }
     const name = update.name?.trim();
     if (name === "") throw new TypeError("name must not be empty");
     for (const [field, , option] of FIELDS) {
       const value = update[field];
-      if (field !== "name" && field !== "frameAncestors" && typeof value === "string") checkIntegrationUrl(option, value);
+      if (field !== "name" && field !== "frameAncestors" && field !== "strictSignatures" && typeof value === "string") checkIntegrationUrl(option, value);
     }
     // Stored as one space-separated list (null for none), and audited in that form.
     const frameAncestors = update.frameAncestors === undefined ? undefined : storedFrameAncestors(parseFrameAncestors([update.frameAncestors].flat().join(",")));
@@ -60,6 +66,13 @@ export function integrationUpdater({ repo, audit, now = Date.now }: { repo: Inte
         const columns: Partial<EditableIntegrationColumns> = {};
         changes = {};
         for (const [field, column, option] of FIELDS) {
+          if (column === "strict_signatures") {
+            const strict = update.strictSignatures === undefined ? undefined : update.strictSignatures ? 1 : 0;
+            if (strict === undefined || strict === current.strict_signatures) continue;
+            columns.strict_signatures = strict;
+            changes[option] = { from: onOff(current.strict_signatures), to: onOff(strict) };
+            continue;
+          }
           const value = field === "name" ? name : field === "frameAncestors" ? frameAncestors : update[field];
           if (value === undefined || value === current[column]) continue;
           if (column === "name") columns.name = value as string;

@@ -6,7 +6,9 @@ import { MEDIA_TYPES } from "./image-check.js";
 import { IdParams, MediaList, UploadBody, UploadResponse, uploadRules } from "./schemas.js";
 import type { MediaService, UploadContent } from "./service.js";
 import type { MediaWork } from "./work.js";
-import { type UploadGate, readSignedBody } from "./upload-gate.js";
+import { type BodySignature, type UploadGate, readSignedBody } from "./upload-gate.js";
+import { readRequestStamp, stampMismatch } from "../http/timestamped-auth.js";
+import type { IntegrationAuth } from "../integrations/service.js";
 import { MAX_BASE64_CHARS } from "./worker.js";
 import { ErrorBody, authHeaders } from "../http/route-schemas.js";
 import { signatureHeader } from "../http/auth.js";
@@ -30,6 +32,17 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody };
 
 const binaryContent = Object.fromEntries(MEDIA_TYPES.map((type) => [type, { schema: { type: "string", format: "binary" } }]));
 
+/** The signature the upload must carry: Veriff's over the body, or in strict mode the timestamped one. */
+function bodySignature(request: FastifyRequest, integration: IntegrationAuth): BodySignature {
+  if (integration.strictSignatures) {
+    const stamp = readRequestStamp(request, "strict", Date.now());
+    return { secret: integration.secret, signedBefore: stamp.signedBefore, signatures: stamp.v1, mismatch: () => stampMismatch("strict") };
+  }
+  const signature = signatureHeader(request);
+  if (!signature || !isHexSha256(signature)) throw apiError("SIGNATURE_MALFORMED", { over: "the exact request body bytes sent" });
+  return { secret: integration.secret, signatures: [signature], mismatch: () => apiError("SIGNATURE_BODY_MISMATCH") };
+}
+
 /**
  * The upload, in a scope of its own. Admitted only within the bounds on uploads in flight (429
  * otherwise, before a byte is read); a missing or malformed signature is refused before the body
@@ -44,10 +57,8 @@ const uploadRoute: FastifyPluginAsyncTypebox<{ media: MediaService; work: MediaW
   app.addContentTypeParser("application/json", async (request: FastifyRequest, payload: AsyncIterable<Buffer>) => {
     const integration = request.integration;
     if (!integration) throw apiError("AUTH_CLIENT_MISSING");
-    const signature = signatureHeader(request);
-    if (!signature || !isHexSha256(signature)) throw apiError("SIGNATURE_MALFORMED");
     const length = request.headers["content-length"] === undefined ? undefined : Number(request.headers["content-length"]);
-    const { raw, hmac } = await readSignedBody(payload, length, { limit: UPLOAD_BODY_LIMIT, secret: integration.secret, signature });
+    const { raw, hmac } = await readSignedBody(payload, length, { limit: UPLOAD_BODY_LIMIT, ...bodySignature(request, integration) });
     request.rawBodyHmac = hmac;
     const decoded = await work.decodeUpload(raw);
     if (decoded.error) throw decoded.error;

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { apiError } from "../errors.js";
+import { type ApiError, apiError } from "../errors.js";
+import { isHexSha256 } from "../crypto/hmac.js";
 
 /**
  * Bounds on the uploads one instance reads at once (issue 14, finding 2): 200 concurrent 20 MB
@@ -45,14 +46,24 @@ export function uploadGate({ perInstance, perIntegration }: UploadLimits) {
 
 export type UploadGate = ReturnType<typeof uploadGate>;
 
+/** What an upload's signature covers: `signedBefore` (the timestamped signature's "<t>.<METHOD>.<target>.", or nothing), then the body. */
+export interface BodySignature {
+  secret: Buffer;
+  signedBefore?: Buffer | undefined;
+  /** Hex digests, one of which must match (a timestamped header may carry several). */
+  signatures: string[];
+  mismatch: () => ApiError;
+}
+
 /**
  * An upload's body, its HMAC worked out chunk by chunk as it arrives (no pass over 24 MB at the end),
  * and compared as soon as the last byte is in: a body whose signature does not match is refused
- * (1819) there, never handed to a worker nor parsed. Past `limit` bytes the read stops with 413.
+ * there, never handed to a worker nor parsed. Past `limit` bytes the read stops with 413.
  */
-export async function readSignedBody(stream: AsyncIterable<Buffer>, declaredLength: number | undefined, { limit, secret, signature }: { limit: number; secret: Buffer; signature: string }): Promise<{ raw: Buffer; hmac: string }> {
+export async function readSignedBody(stream: AsyncIterable<Buffer>, declaredLength: number | undefined, { limit, secret, signedBefore, signatures, mismatch }: BodySignature & { limit: number }): Promise<{ raw: Buffer; hmac: string }> {
   if (declaredLength !== undefined && declaredLength > limit) throw apiError("BODY_TOO_LARGE", { limit });
   const hmac = createHmac("sha256", secret);
+  if (signedBefore) hmac.update(signedBefore);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
@@ -62,7 +73,8 @@ export async function readSignedBody(stream: AsyncIterable<Buffer>, declaredLeng
     chunks.push(chunk);
   }
   const digest = hmac.digest();
-  if (!timingSafeEqual(digest, Buffer.from(signature, "hex"))) throw apiError("SIGNATURE_BODY_MISMATCH");
+  const matches = signatures.filter(isHexSha256).map((signature) => timingSafeEqual(digest, Buffer.from(signature, "hex")));
+  if (!matches.includes(true)) throw mismatch();
   // One allocation that owns its memory, so that it moves to the worker instead of being copied.
   const raw = Buffer.allocUnsafeSlow(size);
   let at = 0;

@@ -1,4 +1,4 @@
-import { open } from "../crypto/sealing.js";
+import { type SealingKey, open } from "../crypto/sealing.js";
 import type { SessionKeysTable, SessionsTable } from "../store/schema.js";
 import type { DocumentInput, PersonInput } from "./schemas.js";
 
@@ -12,7 +12,7 @@ export interface InitData {
 }
 
 /** The session's data key; gone for good once its session_keys row is deleted. */
-export function openSessionKey(masterKey: Buffer, key: SessionKeysTable): Buffer {
+export function openSessionKey(masterKey: SealingKey, key: SessionKeysTable): Buffer {
   return open(masterKey, key.key_sealed, sessionKeyAad(key.session_id));
 }
 

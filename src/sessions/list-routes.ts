@@ -2,9 +2,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { LIST_MAX_LIMIT, type SessionList } from "./list.js";
 import { ErrorBody, SessionEnvelope, SessionStatusSchema } from "./schemas.js";
-import { authHeadersSignedOver } from "../http/route-schemas.js";
-
-const authHeaders = authHeadersSignedOver('of the query string exactly as sent (the bytes after "?"; "" when there is none)');
+import { EXTENSION_SIGNING, extensionAuthHeaders } from "../http/route-schemas.js";
 
 const ListQuerystring = Type.Object(
   {
@@ -33,15 +31,14 @@ export const sessionListRoutes: FastifyPluginAsyncTypebox<{ list: SessionList }>
     schema: {
       summary: "List the integration's sessions",
       description:
-        "EarthID extension (Veriff has none). Newest first; deleted sessions are not listed. X-HMAC-SIGNATURE is the HMAC-SHA256 of the raw " +
-        "query string as sent on the request line: everything after the first \"?\", percent-encoding and parameter order untouched; the " +
-        "empty string when the URL has no query. Unknown parameters are refused (1104). Page with `cursor` = the previous page's nextCursor.",
+        `EarthID extension (Veriff has none). Newest first; deleted sessions are not listed. ${EXTENSION_SIGNING} ` +
+        "Unknown parameters are refused (1104). Page with `cursor` = the previous page's nextCursor.",
       tags: ["sessions"],
-      headers: authHeaders,
+      headers: extensionAuthHeaders,
       querystring: ListQuerystring,
       response: { 200: ListResponse, 400: ErrorBody, 401: ErrorBody },
     },
-    config: { signed: { query: "raw" } },
+    config: { signed: { timestamped: "extension" } },
     handler: async (request) => list.list(request.integration!.id, request.query),
   });
 };

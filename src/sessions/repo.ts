@@ -3,6 +3,9 @@ import type { Database, SessionKeysTable, SessionStatus, SessionsTable } from ".
 import type { StoreKind } from "../store/db.js";
 import { commitBatcher } from "../store/commit-batcher.js";
 import { boundValues, reusableStatements } from "../store/statement-texts.js";
+import type { VendorDataCodec } from "./vendor-data.js";
+import type { SealedColumn } from "../store/reseal.js";
+import { sessionKeyAad } from "./init-data.js";
 
 export type SessionRow = SessionsTable;
 export type NewSession = { session: SessionRow; key: SessionKeysTable };
@@ -37,8 +40,18 @@ const MAX_ROWS_PER_BATCH = 1000;
 // Batches in flight at once on PostgreSQL (each on its own pooled connection).
 const POSTGRES_CONCURRENT_BATCHES = 4;
 
-export function sessionRepo(db: Kysely<Database>, kind: StoreKind) {
+export function sessionRepo(db: Kysely<Database>, kind: StoreKind, vendorData: Pick<VendorDataCodec, "hashes" | "reveal">) {
   const statement = reusableStatements();
+  /** Rows with their data key beside them (null once erased), as `reveal` opens vendorData with it. */
+  const withKeys = (from: Kysely<Database>) =>
+    from.selectFrom("sessions").leftJoin("session_keys", "session_keys.session_id", "sessions.id").selectAll("sessions").select("session_keys.key_sealed");
+  const revealAll = (rows: (SessionRow & { key_sealed: string | null })[]): SessionRow[] =>
+    rows.map(({ key_sealed, ...row }) => vendorData.reveal(row, key_sealed === null ? undefined : { session_id: row.id, key_sealed }));
+  /** One row read without the join (a locked read: FOR UPDATE cannot take the outer join's side). */
+  const revealOne = async (row: SessionRow | undefined, trx: Kysely<Database> = db): Promise<SessionRow | undefined> => {
+    if (!row || row.vendor_data_sealed === null) return row;
+    return vendorData.reveal(row, await trx.selectFrom("session_keys").selectAll().where("session_id", "=", row.id).executeTakeFirst());
+  };
   const writeBatch = async (batch: NewSession[]) => {
     const sessions = new Array<SessionRow>(batch.length);
     const keys = new Array<SessionKeysTable>(batch.length);
@@ -70,7 +83,7 @@ export function sessionRepo(db: Kysely<Database>, kind: StoreKind) {
 
     /** A session of one integration; another integration's session is as absent as a missing one. */
     async findForIntegration(integrationId: string, id: string): Promise<SessionRow | undefined> {
-      return db.selectFrom("sessions").selectAll().where("id", "=", id).where("integration_id", "=", integrationId).where("deleted_at", "is", null).executeTakeFirst();
+      return revealOne(await db.selectFrom("sessions").selectAll().where("id", "=", id).where("integration_id", "=", integrationId).where("deleted_at", "is", null).executeTakeFirst());
     },
 
     /** In `trx` when given (a transition reading the person's data under its lock). */
@@ -79,14 +92,14 @@ export function sessionRepo(db: Kysely<Database>, kind: StoreKind) {
     },
 
     /** The list: keyset pagination over (created_at, id), an integration's live sessions only. */
-    async page({ integrationId, vendorData, status, after, limit }: ListFilter): Promise<SessionRow[]> {
-      let query = db.selectFrom("sessions").selectAll().where("integration_id", "=", integrationId).where("deleted_at", "is", null);
-      if (vendorData !== undefined) query = query.where("vendor_data", "=", vendorData);
+    async page({ integrationId, vendorData: wanted, status, after, limit }: ListFilter): Promise<SessionRow[]> {
+      let query = withKeys(db).where("integration_id", "=", integrationId).where("deleted_at", "is", null);
+      if (wanted !== undefined) query = query.where("vendor_data_hash", "in", vendorData.hashes(wanted));
       if (status !== undefined) query = query.where("status", "=", status);
       if (after) {
         query = query.where((eb) => eb.or([eb("created_at", "<", after.createdAt), eb.and([eb("created_at", "=", after.createdAt), eb("id", "<", after.id)])]));
       }
-      return query.orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).execute();
+      return revealAll(await query.orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).execute());
     },
 
     /** The live (not deleted) session, locked against concurrent transitions on PostgreSQL. */
@@ -95,7 +108,7 @@ export function sessionRepo(db: Kysely<Database>, kind: StoreKind) {
       if (integrationId !== undefined) query = query.where("integration_id", "=", integrationId);
       // SQLite's transactions take the one write lock when they begin (store/db.ts): nothing to add.
       if (kind === "postgres") query = query.forUpdate();
-      return query.executeTakeFirst();
+      return revealOne(await query.executeTakeFirst(), trx);
     },
 
     async update(trx: Kysely<Database>, id: string, changes: Updateable<SessionsTable>): Promise<void> {
@@ -141,20 +154,51 @@ export function sessionRepo(db: Kysely<Database>, kind: StoreKind) {
      * Live sessions in one status across integrations: cases waiting in review oldest submission
      * first, anything else newest first (indexes sessions_status_submitted / _created, migration 0004).
      */
-    async queue({ status, integrationId, from, to, vendorData, limit }: QueueFilter): Promise<SessionRow[]> {
-      let query = db.selectFrom("sessions").selectAll().where("deleted_at", "is", null).where("status", "=", status);
+    async queue({ status, integrationId, from, to, vendorData: wanted, limit }: QueueFilter): Promise<SessionRow[]> {
+      let query = withKeys(db).where("deleted_at", "is", null).where("status", "=", status);
       if (integrationId) query = query.where("integration_id", "=", integrationId);
       if (from !== undefined) query = query.where("created_at", ">=", from);
       if (to !== undefined) query = query.where("created_at", "<", to);
-      if (vendorData) query = query.where("vendor_data", "=", vendorData);
+      if (wanted) query = query.where("vendor_data_hash", "in", vendorData.hashes(wanted));
       query = status === "review" ? query.orderBy("submitted_at", "asc").orderBy("id", "asc") : query.orderBy("created_at", "desc").orderBy("id", "desc");
-      return query.limit(limit).execute();
+      return revealAll(await query.limit(limit).execute());
+    },
+
+    /** Rows still holding vendorData in clear (written before migration 0009), with their data key. */
+    async plainVendorData(limit: number): Promise<{ id: string; vendor_data: string; key_sealed: string | null }[]> {
+      const rows = await withKeys(db).where("sessions.vendor_data", "is not", null).limit(limit).execute();
+      return rows.map((row) => ({ id: row.id, vendor_data: row.vendor_data!, key_sealed: row.key_sealed }));
+    },
+
+    async setVendorData(id: string, columns: Pick<SessionRow, "vendor_data" | "vendor_data_hash" | "vendor_data_sealed">): Promise<void> {
+      await db.updateTable("sessions").set(columns).where("id", "=", id).execute();
     },
 
     async findAny(sessionId: string): Promise<SessionRow | undefined> {
-      return db.selectFrom("sessions").selectAll().where("id", "=", sessionId).executeTakeFirst();
+      return revealOne(await db.selectFrom("sessions").selectAll().where("id", "=", sessionId).executeTakeFirst());
     },
   };
 }
 
 export type SessionRepo = ReturnType<typeof sessionRepo>;
+
+/**
+ * What of this capability's tables is sealed under the master keys: the data keys. Re-sealing one
+ * (`earthid keys rotate`) also re-hashes the session's vendorData, whose index key comes from the
+ * master key, in the same transaction.
+ */
+export function sessionSealedColumns(vendorData: Pick<VendorDataCodec, "hash" | "open">): SealedColumn[] {
+  return [
+    {
+      table: "session_keys",
+      id: "session_id",
+      column: "key_sealed",
+      aad: sessionKeyAad,
+      async alongside(trx, sessionId, dataKey) {
+        const row = await trx.selectFrom("sessions").select("vendor_data_sealed").where("id", "=", sessionId).executeTakeFirst();
+        if (!row?.vendor_data_sealed) return;
+        await trx.updateTable("sessions").set({ vendor_data_hash: vendorData.hash(vendorData.open(sessionId, dataKey, row.vendor_data_sealed)) }).where("id", "=", sessionId).execute();
+      },
+    },
+  ];
+}

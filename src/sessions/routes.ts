@@ -5,7 +5,7 @@ import { validationErrorFormatter } from "../http/validation-errors.js";
 import { CreateSessionBody, ErrorBody, SessionEnvelope, SessionIdParams, knownCreateFields } from "./schemas.js";
 import type { SessionService } from "./service.js";
 import { createSessionRules } from "./create-checks.js";
-import { authHeaders } from "../http/route-schemas.js";
+import { EXTENSION_SIGNING, authHeaders, extensionAuthHeaders } from "../http/route-schemas.js";
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 413: ErrorBody, 415: ErrorBody };
 
@@ -61,13 +61,13 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ sessions: SessionService
   app.get("/sessions/:id", {
     schema: {
       summary: "Read a session's current state",
-      description: "EarthID extension. X-HMAC-SIGNATURE is the HMAC of the session id.",
+      description: `EarthID extension. ${EXTENSION_SIGNING}`,
       tags: ["sessions"],
-      headers: authHeaders,
+      headers: extensionAuthHeaders,
       params: SessionIdParams,
       response: { 200: SessionEnvelope, ...errors },
     },
-    config: { signed: { param: "id", label: "session id" } },
+    config: { signed: { timestamped: "extension" } },
     handler: async (request) => sessions.getSession({ actor: integratorActor(request), id: request.params.id }),
   });
 };

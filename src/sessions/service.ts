@@ -1,3 +1,4 @@
+import type { Keyring } from "../crypto/keyring.js";
 import type { Kysely } from "kysely";
 import { apiError } from "../errors.js";
 import type { Database } from "../store/schema.js";
@@ -6,6 +7,7 @@ import { randomBytesPooled } from "../crypto/random.js";
 import type { IntegrationAuth } from "../integrations/service.js";
 import type { Actor } from "../audit/events.js";
 import type { QueueFilter, SessionRepo, SessionRow } from "./repo.js";
+import type { VendorDataCodec } from "./vendor-data.js";
 import type { CreateSessionBody, SessionEnvelope } from "./schemas.js";
 import type { SessionTokens } from "./token.js";
 import { checkCreateSession } from "./create-checks.js";
@@ -16,7 +18,9 @@ import { type InitData, initDataAad, openInitData, openSessionKey, sessionKeyAad
 export interface SessionServiceDeps {
   repo: SessionRepo;
   tokens: Pick<SessionTokens, "sign" | "verify">;
-  masterKey: Buffer;
+  masterKey: Keyring;
+  /** Seals vendorData and hashes it for the filter (the repo opens it again). */
+  vendorData: Pick<VendorDataCodec, "columns">;
   publicUrl: string;
   now?: () => number;
   onCreated?: (integration: IntegrationAuth) => void;
@@ -36,7 +40,7 @@ function initData(v: CreateSessionBody["verification"]): string | null {
  * tables are reached from. The verification capability changes a session's state through the
  * `trx` verbs below, inside its own transactions.
  */
-export function sessionService({ repo, tokens, masterKey, publicUrl, now = Date.now, onCreated }: SessionServiceDeps) {
+export function sessionService({ repo, tokens, masterKey, vendorData, publicUrl, now = Date.now, onCreated }: SessionServiceDeps) {
   const envelope = (row: SessionRow): SessionEnvelope => ({ status: "success", verification: sessionVerification(row, tokens, publicUrl) });
 
   /** The integration's own live session; undefined for another integration's, a deleted one or a malformed id. */
@@ -73,7 +77,7 @@ export function sessionService({ repo, tokens, masterKey, publicUrl, now = Date.
         id,
         integration_id: integration.id,
         status: "created",
-        vendor_data: v.vendorData ?? null,
+        ...vendorData.columns(id, dataKey, v.vendorData ?? null),
         end_user_id: v.endUserId ?? null,
         callback_url: v.callback ?? integration.callbackUrl,
         lang: v.lang ?? null,
@@ -90,7 +94,7 @@ export function sessionService({ repo, tokens, masterKey, publicUrl, now = Date.
       };
       await repo.insert({ session, key: { session_id: id, key_sealed: seal(masterKey, dataKey, sessionKeyAad(id)) } });
       onCreated?.(integration);
-      return envelope(session);
+      return envelope({ ...session, vendor_data: v.vendorData ?? null });
     },
 
     async getSession({ actor, id }: { actor: Actor; id: string }): Promise<SessionEnvelope> {
@@ -129,6 +133,23 @@ export function sessionService({ repo, tokens, masterKey, publicUrl, now = Date.
     async queue(actor: Actor, filter: QueueFilter): Promise<SessionRow[]> {
       if (actor.kind !== "reviewer" && actor.kind !== "operator") throw apiError("NOT_FOUND", { what: "Session" });
       return repo.queue(filter);
+    },
+
+    /**
+     * Migration 0009's backfill, which needs the keys: vendorData written in clear before it is
+     * sealed and hashed; an erased session's is dropped. Run after migrating; idempotent. Returns the rows changed.
+     */
+    async sealPlainVendorData(): Promise<number> {
+      let changed = 0;
+      for (;;) {
+        const rows = await repo.plainVendorData(500);
+        if (rows.length === 0) return changed;
+        for (const row of rows) {
+          const dataKey = row.key_sealed === null ? undefined : openSessionKey(masterKey, { session_id: row.id, key_sealed: row.key_sealed });
+          await repo.setVendorData(row.id, vendorData.columns(row.id, dataKey ?? Buffer.alloc(0), dataKey ? row.vendor_data : null));
+        }
+        changed += rows.length;
+      }
     },
 
     lock: repo.lock,

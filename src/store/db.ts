@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from "node:fs";
 import path from "node:path";
 import SqliteDatabase from "better-sqlite3";
 import { CompiledQuery, type Driver, Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase, sql } from "kysely";
@@ -49,6 +49,18 @@ export interface StoreOptions {
 // bigint columns hold epoch milliseconds, far inside Number's exact range.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
+/**
+ * The database file exists, readable by its owner only, before SQLite opens it: SQLite creates the
+ * -wal and -shm files with the database file's permissions, and its own default (0644 under the
+ * usual umask) would let any local user read personal data. A file from an older version is narrowed.
+ */
+function ownerOnly(file: string): void {
+  closeSync(openSync(file, "a", 0o600));
+  for (const name of [file, `${file}-wal`, `${file}-shm`]) {
+    if (existsSync(name) && (statSync(name).mode & 0o077) !== 0) chmodSync(name, 0o600);
+  }
+}
+
 export function openStore(options: StoreOptions): Store {
   const store = options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openSqlite(options);
   // Once: whoever opened the store closes it, and a test may pull it from under a running app.
@@ -61,6 +73,7 @@ export function openStore(options: StoreOptions): Store {
 function openSqlite(options: StoreOptions): Store {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(options.dataDir, "earthid.sqlite");
+  ownerOnly(file);
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma("journal_mode = WAL");
   // NORMAL keeps every commit through a process crash (the WAL is in the OS page cache);

@@ -347,6 +347,25 @@ const migrations = (kind: StoreKind): Record<string, Migration> => ({
       // The sealer's work list: only events not yet linked, in the order it links them.
       await db.schema.createIndex("audit_unsealed").on("audit_events").columns(["created_at", "id"]).where(sql.ref("seq"), "is", null).execute();
       while ((await linkPending(db, 1000)) > 0);
+      },
+    },
+  "0009_strict_signatures_vendor_data_hash": {
+    // Issue 14: strict signing per integration (finding 3); vendorData kept as a keyed hash for the
+    // exact-match filter and sealed under the session's data key (finding 4). Rows written before
+    // are hashed and sealed by the sessions service right after migrating (it holds the keys).
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable("integrations").addColumn("strict_signatures", "integer", (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable("sessions").addColumn("vendor_data_hash", "text").execute();
+      await db.schema.alterTable("sessions").addColumn("vendor_data_sealed", "text").execute();
+      await db.schema
+        .createIndex("sessions_integration_vendor_data_hash")
+        .on("sessions")
+        .columns(["integration_id", "vendor_data_hash", "created_at", "id"])
+        .execute();
+      // The back-office filters across integrations; the plain column's indexes have nothing left to index.
+      await db.schema.createIndex("sessions_vendor_data_hash").on("sessions").columns(["vendor_data_hash"]).execute();
+      await db.schema.dropIndex("sessions_integration_vendor_data").execute();
+      await db.schema.dropIndex("sessions_vendor_data").execute();
     },
   },
 });

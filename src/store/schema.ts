@@ -36,6 +36,8 @@ export interface IntegrationsTable {
   retention_days: number | null;
   /** Origins allowed to frame the hosted flow (CSP frame-ancestors), space-separated; null: none. */
   frame_ancestors: string | null;
+  /** 1: every request must carry x-earthid-signature; X-HMAC-SIGNATURE alone is refused. */
+  strict_signatures: number;
   created_at: number;
   updated_at: number;
 }
@@ -44,7 +46,15 @@ export interface SessionsTable {
   id: string;
   integration_id: string;
   status: SessionStatus;
+  /**
+   * Null in the table since migration 0009 (rows before it until they are sealed): read through the
+   * sessions repository, which puts the opened vendor_data_sealed here (src/sessions/vendor-data.ts).
+   */
   vendor_data: string | null;
+  /** HMAC of vendorData under a key derived from the master key: the exact-match filter's column. */
+  vendor_data_hash: string | null;
+  /** vendorData sealed under the session's data key. */
+  vendor_data_sealed: string | null;
   end_user_id: string | null;
   callback_url: string | null;
   lang: string | null;

@@ -87,8 +87,10 @@ export function sessionErasure(deps: ErasureDeps) {
     await deps.eraseJobs(trx, session.id);
     const media = deps.eraseMedia ? await deps.eraseMedia(trx, session.id) : { files: 0 };
     await deps.sessions.destroyKey(trx, session.id);
-    await deps.sessions.update(trx, session.id, { init_data_sealed: null, erased_at: at });
-    Object.assign(session, { init_data_sealed: null, erased_at: at });
+    // vendorData too: its hash would still let the filter find the session by it (issue 14, finding 4).
+    const erased = { init_data_sealed: null, vendor_data: null, vendor_data_hash: null, vendor_data_sealed: null, erased_at: at };
+    await deps.sessions.update(trx, session.id, erased);
+    Object.assign(session, erased);
     await audit.record(trx, { integrationId: integration.id, sessionId: session.id, actor, at, event: { type: "session.erased", data: { reason, mediaFiles: media.files } } });
     return media.afterCommit;
   }

@@ -1,3 +1,4 @@
+import type { Keyring } from "../crypto/keyring.js";
 import type { FastifyBaseLogger } from "fastify";
 import { open } from "../crypto/sealing.js";
 import { type LeaseLoop, leaseLoop } from "../jobs/lease-loop.js";
@@ -32,7 +33,7 @@ export interface DispatcherDeps {
   /** After each commit that wrote outbox rows. */
   onWake(listener: () => void): () => void;
   signingKeys(integrationId: string): Promise<SigningKeys | undefined>;
-  masterKey: Buffer;
+  masterKey: Keyring;
   send: SendWebhook;
   retry: RetryPolicy;
   /**

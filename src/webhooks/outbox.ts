@@ -1,3 +1,5 @@
+import type { SealedColumn } from "../store/reseal.js";
+import type { Keyring } from "../crypto/keyring.js";
 import type { Kysely } from "kysely";
 import { seal } from "../crypto/sealing.js";
 import type { Database, WebhookKind } from "../store/schema.js";
@@ -17,12 +19,15 @@ export interface OutboxItem {
 
 export const payloadAad = (deliveryId: string) => `webhook-payload:${deliveryId}`;
 
+/** What of this capability's tables is sealed under the master keys (re-sealed by `earthid keys rotate`). */
+export const WEBHOOK_SEALED_COLUMNS: SealedColumn[] = [{ table: "webhook_deliveries", id: "id", column: "payload_sealed", aad: payloadAad }];
+
 /**
  * The outbox: deliveries are written in the transaction that changes the state, so a committed
  * change always has its webhooks and a rolled-back one never does. The body is fixed here, once, as
  * `JSON.stringify(payload)`: every retry sends the same bytes.
  */
-export function webhookOutbox({ masterKey, now = Date.now }: { masterKey: Buffer; now?: () => number }) {
+export function webhookOutbox({ masterKey, now = Date.now }: { masterKey: Keyring; now?: () => number }) {
   const listeners = new Set<() => void>();
   return {
     async enqueue(trx: Kysely<Database>, items: OutboxItem[]): Promise<string[]> {

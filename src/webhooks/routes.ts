@@ -3,9 +3,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { integratorActor } from "../http/integrator-api.js";
 import { MAX_LIST, type WebhookService } from "./service.js";
 import { DeliveryView } from "./schemas.js";
-import { ErrorBody, authHeaders, authHeadersSignedOver } from "../http/route-schemas.js";
-
-const listAuthHeaders = authHeadersSignedOver('of the query string exactly as sent (the bytes after "?"; "" when there is none)');
+import { EXTENSION_SIGNING, ErrorBody, extensionAuthHeaders } from "../http/route-schemas.js";
 
 export const ListDeliveriesQuery = Type.Object({
   sessionId: Type.Optional(Type.String({ format: "uuid" })),
@@ -23,13 +21,13 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
     schema: {
       summary: "List webhook deliveries",
       description:
-        "EarthID extension. The integration's deliveries, newest first, optionally of one session. X-HMAC-SIGNATURE is the HMAC of the query string exactly as sent (the bytes after \"?\", percent-encoding untouched; the empty string when there is none).",
+        `EarthID extension. The integration's deliveries, newest first, optionally of one session. ${EXTENSION_SIGNING}`,
       tags: ["webhooks"],
-      headers: listAuthHeaders,
+      headers: extensionAuthHeaders,
       querystring: ListDeliveriesQuery,
       response: { 200: DeliveryList, ...errors },
     },
-    config: { signed: { query: "raw" } },
+    config: { signed: { timestamped: "extension" } },
     handler: async (request) => {
       const { sessionId, limit } = request.query;
       const deliveries = await webhooks.listDeliveries({
@@ -45,13 +43,13 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
     schema: {
       summary: "Re-send a webhook delivery",
       description:
-        "EarthID extension. Makes the delivery due now with its original body, even if it was delivered or failed; answers 202 and the delivery. X-HMAC-SIGNATURE is the HMAC of the raw body (`{}` or empty). 409 when the body was erased with the session's data.",
+        `EarthID extension. Makes the delivery due now with its original body, even if it was delivered or failed; answers 202 and the delivery. ${EXTENSION_SIGNING} The body is \`{}\` or empty. 409 when the body was erased with the session's data.`,
       tags: ["webhooks"],
-      headers: authHeaders,
+      headers: extensionAuthHeaders,
       params: Type.Object({ id: Type.String({ maxLength: 100 }) }),
       response: { 202: DeliveryEnvelope, ...errors },
     },
-    config: { signed: { body: "required" } },
+    config: { signed: { timestamped: "extension" } },
     handler: async (request, reply) => {
       const delivery = await webhooks.resend({ id: request.params.id, actor: integratorActor(request) });
       return reply.code(202).send({ status: "success" as const, delivery });

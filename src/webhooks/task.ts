@@ -1,3 +1,4 @@
+import type { Keyring } from "../crypto/keyring.js";
 import type { FastifyBaseLogger } from "fastify";
 import type { Config } from "../config.js";
 import type { IntegrationService } from "../integrations/service.js";
@@ -27,7 +28,7 @@ export interface DispatcherTaskDeps {
   repo: DispatcherDeps["repo"];
   integrations: Pick<IntegrationService, "getIntegration" | "findByApiKey">;
   outbox: Pick<WebhookOutbox, "onWake">;
-  masterKey: Buffer;
+  masterKey: Keyring;
   log: FastifyBaseLogger;
   onAttemptEnded?: DispatcherDeps["onAttemptEnded"];
 }

@@ -99,7 +99,7 @@ describe(`earthid integrations, against a running server (${storeKind})`, { time
     expect(rotated.id).toBe(created.id);
     expect(rotated.sharedSecret).not.toBe(created.sharedSecret);
 
-    expectFail(await old.getSession(id), 401, "1818", "session id");
+    expectFail(await old.getSession(id), 401, "1820", "does not match");
     expectFail(await old.request("POST", "/earthid/api/sessions", { body: { verification: {} } }), 401, "1819", "request body");
     const fresh = apiClient(server.url, created.apiKey, rotated.sharedSecret);
     const read = await fresh.getSession(id);

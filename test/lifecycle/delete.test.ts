@@ -78,9 +78,9 @@ describe("DELETE /sessions/{id}: deletion erases at once and leaves a tombstone"
       expect(after.decisions.map((d) => [d.status, d.code, d.attempt_id, d.decided_by])).toEqual([["expired", 9104, null, "integrator"]]);
       const row = after.deliveries.find((d) => d.code === 9104)!;
       expect(row).toMatchObject({ kind: "decision" });
-      expect(deliveryBody(server, row).verification).toMatchObject({ id, status: "expired", code: 9104, vendorData: "user-1" });
+      expect(deliveryBody(server, row).verification).toMatchObject({ id, status: "expired", code: 9104, vendorData: null });
       const [webhook] = await receiver.waitFor(() => decisionWebhooks(id).length === 1).then(() => decisionWebhooks(id));
-      expect(webhook!.json.verification).toMatchObject({ id, status: "expired", code: 9104, attemptId: null, vendorData: "user-1" });
+      expect(webhook!.json.verification).toMatchObject({ id, status: "expired", code: 9104, attemptId: null, vendorData: null });
       expect(webhook!.json.verification.person).toMatchObject({ firstName: null, lastName: null, idNumber: null, dateOfBirth: null });
       expect(webhook!.body).not.toContain("Kristjan");
     });

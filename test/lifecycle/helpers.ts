@@ -16,8 +16,8 @@ export function lifecycle(shop: TestIntegration, prefix: "/earthid/api" | "/v1" 
     decision: (id: string, options: RequestOptions = {}) => api.request("GET", `${prefix}/sessions/${id}/decision`, { signOver: id, ...options }),
     person: (id: string, options: RequestOptions = {}) => api.request("GET", `${prefix}/sessions/${id}/person`, { signOver: id, ...options }),
     attempts: (id: string, options: RequestOptions = {}) => api.request("GET", `${prefix}/sessions/${id}/attempts`, { signOver: id, ...options }),
-    /** GET /sessions?<query>, signed over the query text exactly as sent. */
-    list: (query = "", options: RequestOptions = {}) => api.request("GET", `${prefix}/sessions${query === "" ? "" : `?${query}`}`, { signOver: query, ...options }),
+    /** GET /sessions?<query>, an extension: stamped over the request line's target exactly as sent. */
+    list: (query = "", options: RequestOptions = {}) => api.request("GET", `${prefix}/sessions${query === "" ? "" : `?${query}`}`, { stamp: true, ...options }),
   };
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectFail, rawRequest, sign } from "../support/client.js";
+import { expectFail, rawRequest, sign, stampRequest } from "../support/client.js";
 import { type TestIntegration, type TestServer, startTestServer } from "../support/server.js";
 import { createSession, lifecycle, submitAndDecide } from "./helpers.js";
 
@@ -82,7 +82,8 @@ describe("GET /sessions: an integration's own sessions, newest first", () => {
     });
 
     it("is served under /v1 too and accepts the signature in upper-case hex", async () => {
-      const res = await lifecycle(shop, "/v1").list("limit=1", { signOver: false, headers: { "x-hmac-signature": sign(shop.sharedSecret, "limit=1").toUpperCase() } });
+      const stamp = stampRequest(shop.sharedSecret, "GET", "/v1/sessions?limit=1").replace(/v1=(\w+)/, (_, hex: string) => `v1=${hex.toUpperCase()}`);
+      const res = await lifecycle(shop, "/v1").list("limit=1", { stamp: undefined, headers: { "x-earthid-signature": stamp } });
       expect(res.status, res.text).toBe(200);
       expect(ids(res)).toEqual([created[6]]);
     });
@@ -103,19 +104,25 @@ describe("GET /sessions: an integration's own sessions, newest first", () => {
   });
 
   describe("the security cases", () => {
-    it("refuses a missing signature, one over another string, and one over the decoded query", async () => {
-      expectFail(await lifecycle(shop).list("limit=2", { signOver: false }), 401, "1812", "X-HMAC-SIGNATURE");
-      expectFail(await lifecycle(shop).list("limit=2", { signOver: "limit=3" }), 401, "1818", "query string");
-      expectFail(await lifecycle(shop).list("limit=2", { signOver: "?limit=2" }), 401, "1818", "query string");
-      expectFail(await lifecycle(shop).list("", { signOver: "/sessions" }), 401, "1818", "query string");
+    it("refuses Veriff's replayable HMAC of the query, a missing stamp, and one over another target, time or secret (issue 14, finding 3)", async () => {
+      // Before issue 14 the HMAC of the query string listed every session, with its token, forever.
+      expectFail(await lifecycle(shop).list("limit=2", { stamp: undefined, signOver: "limit=2" }), 401, "1820", "X-HMAC-SIGNATURE alone was sent");
+      expectFail(await lifecycle(shop).list("", { stamp: undefined, signOver: "" }), 401, "1820", "EarthID extension");
+      expectFail(await lifecycle(shop).list("limit=2", { stamp: undefined }), 401, "1820", "is missing");
+      const at = (target: string) => ({ stamp: undefined, headers: { "x-earthid-signature": stampRequest(shop.sharedSecret, "GET", target) } });
+      expectFail(await lifecycle(shop).list("limit=2", at("/earthid/api/sessions?limit=3")), 401, "1820", "does not match");
+      expectFail(await lifecycle(shop).list("limit=2", at("/earthid/api/sessions")), 401, "1820", "does not match");
       const encoded = `vendorData=${encodeURIComponent("a b")}`;
-      expectFail(await lifecycle(shop).list(encoded, { signOver: "vendorData=a b" }), 401, "1818", "query string");
-      expectFail(await lifecycle(shop).list("limit=2", { signOver: false, headers: { "x-hmac-signature": sign(sandbox.sharedSecret, "limit=2") } }), 401, "1818", "query string");
+      expectFail(await lifecycle(shop).list(encoded, at("/earthid/api/sessions?vendorData=a b")), 401, "1820", "does not match");
+      expectFail(await lifecycle(shop).list("limit=2", { stamp: { secret: sandbox.sharedSecret } }), 401, "1820", "does not match");
+      expectFail(await lifecycle(shop).list("limit=2", { stamp: { t: Math.floor(Date.now() / 1000) - 301 } }), 401, "1820", "from the server's clock");
     });
 
-    it("signs an empty string when there is no query, also for a bare '?'", async () => {
-      const res = await rawRequest(server.url, { method: "GET", path: "/earthid/api/sessions?", headers: { "x-auth-client": shop.apiKey, "x-hmac-signature": sign(shop.sharedSecret, "") } });
+    it("signs the target as sent: a bare '?' is part of it", async () => {
+      const headers = (target: string) => ({ "x-auth-client": shop.apiKey, "x-earthid-signature": stampRequest(shop.sharedSecret, "GET", target) });
+      const res = await rawRequest(server.url, { method: "GET", path: "/earthid/api/sessions?", headers: headers("/earthid/api/sessions?") });
       expect(res.status, res.text).toBe(200);
+      expect((await rawRequest(server.url, { method: "GET", path: "/earthid/api/sessions?", headers: headers("/earthid/api/sessions") })).status).toBe(401);
     });
 
     it("never shows another integration's sessions, even with its vendorData or a cursor made from its session", async () => {

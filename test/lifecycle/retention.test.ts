@@ -68,7 +68,7 @@ describe("retention: media and personal data erased N days after a final decisio
     // Still there for the integrator, without the person.
     const read = await month.api.getSession(id);
     expect(read.status).toBe(200);
-    expect(read.body.verification).toMatchObject({ status: "approved", vendorData: "kept-ref" });
+    expect(read.body.verification).toMatchObject({ status: "approved", vendorData: null });
     const decision = (await lifecycle(month).decision(id)).body.verification;
     expect(decision).toMatchObject({ status: "approved", code: 9001 });
     expect(decision.person).toMatchObject({ firstName: null, lastName: null, idNumber: null });

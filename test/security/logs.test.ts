@@ -50,13 +50,16 @@ describe("the access log", { timeout: 120_000 }, () => {
     const read = await api.getSession(id, { headers: extra });
     expect(read.status).toBe(200);
     const wrongSignature = "ab".repeat(32);
-    expect((await api.getSession(id, { headers: { "x-hmac-signature": wrongSignature } })).status).toBe(401);
+    expect((await api.getSession(id, { stamp: undefined, headers: { "x-hmac-signature": wrongSignature } })).status).toBe(401);
     expect((await api.request("POST", "/v1/sessions", { body: "{broken", signOver: false })).status).toBe(400);
+    // vendorData is the integrator's user id: personal data, out of the log however the name is spelt (issue 14, finding 4).
+    expect((await api.request("GET", "/v1/sessions?vendorData=logged-user&limit=5", { stamp: true })).status).toBe(200);
+    await api.request("GET", "/v1/sessions?vendor%44ata=logged-user", { stamp: true });
     // The address handed to the end user carries the session token in its path.
     const hosted = await fetch(`${server.url}${new URL(url).pathname}`);
     await hosted.arrayBuffer();
 
-    const secrets = [integration.apiKey, integration.sharedSecret, bodySignature, responseSignature, sign(integration.sharedSecret, id), wrongSignature, sessionToken, bearer, cookie];
+    const secrets = [integration.apiKey, integration.sharedSecret, bodySignature, responseSignature, sign(integration.sharedSecret, id), wrongSignature, sessionToken, bearer, cookie, "logged-user"];
     // A line is written once its response has finished: the last may reach the pipe a moment later.
     const seen = () => accessLines().map((line) => `${line.req!.method} ${line.req!.url} ${line.res!.statusCode}`);
     await expect.poll(seen, { timeout: 5_000 }).toEqual(
@@ -65,6 +68,7 @@ describe("the access log", { timeout: 120_000 }, () => {
         `GET /earthid/api/sessions/${id} 200`,
         `GET /earthid/api/sessions/${id} 401`,
         "POST /v1/sessions 400",
+        "GET /v1/sessions?vendorData=[redacted]&limit=5 200",
         `GET /v/[token] ${hosted.status}`,
       ]),
     );

@@ -89,13 +89,13 @@ describe("POST /earthid/api/sessions: the seed contract", () => {
     expect(res.status).toBe(201);
   });
 
-  it("lets the integrator read the session back, signed over the id", async () => {
+  it("lets the integrator read the session back, with the timestamped signature", async () => {
     const created = await shop.api.createSession(seedBody);
     const id = created.body.verification.id;
     const read = await shop.api.getSession(id);
     expect(read.status).toBe(200);
     expect(read.body).toEqual(created.body);
-    const v1 = await shop.api.request("GET", `/v1/sessions/${id}`, { signOver: id });
+    const v1 = await shop.api.request("GET", `/v1/sessions/${id}`, { stamp: true });
     expect(v1.body).toEqual(created.body);
     expect(read.headers.get("x-hmac-signature")).toBe(sign(shop.sharedSecret, read.text));
   });

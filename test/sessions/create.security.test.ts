@@ -65,7 +65,7 @@ describe("POST /earthid/api/sessions: keys, signatures and tenants", () => {
   });
 
   describe("a rotated shared secret", () => {
-    it("stops the old secret at once, for bodies (1819) and ids (1818); the new one works and signs the responses", async () => {
+    it("stops the old secret at once, for bodies (1819), ids (1818) and timestamped signatures (1820); the new one works and signs the responses", async () => {
       const rotating = await server.integration({ name: "rotating" });
       const created = await rotating.api.createSession({});
       const id = created.body.verification.id as string;
@@ -76,12 +76,13 @@ describe("POST /earthid/api/sessions: keys, signatures and tenants", () => {
       expect(fresh).not.toBe(rotating.sharedSecret);
 
       expectFail(await create(rotating, { "x-hmac-signature": sign(rotating.sharedSecret, body) }), 401, "1819", "request body");
-      expectFail(await rotating.api.getSession(id), 401, "1818", "X-HMAC-SIGNATURE does not match the HMAC-SHA256 of the session id");
+      expectFail(await rotating.api.request("GET", `/earthid/api/sessions/${id}/decision`, { signOver: id }), 401, "1818", "X-HMAC-SIGNATURE does not match the HMAC-SHA256 of the session id");
+      expectFail(await rotating.api.getSession(id), 401, "1820", "does not match");
 
       const signedWithNew = await create(rotating, { "x-hmac-signature": sign(fresh, body) });
       expect(signedWithNew.status).toBe(201);
       expect(signedWithNew.headers.get("x-hmac-signature")).toBe(sign(fresh, signedWithNew.text));
-      const read = await rotating.api.getSession(id, { signOver: false, headers: { "x-hmac-signature": sign(fresh, id) } });
+      const read = await rotating.api.getSession(id, { stamp: { secret: fresh } });
       expect(read.status).toBe(200);
       expect(read.headers.get("x-hmac-signature")).toBe(sign(fresh, read.text));
     });
@@ -101,8 +102,8 @@ describe("POST /earthid/api/sessions: keys, signatures and tenants", () => {
 
     it("cannot be read with its owner's key and another secret", async () => {
       const mine = (await shop.api.createSession({})).body.verification.id as string;
-      const res = await shop.api.getSession(mine, { signOver: false, headers: { "x-hmac-signature": sign(rival.sharedSecret, mine) } });
-      expectFail(res, 401, "1818", "session id");
+      const res = await shop.api.getSession(mine, { stamp: { secret: rival.sharedSecret } });
+      expectFail(res, 401, "1820", "does not match");
     });
   });
 

@@ -40,7 +40,8 @@ describe(`error messages that say how to fix the request (${storeKind})`, () => 
     const id = await shop.api.request("GET", `/v1/sessions/${sessionId}/decision`, { headers: { "x-hmac-signature": "sha256=abc" } });
     expectFail(id, 401, "1812", "keyed with the shared secret, of the session id;");
     const query = await shop.api.request("GET", "/v1/sessions?limit=1", { signOver: false });
-    expectFail(query, 401, "1812", "of the raw query string");
+    expectFail(query, 401, "1820", "This endpoint is an EarthID extension");
+    expect(query.body.message).toContain(SIGNING);
   });
 
   it("1903 names the content type that arrived", async () => {

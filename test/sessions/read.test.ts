@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestIntegration, type TestServer, startTestServer } from "../support/server.js";
-import { expectFail, rawRequest, sign } from "../support/client.js";
+import { expectFail, rawRequest, sign, stampRequest } from "../support/client.js";
 
 describe("GET /earthid/api/sessions/{id}: reading a session back", () => {
   let server: TestServer;
@@ -23,7 +23,7 @@ describe("GET /earthid/api/sessions/{id}: reading a session back", () => {
       const read = await shop.api.getSession(created.id);
       expect(read.status).toBe(200);
       expect(read.body).toEqual(created.body);
-      const v1 = await shop.api.request("GET", `/v1/sessions/${created.id}`, { signOver: created.id });
+      const v1 = await shop.api.request("GET", `/v1/sessions/${created.id}`, { stamp: true });
       expect(v1.status).toBe(200);
       expect(v1.body).toEqual(created.body);
     });
@@ -35,7 +35,8 @@ describe("GET /earthid/api/sessions/{id}: reading a session back", () => {
     });
 
     it("accepts the signature in upper-case hex", async () => {
-      const res = await shop.api.getSession(created.id, { signOver: false, headers: { "x-hmac-signature": sign(shop.sharedSecret, created.id).toUpperCase() } });
+      const stamp = stampRequest(shop.sharedSecret, "GET", `/earthid/api/sessions/${created.id}`);
+      const res = await shop.api.getSession(created.id, { stamp: undefined, headers: { "x-earthid-signature": stamp.replace(/v1=(\w+)/, (_, hex: string) => `v1=${hex.toUpperCase()}`) } });
       expect(res.status).toBe(200);
     });
 
@@ -56,23 +57,34 @@ describe("GET /earthid/api/sessions/{id}: reading a session back", () => {
     });
   });
 
-  describe("the signature over the id", () => {
-    it("is mandatory: 401 1812 without it", async () => {
-      expectFail(await shop.api.getSession(created.id, { signOver: false }), 401, "1812", "X-HMAC-SIGNATURE");
+  describe("the timestamped signature: an EarthID extension (issue 14, finding 3)", () => {
+    const path = () => `/earthid/api/sessions/${created.id}`;
+    const now = () => Math.floor(Date.now() / 1000);
+
+    it("refuses Veriff's signature over the id: it signs neither the method nor the time, so it would serve forever (401 1820)", async () => {
+      const res = await shop.api.getSession(created.id, { stamp: undefined, signOver: created.id });
+      expectFail(res, 401, "1820", "X-HMAC-SIGNATURE alone was sent");
+      expect(res.body.message).toContain('"<t>.<METHOD>.<path?query>.<body>"');
+      expect(res.body.message).toContain("Signing requests and verifying webhooks");
+      expectFail(await shop.api.getSession(created.id, { stamp: undefined }), 401, "1820", "is missing");
     });
 
-    it("must be the HMAC of this id: 401 1818 for another id's", async () => {
-      const res = await shop.api.getSession(created.id, { signOver: crypto.randomUUID() });
-      expectFail(res, 401, "1818", "X-HMAC-SIGNATURE does not match the HMAC-SHA256 of the session id");
+    it("refuses a signature more than 5 minutes old or ahead, even a right one (a replay)", async () => {
+      expectFail(await shop.api.getSession(created.id, { stamp: { t: now() - 301 } }), 401, "1820", "from the server's clock (at most 300)");
+      expectFail(await shop.api.getSession(created.id, { stamp: { t: now() + 301 } }), 401, "1820", "from the server's clock");
+      expect((await shop.api.getSession(created.id, { stamp: { t: now() - 240 } })).status).toBe(200);
     });
 
-    it("is not the HMAC of the (empty) body: 401 1818", async () => {
-      expectFail(await shop.api.getSession(created.id, { signOver: "" }), 401, "1818", "session id");
+    it("refuses a signature made for another method, path or query (a DELETE's cannot read, a read's cannot delete)", async () => {
+      const stamped = (method: string, target: string) => ({ stamp: undefined, headers: { "x-earthid-signature": stampRequest(shop.sharedSecret, method, target) } });
+      expectFail(await shop.api.getSession(created.id, stamped("DELETE", path())), 401, "1820", "does not match");
+      expectFail(await shop.api.getSession(created.id, stamped("GET", `/v1/sessions/${created.id}`)), 401, "1820", "does not match");
+      expectFail(await shop.api.getSession(created.id, stamped("GET", `${path()}?x=1`)), 401, "1820", "does not match");
+      expectFail(await shop.api.getSession(created.id, { stamp: undefined, headers: { "x-earthid-signature": "v1=00" } }), 401, "1820", "is not t=<unix seconds>");
     });
 
-    it("must be made with the caller's own secret: 401 1818", async () => {
-      const res = await shop.api.getSession(created.id, { signOver: false, headers: { "x-hmac-signature": sign(rival.sharedSecret, created.id) } });
-      expectFail(res, 401, "1818", "session id");
+    it("must be made with the caller's own secret", async () => {
+      expectFail(await shop.api.getSession(created.id, { stamp: { secret: rival.sharedSecret } }), 401, "1820", "does not match");
     });
 
     it("is checked after the key: unknown key 1803 even with a good signature", async () => {
@@ -97,10 +109,10 @@ describe("GET /earthid/api/sessions/{id}: reading a session back", () => {
     });
 
     it.each([["not-a-uuid"], ["12345"], [`${"a".repeat(35)}`], ["00000000-0000-0000-0000-00000000000g"], ["'; DROP TABLE sessions; --"], ["%20"]])(
-      "answers the non-UUID id %j with the same 404 (signed over the id as the server decodes it)",
+      "answers the non-UUID id %j with the same 404",
       async (id) => {
         const decoded = decodeURIComponent(id);
-        const res = await shop.api.request("GET", `/earthid/api/sessions/${encodeURIComponent(decoded)}`, { signOver: decoded });
+        const res = await shop.api.request("GET", `/earthid/api/sessions/${encodeURIComponent(decoded)}`, { stamp: true });
         expectFail(res, 404, "1901", "Session not found");
         expect(res.body).toEqual(missingBody);
       },
@@ -112,7 +124,7 @@ describe("GET /earthid/api/sessions/{id}: reading a session back", () => {
 
     it("answers an encoded path traversal in the id with 404", async () => {
       const id = "../../../etc/passwd";
-      const res = await shop.api.request("GET", `/earthid/api/sessions/${encodeURIComponent(id)}`, { signOver: id });
+      const res = await shop.api.request("GET", `/earthid/api/sessions/${encodeURIComponent(id)}`, { stamp: true });
       expectFail(res, 404, "1901", "Session not found");
     });
 

@@ -24,6 +24,16 @@ export interface RequestOptions {
   apiKey?: string | null;
   /** Content-Type sent with a body; null sends none. Default application/json. */
   contentType?: string | null;
+  /**
+   * Adds x-earthid-signature (our extensions, and every route of a strict integration) over method,
+   * path and body, at `t` (unix seconds, default now) and with `secret` (default the client's).
+   */
+  stamp?: true | { t?: number; secret?: string } | undefined;
+}
+
+/** x-earthid-signature as an integrator's client makes it: t=<seconds>,v1=<HMAC of "t.METHOD.path?query.body">. */
+export function stampRequest(secret: string, method: string, target: string, body: string | Buffer = "", t = Math.floor(Date.now() / 1000)): string {
+  return `t=${t},v1=${sign(secret, Buffer.concat([Buffer.from(`${t}.${method}.${target}.`), Buffer.from(body)]))}`;
 }
 
 function parse(text: string): unknown {
@@ -44,8 +54,12 @@ export function apiClient(baseUrl: string, apiKey: string, secret: string) {
     if (payload !== undefined && contentType !== null) headers["content-type"] = contentType;
     const key = options.apiKey === undefined ? apiKey : options.apiKey;
     if (key !== null) headers["x-auth-client"] = key;
-    const signOver = options.signOver ?? (payload !== undefined ? "body" : false);
+    const signOver = options.signOver ?? (payload !== undefined && !options.stamp ? "body" : false);
     if (signOver !== false) headers["x-hmac-signature"] = sign(secret, signOver === "body" ? payload ?? "" : signOver);
+    if (options.stamp) {
+      const { t, secret: stampSecret } = options.stamp === true ? {} : options.stamp;
+      headers["x-earthid-signature"] = stampRequest(stampSecret ?? secret, method, new URL(`${baseUrl}${path}`).pathname + (path.includes("?") ? path.slice(path.indexOf("?")) : ""), payload ?? "", t);
+    }
     const response = await fetch(`${baseUrl}${path}`, { method, headers: { ...headers, ...options.headers }, body: payload });
     const text = await response.text();
     return { status: response.status, headers: response.headers, text, body: parse(text) };
@@ -54,7 +68,8 @@ export function apiClient(baseUrl: string, apiKey: string, secret: string) {
     request,
     createSession: (verification: unknown = {}, options: RequestOptions = {}) =>
       request("POST", "/earthid/api/sessions", { signOver: false, ...options, body: { verification } }),
-    getSession: (id: string, options: RequestOptions = {}) => request("GET", `/earthid/api/sessions/${id}`, { signOver: id, ...options }),
+    /** GET /sessions/{id}, an extension: stamped. */
+    getSession: (id: string, options: RequestOptions = {}) => request("GET", `/earthid/api/sessions/${id}`, { stamp: true, ...options }),
   };
 }
 

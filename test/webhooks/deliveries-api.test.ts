@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { erasePayloads } from "../../src/webhooks/repo.js";
-import { sign } from "../support/client.js";
+import { sign, stampRequest } from "../support/client.js";
 import { type TestIntegration, type TestServer, startTestServer, storeKind } from "../support/server.js";
 import { type Receiver, allSigned, signatureChecks, startReceiver, until } from "./receiver.js";
 
@@ -13,10 +13,10 @@ describe(`webhook deliveries: list and resend, API and CLI, on ${storeKind}`, ()
   let other: TestIntegration;
   let sessionId: string;
 
-  /** GET signed over the query string exactly as sent. */
+  /** Extensions: stamped over method, path and query exactly as sent, and body. */
   const list = (client: TestIntegration, query: string, prefix = "/earthid/api") =>
-    client.api.request("GET", `${prefix}/webhooks/deliveries${query ? `?${query}` : ""}`, { signOver: query });
-  const resend = (client: TestIntegration, id: string, body: unknown = {}) => client.api.request("POST", `/earthid/api/webhooks/deliveries/${id}/resend`, { body });
+    client.api.request("GET", `${prefix}/webhooks/deliveries${query ? `?${query}` : ""}`, { stamp: true });
+  const resend = (client: TestIntegration, id: string, body: unknown = {}) => client.api.request("POST", `/earthid/api/webhooks/deliveries/${id}/resend`, { body, stamp: true });
   const ofSession = (id: string) => receiver.received.filter((r) => (r.json?.id ?? r.json?.verification?.id) === id);
 
   beforeAll(async () => {
@@ -36,7 +36,7 @@ describe(`webhook deliveries: list and resend, API and CLI, on ${storeKind}`, ()
     await receiver.close();
   });
 
-  it("lists a session's deliveries, newest first, signed over the query string", async () => {
+  it("lists a session's deliveries, newest first, with the timestamped signature", async () => {
     const res = await list(shop, `sessionId=${sessionId}`);
     expect(res.status).toBe(200);
     expect(res.headers.get("x-hmac-signature")).toBe(sign(shop.sharedSecret, res.text));
@@ -61,7 +61,7 @@ describe(`webhook deliveries: list and resend, API and CLI, on ${storeKind}`, ()
     expect(deliveries.map((d: any) => d.id).sort()).toEqual(receivedIds);
   });
 
-  it("serves the same list under /v1, and without a query (signed over the empty string)", async () => {
+  it("serves the same list under /v1, and without a query", async () => {
     expect((await list(shop, `sessionId=${sessionId}`, "/v1")).body.deliveries).toHaveLength(3);
     const all = await list(shop, "");
     expect(all.status).toBe(200);
@@ -69,16 +69,23 @@ describe(`webhook deliveries: list and resend, API and CLI, on ${storeKind}`, ()
     expect((await list(shop, "limit=2")).body.deliveries).toHaveLength(2);
   });
 
-  it("refuses a signature over anything but the exact query text", async () => {
+  it("refuses Veriff's replayable signature, and a stamp over anything but the exact method, path and query (issue 14, finding 3)", async () => {
     const path = `/earthid/api/webhooks/deliveries?sessionId=${sessionId}&limit=5`;
-    for (const signOver of [sessionId, `limit=5&sessionId=${sessionId}`, `?sessionId=${sessionId}&limit=5`, ""]) {
-      const res = await shop.api.request("GET", path, { signOver });
-      expect(res.status).toBe(401);
-      expect(res.body).toEqual({ status: "fail", code: "1818", message: "X-HMAC-SIGNATURE does not match the HMAC-SHA256 of the query string" });
+    // Before issue 14 the HMAC of the query string authorised this list forever.
+    const veriffStyle = await shop.api.request("GET", path, { signOver: `sessionId=${sessionId}&limit=5` });
+    expect(veriffStyle.status).toBe(401);
+    expect(veriffStyle.body.code).toBe("1820");
+    expect(veriffStyle.body.message).toContain("X-HMAC-SIGNATURE alone was sent");
+    const at = (target: string, method = "GET") => ({ headers: { "x-earthid-signature": stampRequest(shop.sharedSecret, method, target) } });
+    for (const target of [`/earthid/api/webhooks/deliveries?limit=5&sessionId=${sessionId}`, `/v1/webhooks/deliveries?sessionId=${sessionId}&limit=5`, "/earthid/api/webhooks/deliveries"]) {
+      const res = await shop.api.request("GET", path, at(target));
+      expect(res.body.code, target).toBe("1820");
+      expect(res.body.message, target).toContain("does not match");
     }
-    expect((await shop.api.request("GET", path, { signOver: `sessionId=${sessionId}&limit=5` })).status).toBe(200);
-    expect((await shop.api.request("GET", path, { signOver: false })).body.code).toBe("1812");
-    expect((await shop.api.request("GET", path, { signOver: `sessionId=${sessionId}&limit=5`, apiKey: null })).body.code).toBe("1801");
+    expect((await shop.api.request("GET", path, at(path, "POST"))).body.code).toBe("1820");
+    expect((await shop.api.request("GET", path, at(path))).status).toBe(200);
+    expect((await shop.api.request("GET", path, { stamp: { t: Math.floor(Date.now() / 1000) - 600 } })).body.code).toBe("1820");
+    expect((await shop.api.request("GET", path, { stamp: true, apiKey: null })).body.code).toBe("1801");
   });
 
   it("answers 400 for a session id that is not a UUID", async () => {
@@ -114,14 +121,16 @@ describe(`webhook deliveries: list and resend, API and CLI, on ${storeKind}`, ()
     expect(audit.filter((e) => e.type === "webhook.resent").map((e) => JSON.parse(e.data))).toContainEqual({ deliveryId: decision.id });
   });
 
-  it("takes an empty body (signed over nothing) and refuses a wrong or missing signature", async () => {
+  it("takes an empty body and refuses a wrong, missing or replayed signature", async () => {
     const [delivery] = (await list(shop, `sessionId=${sessionId}`)).body.deliveries;
     const path = `/earthid/api/webhooks/deliveries/${delivery.id}/resend`;
-    expect((await shop.api.request("POST", path, { signOver: "" })).status).toBe(202);
-    expect((await shop.api.request("POST", path, { body: {}, signOver: false })).body.code).toBe("1812");
-    const wrong = await shop.api.request("POST", path, { body: {}, headers: { "x-hmac-signature": sign(shop.sharedSecret, delivery.id) } });
-    expect(wrong.status).toBe(401);
-    expect(wrong.body.code).toBe("1819");
+    expect((await shop.api.request("POST", path, { stamp: true })).status).toBe(202);
+    expect((await shop.api.request("POST", path, { body: {}, signOver: false })).body.code).toBe("1820");
+    // Veriff's scheme: the HMAC of the empty body would have re-sent any delivery, forever.
+    expect((await shop.api.request("POST", path, { signOver: "" })).body.code).toBe("1820");
+    const otherBody = await shop.api.request("POST", path, { body: {}, headers: { "x-earthid-signature": stampRequest(shop.sharedSecret, "POST", path, "") } });
+    expect(otherBody.status).toBe(401);
+    expect(otherBody.body.code).toBe("1820");
     expect((await resend(shop, "00000000-0000-4000-8000-000000000000")).status).toBe(404);
     expect((await resend(shop, "not-a-uuid")).status).toBe(404);
   });

@@ -80,7 +80,7 @@ describe(`headless verification with webhooks on ${storeKind}`, () => {
     // And the integrator sees the same four in its delivery list.
     const query = `sessionId=${id}`;
     await until(async () => {
-      const listed = await shop.api.request("GET", `/earthid/api/webhooks/deliveries?${query}`, { signOver: query });
+      const listed = await shop.api.request("GET", `/earthid/api/webhooks/deliveries?${query}`, { stamp: true });
       return listed.body.deliveries.length === 4 && listed.body.deliveries.every((d: { status: string }) => d.status === "delivered");
     });
   });
