@@ -11,6 +11,7 @@ export function backgroundTasks(services: Services, metrics: Pick<Metrics, "webh
   return [
     intervalTask("expiry-sweeper", every, () => lifecycle.sweepUnfinished(config.unfinishedAfterSeconds * 1000), log),
     intervalTask("retention-sweeper", every, () => retention.sweep(), log),
+    intervalTask("erased-webhook-sweeper", every, () => services.webhooks.removeErasedDeliveries(), log),
     webhookDispatcherTask({
       config,
       repo: services.deliveries,

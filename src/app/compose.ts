@@ -1,7 +1,7 @@
 import type { Config } from "../config.js";
 import type { Services } from "../services.js";
 import { loadMasterKey, loadTokenSecret } from "../crypto/keys.js";
-import { openStore } from "../store/db.js";
+import { type StatementObserver, openStore } from "../store/db.js";
 import { auditRepo } from "../audit/repo.js";
 import { integrationRepo } from "../integrations/repo.js";
 import { integrationService } from "../integrations/service.js";
@@ -41,21 +41,23 @@ export interface Observers {
 export interface ComposeOptions {
   /** The media worker threads (tests give a pool that never answers); made here unless given. */
   mediaWork?: MediaWork | undefined;
+  /** Told every statement the store runs (store/db.ts). */
+  onStatement?: StatementObserver | undefined;
 }
 
 export function composeServices(config: Config, { log, metrics }: Observers, options: ComposeOptions = {}): Services {
   const masterKey = loadMasterKey(config.dataDir, config.masterKey);
   const tokens = sessionTokens(loadTokenSecret(config.dataDir, config.tokenSecret));
-  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous });
-  const { db, kind } = store;
+  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous, onStatement: options.onStatement });
+  const { db } = store;
 
   const audit = auditRepo(db);
-  const integrations = integrationService({ repo: integrationRepo(db, kind), masterKey, changes: store.integrationChanges, audit });
+  const integrations = integrationService({ repo: integrationRepo(db, store.dialect), masterKey, changes: store.integrationChanges, audit });
   const outbox = webhookOutbox({ masterKey });
   const deliveries = deliveryRepo(store);
   const webhooks = webhookService({ repo: deliveries, audit, wake: outbox.wake });
 
-  const sessionStore = sessionRepo(db, kind);
+  const sessionStore = sessionRepo(db, store.dialect);
   const sessions = sessionService({
     repo: sessionStore,
     tokens,
@@ -65,7 +67,7 @@ export function composeServices(config: Config, { log, metrics }: Observers, opt
   });
   const list = sessionList({ repo: sessionStore, tokens, publicUrl: config.publicUrl });
 
-  const verificationStore = verificationRepo(db, kind);
+  const verificationStore = verificationRepo(db, store.dialect);
   const lifecycle = sessionLifecycle({ db, repo: verificationStore, sessions, integrations, audit, outbox });
   const reads = lifecycleReads({ db, sessions, lifecycle });
 

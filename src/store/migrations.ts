@@ -230,6 +230,42 @@ const migrations = (kind: StoreKind): Record<string, Migration> => ({
       await db.schema.createIndex("sessions_vendor_data").on("sessions").columns(["vendor_data"]).execute();
     },
   },
+  "0011_indexes_for_filter_and_order": {
+    // Every query on a request path, a background loop or a back-office page reads an index whose
+    // columns give both its filter and its order, ending in id where id breaks ties: the planner
+    // then walks the first `limit` entries and stops, however many rows the table holds and
+    // whatever its statistics say (test/store/plans.test.ts fails on a full scan or a sort).
+    // Indexes no query reads are dropped: each costs every insert. sessions(integration_id,
+    // vendor_data) stays for the vendorData list until its keyed-hash replacement (migration 0009).
+    async up(db: Kysely<any>) {
+      const replace = async (old: string | null, name: string, table: string, columns: string[]) => {
+        if (old) await db.schema.dropIndex(old).execute();
+        await db.schema.createIndex(name).on(table).columns(columns).execute();
+      };
+      // The integrator's list, newest first, keyset on (created_at, id); and by status.
+      await replace("sessions_integration_created", "sessions_integration_created_id", "sessions", ["integration_id", "created_at", "id"]);
+      await replace(null, "sessions_integration_status_created", "sessions", ["integration_id", "status", "created_at", "id"]);
+      // The back-office queue (one status, oldest submission or newest first) and the expiry sweeper (one status, oldest first).
+      await replace("sessions_status_submitted", "sessions_status_submitted_id", "sessions", ["status", "submitted_at", "id"]);
+      await replace("sessions_status_created", "sessions_status_created_id", "sessions", ["status", "created_at", "id"]);
+      await replace(null, "sessions_integration_status_submitted", "sessions", ["integration_id", "status", "submitted_at", "id"]);
+      await db.schema.dropIndex("sessions_status_updated").execute();
+      await db.schema.dropIndex("sessions_decided").execute();
+      // Retention's work list: an integration's sessions with data left, oldest decision first. Erased
+      // sessions leave the index, so a pass never walks the ones erased before.
+      await db.schema.createIndex("sessions_retention").on("sessions").columns(["integration_id", "decided_at"]).where(sql.ref("erased_at"), "is", null).execute();
+      // A session's timeline reads: decisions, media, audit events, deliveries, in order.
+      await replace("decisions_session", "decisions_session_decided_id", "decisions", ["session_id", "decided_at", "id"]);
+      await replace("media_session", "media_session_created_id", "media", ["session_id", "created_at", "id"]);
+      await replace("media_attempt", "media_attempt_created_id", "media", ["attempt_id", "created_at", "id"]);
+      await replace("audit_session", "audit_session_created_id", "audit_events", ["session_id", "created_at", "id"]);
+      // Deliveries: of one session (the list, the erasure), of one integration (the list), newest first.
+      await replace("webhook_deliveries_session", "webhook_deliveries_session_created_id", "webhook_deliveries", ["session_id", "created_at", "id"]);
+      await replace(null, "webhook_deliveries_integration_created_id", "webhook_deliveries", ["integration_id", "created_at", "id"]);
+      // Deliveries whose body was erased with their session: retention removes them (and their attempts).
+      await db.schema.createIndex("webhook_deliveries_erased").on("webhook_deliveries").column("id").where(sql.ref("payload_sealed"), "is", null).execute();
+    },
+  },
 });
 
 export const migrationProvider = (kind: StoreKind): MigrationProvider => ({
