@@ -1,8 +1,10 @@
+import { randomBytes } from "node:crypto";
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { openSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
+import pg from "pg";
 
 const run = promisify(execFile);
 /** The seed contract's sample body (docs/create-session-api.md), byte for byte the same each request. */
@@ -135,3 +137,23 @@ export const startBareServer = (cannedSize: number, logDir: string) => startCann
 
 /** The lower bound: bench/floor-server.mjs, the bare route plus the duties every response carries. */
 export const startFloorServer = (cannedSize: number, logDir: string) => startCannedServer("floor", cannedSize, logDir);
+
+/** A fresh PostgreSQL database for one benchmark run, next to the one `adminUrl` names; `drop` removes it. */
+export async function scratchDatabase(adminUrl: string, prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}

@@ -29,7 +29,6 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "n
 import http from "node:http";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { buildApp } from "../src/app/http.js";
 import { loadConfig } from "../src/config.js";
 import { type Services, composeServices } from "../src/app/compose.js";
@@ -40,7 +39,7 @@ import { httpSender } from "../src/webhooks/delivery.js";
 import { webhookDispatcher } from "../src/webhooks/dispatcher.js";
 import { type WebhookOutbox, payloadAad, webhookOutbox } from "../src/webhooks/outbox.js";
 import { type AttemptRecord, type Claim, type DeliveryRow, deliveryRepo } from "../src/webhooks/repo.js";
-import { cpuMicrosIn, cpuMicrosOfStat } from "./targets.js";
+import { cpuMicrosIn, cpuMicrosOfStat, scratchDatabase } from "./targets.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP_ROUNDS = Number(process.env.BENCH_WARMUP_ROUNDS ?? 1);
@@ -324,24 +323,9 @@ interface StoreResult {
 }
 
 async function benchStore(store: string, receiver: Receiver, dir: string): Promise<StoreResult> {
-  let databaseUrl: string | undefined;
-  let dropDatabase = async () => {};
-  if (store === "postgres") {
-    const name = `earthid_bench_${randomBytes(4).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(PG_ADMIN_URL);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    dropDatabase = async () => {
-      const client = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    };
-  }
+  const scratch = store === "postgres" ? await scratchDatabase(PG_ADMIN_URL, "earthid_bench") : undefined;
+  const databaseUrl = scratch?.url;
+  const dropDatabase = async () => scratch?.drop();
   const dataDir = mkdtempSync(path.join(dir, `${store}-`));
   const config = loadConfig({
     ...process.env,

@@ -19,6 +19,7 @@ export function backgroundTasks(services: Services, metrics: Pick<Metrics, "webh
       await retention.sweep();
       await retention.purgeDoneJobs();
     }, log),
+    intervalTask("erased-webhook-sweeper", every, () => services.webhooks.removeErasedDeliveries(), log),
     intervalTask("audit-sealer", AUDIT_SEAL_INTERVAL_MS, () => services.auditTrail.seal(), log),
     ...consumerTasks(services, log, metrics),
   ];

@@ -1,7 +1,7 @@
 import type { Config } from "../config.js";
 import type { Services } from "../services.js";
 import { loadMasterKeys, loadTokenSecret } from "../crypto/keys.js";
-import { openStore } from "../store/db.js";
+import { type StatementObserver, openStore } from "../store/db.js";
 import { auditRepo } from "../audit/repo.js";
 import { auditTrail } from "../audit/trail.js";
 import { integrationRepo } from "../integrations/repo.js";
@@ -59,6 +59,8 @@ export interface ComposeOptions {
   engine?: EngineWorkers | undefined;
   /** What assesses a submitted attempt in place of the engine (src/verification/assess-job.ts: reviewByPerson). */
   assessment?: ((verdicts: SubmittedVerdicts) => Assessment) | undefined;
+  /** Told every statement the store runs (store/db.ts). */
+  onStatement?: StatementObserver | undefined;
 }
 
 /** An assessment job holds its lease this long: far beyond a run of the engine (about a second). */
@@ -67,12 +69,12 @@ const ASSESS_LEASE_MS = 5 * 60_000;
 export function composeServices(config: Config, { log, metrics }: Observers, options: ComposeOptions = {}): Services {
   const masterKey = loadMasterKeys(config.dataDir, config.masterKey, config.previousMasterKeys);
   const tokens = sessionTokens(loadTokenSecret(config.dataDir, config.tokenSecret));
-  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous });
-  const { db, kind } = store;
+  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous, onStatement: options.onStatement });
+  const { db } = store;
 
-  const audit = auditRepo(db, kind);
+  const audit = auditRepo(db, store.kind);
   const trail = auditTrail(audit);
-  const integrations = integrationService({ repo: integrationRepo(db, kind), masterKey, changes: store.integrationChanges, audit });
+  const integrations = integrationService({ repo: integrationRepo(db, store.dialect), masterKey, changes: store.integrationChanges, audit });
   const outbox = webhookOutbox({ masterKey });
   const deliveries = deliveryRepo(store);
   const webhooks = webhookService({ repo: deliveries, audit, wake: outbox.wake });
@@ -80,7 +82,7 @@ export function composeServices(config: Config, { log, metrics }: Observers, opt
   const jobs = jobQueue({ repo: jobStore });
 
   const vendorData = vendorDataCodec(masterKey);
-  const sessionStore = sessionRepo(db, kind, vendorData);
+  const sessionStore = sessionRepo(db, store.dialect, vendorData);
   const sessions = sessionService({
     repo: sessionStore,
     tokens,
@@ -94,7 +96,7 @@ export function composeServices(config: Config, { log, metrics }: Observers, opt
   // The engine's records: the payloads read the fields it extracted from them.
   const assessments = assessmentRepo(db);
   const findings = findingsLookup(assessments, sessions);
-  const verificationStore = verificationRepo(db, kind);
+  const verificationStore = verificationRepo(db, store.dialect);
   const lifecycle = sessionLifecycle({ db, repo: verificationStore, sessions, integrations, audit, outbox, jobs, findings });
   const verdicts = submittedVerdicts(lifecycle);
   const reads = lifecycleReads({ db, sessions, lifecycle, findings });

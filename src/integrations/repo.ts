@@ -1,17 +1,15 @@
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database, IntegrationsTable } from "../store/schema.js";
-import type { StoreKind } from "../store/db.js";
+import type { Dialect } from "../store/dialect.js";
 import { INTEGRATIONS_CHANNEL } from "../store/change-signal.js";
 
 export type IntegrationRow = IntegrationsTable;
 /** What `integrations update` may change; keys and secrets have their own commands. */
 export type EditableIntegrationColumns = Pick<IntegrationRow, "name" | "callback_url" | "decision_webhook_url" | "event_webhook_url" | "frame_ancestors" | "strict_signatures">;
 
-export function integrationRepo(db: Kysely<Database>, kind: StoreKind) {
-  /** Tells other processes' key caches, inside the changing transaction (PostgreSQL only). */
-  const announce = async (trx: Kysely<Database>) => {
-    if (kind === "postgres") await sql`select pg_notify(${INTEGRATIONS_CHANNEL}, '')`.execute(trx);
-  };
+export function integrationRepo(db: Kysely<Database>, dialect: Dialect) {
+  /** Tells other processes' key caches, inside the changing transaction. */
+  const announce = (trx: Kysely<Database>) => dialect.notifyOnCommit(trx, INTEGRATIONS_CHANNEL);
   return {
     async insert(row: IntegrationRow): Promise<void> {
       await db.transaction().execute(async (trx) => {
@@ -51,7 +49,7 @@ export function integrationRepo(db: Kysely<Database>, kind: StoreKind) {
     ): Promise<IntegrationRow | undefined> {
       return db.transaction().execute(async (trx) => {
         const read = trx.selectFrom("integrations").selectAll().where("id", "=", id);
-        const current = await (kind === "postgres" ? read.forUpdate() : read).executeTakeFirst();
+        const current = await dialect.lockForChange(read).executeTakeFirst();
         if (!current) return undefined;
         const changes = await decide(current, trx);
         if (Object.keys(changes).length === 0) return current;

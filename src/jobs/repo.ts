@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from "kysely";
 import type { Statement as SqliteStatement } from "better-sqlite3";
 import type { Store } from "../store/db.js";
+import type { PreparedPostgres, RawSqliteTransaction } from "../store/dialect.js";
 import type { Database, JobStatus, JobsTable } from "../store/schema.js";
 import type { ClaimRequest, Exchanged } from "./lease-loop.js";
 
@@ -78,8 +79,7 @@ const POSTGRES_EXCHANGE = `
   select claimed.*, lost.ids as lost
   from (select array_agg(id) as ids from v where id not in (select id from recorded)) as lost left join claimed on true`;
 
-function postgresExchange(prepared: Store["postgresPrepared"]) {
-  if (!prepared) throw new Error("a PostgreSQL store without postgresPrepared");
+function postgresExchange(prepared: PreparedPostgres) {
   return async (records: readonly JobRecord[], claim: JobClaimRequest) => {
     const values = records.map(valuesOf);
     const column = <K extends keyof ReturnType<typeof valuesOf>>(key: K) => values.map((value) => value[key]);
@@ -104,8 +104,7 @@ const SQLITE_CLAIM = `update jobs set status = 'running', claimed_until = ?, att
     order by run_at limit ?)
   returning *`;
 
-function sqliteExchange(transaction: Store["sqliteTransaction"]) {
-  if (!transaction) throw new Error("a SQLite store without sqliteTransaction");
+function sqliteExchange(transaction: RawSqliteTransaction) {
   let statements: Record<"record" | "claim", SqliteStatement> | undefined;
   return (records: readonly JobRecord[], claim: JobClaimRequest) =>
     transaction((sqlite) => {
@@ -138,8 +137,8 @@ export interface JobFilter {
 }
 
 /** The SQL of the jobs table: enqueueing, the runners' exchanges, the CLI's listing and retry, retention. */
-export function jobRepo({ db, kind, sqliteTransaction, postgresPrepared }: Pick<Store, "db" | "kind" | "sqliteTransaction" | "postgresPrepared">) {
-  const exchangeWithStore = kind === "postgres" ? postgresExchange(postgresPrepared) : sqliteExchange(sqliteTransaction);
+export function jobRepo({ db, dialect }: Pick<Store, "db" | "dialect">) {
+  const exchangeWithStore = dialect.fixedStatements({ sqlite: sqliteExchange, postgres: postgresExchange });
   return {
     async insert(trx: Kysely<Database>, job: NewJobRow): Promise<void> {
       await trx

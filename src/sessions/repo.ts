@@ -1,6 +1,6 @@
 import type { Kysely, Updateable } from "kysely";
 import type { Database, SessionKeysTable, SessionStatus, SessionsTable } from "../store/schema.js";
-import type { StoreKind } from "../store/db.js";
+import type { Dialect } from "../store/dialect.js";
 import { commitBatcher } from "../store/commit-batcher.js";
 import { boundValues, reusableStatements } from "../store/statement-texts.js";
 import type { VendorDataCodec } from "./vendor-data.js";
@@ -37,10 +37,7 @@ export interface QueueFilter {
 
 // SQLite allows 32,766 bound parameters per statement; a session row has 17 columns.
 const MAX_ROWS_PER_BATCH = 1000;
-// Batches in flight at once on PostgreSQL (each on its own pooled connection).
-const POSTGRES_CONCURRENT_BATCHES = 4;
-
-export function sessionRepo(db: Kysely<Database>, kind: StoreKind, vendorData: Pick<VendorDataCodec, "hashes" | "reveal">) {
+export function sessionRepo(db: Kysely<Database>, dialect: Dialect, vendorData: Pick<VendorDataCodec, "hashes" | "reveal">) {
   const statement = reusableStatements();
   /** Rows with their data key beside them (null once erased), as `reveal` opens vendorData with it. */
   const withKeys = (from: Kysely<Database>) =>
@@ -60,20 +57,9 @@ export function sessionRepo(db: Kysely<Database>, kind: StoreKind, vendorData: P
       keys[i] = batch[i]!.key;
     }
     const shape = `${batch.length}:${Object.keys(sessions[0]!).join()}:${Object.keys(keys[0]!).join()}`;
-    const values = boundValues([sessions, keys]);
-    if (kind === "postgres") {
-      // One statement is one round trip, and atomic by itself: no BEGIN and COMMIT around it.
-      await db.executeQuery(statement(shape, values, () => db.with("new_sessions", (q) => q.insertInto("sessions").values(sessions)).insertInto("session_keys").values(keys).compile()));
-      return;
-    }
-    const sessionValues = values.slice(0, values.length - keys.length * Object.keys(keys[0]!).length);
-    const keyValues = values.slice(sessionValues.length);
-    await db.transaction().execute(async (trx) => {
-      await trx.executeQuery(statement(`sessions ${shape}`, sessionValues, () => trx.insertInto("sessions").values(sessions).compile()));
-      await trx.executeQuery(statement(`keys ${shape}`, keyValues, () => trx.insertInto("session_keys").values(keys).compile()));
-    });
+    await dialect.insertTogether(db, statement, shape, { table: "sessions", rows: sessions }, { table: "session_keys", rows: keys });
   };
-  const inserts = commitBatcher<NewSession>(writeBatch, MAX_ROWS_PER_BATCH, kind === "postgres" ? POSTGRES_CONCURRENT_BATCHES : 1);
+  const inserts = commitBatcher<NewSession>(writeBatch, MAX_ROWS_PER_BATCH, dialect.commitsInFlight);
 
   return {
     /** Resolves once the session and its data key are committed (grouped with concurrent inserts). */
@@ -96,9 +82,9 @@ export function sessionRepo(db: Kysely<Database>, kind: StoreKind, vendorData: P
       let query = withKeys(db).where("integration_id", "=", integrationId).where("deleted_at", "is", null);
       if (wanted !== undefined) query = query.where("vendor_data_hash", "in", vendorData.hashes(wanted));
       if (status !== undefined) query = query.where("status", "=", status);
-      if (after) {
-        query = query.where((eb) => eb.or([eb("created_at", "<", after.createdAt), eb.and([eb("created_at", "=", after.createdAt), eb("id", "<", after.id)])]));
-      }
+      // A row-value comparison: both stores read it as a range of the index, where an OR of the two
+      // cases would be a filter over every row before the position.
+      if (after) query = query.where((eb) => eb(eb.refTuple("created_at", "id"), "<", eb.tuple(after.createdAt, after.id)));
       return revealAll(await query.orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).execute());
     },
 
@@ -106,9 +92,7 @@ export function sessionRepo(db: Kysely<Database>, kind: StoreKind, vendorData: P
     async lock(trx: Kysely<Database>, sessionId: string, integrationId?: string): Promise<SessionRow | undefined> {
       let query = trx.selectFrom("sessions").selectAll().where("id", "=", sessionId).where("deleted_at", "is", null);
       if (integrationId !== undefined) query = query.where("integration_id", "=", integrationId);
-      // SQLite's transactions take the one write lock when they begin (store/db.ts): nothing to add.
-      if (kind === "postgres") query = query.forUpdate();
-      return revealOne(await query.executeTakeFirst(), trx);
+      return revealOne(await dialect.lockForChange(query).executeTakeFirst(), trx);
     },
 
     async update(trx: Kysely<Database>, id: string, changes: Updateable<SessionsTable>): Promise<void> {
@@ -136,17 +120,28 @@ export function sessionRepo(db: Kysely<Database>, kind: StoreKind, vendorData: P
       return rows.map((row) => row.id);
     },
 
-    /** Sessions in `statuses` created before `cutoff`, oldest first: the expiry sweeper's work list. */
+    /**
+     * Sessions in `statuses` created before `cutoff`, oldest first: the expiry sweeper's work list. One
+     * read per status, each the start of a range of sessions_status_created_id, merged here: `status
+     * in (…)` ordered by creation would sort every match.
+     */
     async createdBefore(statuses: readonly SessionStatus[], cutoff: number, limit: number): Promise<Pick<SessionRow, "id" | "status">[]> {
-      return db
-        .selectFrom("sessions")
-        .select(["id", "status"])
-        .where("status", "in", [...statuses])
-        .where("deleted_at", "is", null)
-        .where("created_at", "<", cutoff)
-        .orderBy("created_at")
-        .limit(limit)
-        .execute();
+      const perStatus = await Promise.all(
+        statuses.map((status) =>
+          db
+            .selectFrom("sessions")
+            .select(["id", "status", "created_at"])
+            .where("status", "=", status)
+            .where("created_at", "<", cutoff)
+            .where("deleted_at", "is", null)
+            .orderBy("created_at")
+            .orderBy("id")
+            .limit(limit)
+            .execute(),
+        ),
+      );
+      const oldest = perStatus.flat().sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : 1));
+      return oldest.slice(0, limit).map(({ id, status }) => ({ id, status }));
     },
 
     /** Any session, deleted ones included: the operator's view. */

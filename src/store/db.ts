@@ -1,12 +1,14 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from "node:fs";
 import path from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { CompiledQuery, type Driver, Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase, sql } from "kysely";
+import { CompiledQuery, type Driver, Kysely, type KyselyConfig, Migrator, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase, sql } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema.js";
 import { migrationNames, migrationProvider } from "./migrations.js";
 import { type ChangeSignal, postgresChangeSignal, sqliteChangeSignal } from "./change-signal.js";
 import { WRITER_AUTOCHECKPOINT_PAGES, startCheckpointer } from "./checkpointer.js";
+import { type Dialect, postgresDialect, sqliteDialect } from "./dialect.js";
+import { startOptimizer } from "./optimizer.js";
 
 export type StoreKind = "sqlite" | "postgres";
 
@@ -20,22 +22,8 @@ export interface Store {
   pendingMigrations(): Promise<string[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
-  /**
-   * SQLite only: runs `work` in a transaction with the raw better-sqlite3 connection, for hot paths
-   * whose statements are prepared once and run synchronously (the webhook dispatcher's exchange):
-   * Kysely's own cost per statement is most of theirs. The transaction is Kysely's, which holds the
-   * one connection, so nothing else runs on it meanwhile; `work` must not return a promise.
-   */
-  sqliteTransaction?<T>(work: (sqlite: SqliteDatabase.Database) => T): Promise<T>;
-  /**
-   * PostgreSQL only: runs one statement as a named prepared statement, parsed and planned once per
-   * connection and then only executed, for hot paths whose text never changes (the webhook
-   * dispatcher's exchange), where parsing and planning are a fifth of the server's work. `name` is
-   * the statement's, one per text; `text` takes `values` as $1, $2, …; its result columns must be
-   * listed, not `*`, so that a column added by a later migration does not change the result type of
-   * a plan a connection already holds.
-   */
-  postgresPrepared?<R>(name: string, text: string, values: unknown[]): Promise<R[]>;
+  /** What the two stores do differently, for the repositories (dialect.ts). */
+  dialect: Dialect;
 }
 
 export interface StoreOptions {
@@ -44,7 +32,15 @@ export interface StoreOptions {
   sqliteSynchronous?: "NORMAL" | "FULL";
   /** PostgreSQL pool size. */
   poolSize?: number;
+  /**
+   * Told the text and values of every statement the store runs, raw ones included (a statement
+   * prepared once on a raw connection is told once, when prepared, with no values): for a log or
+   * for checking plans (test/store/plans.test.ts). Unset, nothing is observed and nothing costs.
+   */
+  onStatement?: StatementObserver;
 }
+
+export type StatementObserver = (text: string, values: readonly unknown[]) => void;
 
 // bigint columns hold epoch milliseconds, far inside Number's exact range.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -62,7 +58,7 @@ function ownerOnly(file: string): void {
 }
 
 export function openStore(options: StoreOptions): Store {
-  const store = options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openSqlite(options);
+  const store = options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10, options.onStatement) : openSqlite(options);
   // Once: whoever opened the store closes it, and a test may pull it from under a running app.
   const close = store.close;
   let closing: Promise<void> | undefined;
@@ -88,12 +84,14 @@ function openSqlite(options: StoreOptions): Store {
   sqlite.pragma("cache_size = -65536");
   sqlite.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
   const checkpointer = startCheckpointer(file, options.sqliteSynchronous ?? "NORMAL");
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
-  const store = withMigrations("sqlite", db, sqliteChangeSignal(sqlite));
-  store.sqliteTransaction = (work) => db.transaction().execute(async () => work(sqlite));
+  const optimizer = startOptimizer(sqlite);
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }), log: logTo(options.onStatement) });
+  const raw = options.onStatement ? observedPrepare(sqlite, options.onStatement) : sqlite;
+  const store = withMigrations("sqlite", db, sqliteChangeSignal(sqlite), sqliteDialect(raw, db));
   const close = store.close;
   store.close = async () => {
     await checkpointer.close();
+    optimizer.close();
     await close();
   };
   return store;
@@ -140,24 +138,63 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
-function openPostgres(url: string, poolSize: number): Store {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  // An idle client that loses its connection must not crash the process; the next query reconnects.
-  pool.on("error", () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const store = withMigrations("postgres", db, postgresChangeSignal(url));
-  store.postgresPrepared = async <R>(name: string, text: string, values: unknown[]) => {
-    const result = await pool.query<R & pg.QueryResultRow>({ name, text, values });
-    return result.rows;
-  };
-  return store;
+/**
+ * Every connection plans without bitmap scans. A bitmap scan returns rows in table order, so a page
+ * (`order by created_at desc, id desc limit 50`) read through one is sorted afterwards. Without
+ * statistics (autovacuum off, or just after a bulk load) PostgreSQL guesses 0.5% of the rows per
+ * equality, finds that sorting so few is cheap, and then sorts a whole integration: 3.5 → 125 ms
+ * at 200,000 sessions in issue 16's measurements. Our indexes give every statement its filter and
+ * its order (migration 0011, test/store/plans.test.ts), and a plain index scan of one reads the page
+ * and stops, whatever the statistics say. Nothing here needs a bitmap (no OR of indexes). Behind
+ * PgBouncer in transaction mode a session setting may not follow the connection: plans then fall
+ * back to the statistics, which autovacuum keeps.
+ */
+export const POSTGRES_SESSION_SETTINGS = "set enable_bitmapscan = off";
+
+/** Kysely's query log, when someone observes statements; none otherwise (Kysely then skips the timing too). */
+const logTo = (observe: StatementObserver | undefined): KyselyConfig["log"] =>
+  observe &&
+  ((event) => {
+    if (event.level === "query") observe(event.query.sql, event.query.parameters);
+  });
+
+/** The raw connection, telling `observe` each text it prepares (the dialect's fixed statements). */
+function observedPrepare(sqlite: SqliteDatabase.Database, observe: StatementObserver): SqliteDatabase.Database {
+  return new Proxy(sqlite, {
+    get(target, property) {
+      if (property === "prepare") {
+        return (text: string) => {
+          observe(text, []);
+          return target.prepare(text);
+        };
+      }
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }
 
-function withMigrations(kind: StoreKind, db: Kysely<Database>, integrationChanges: ChangeSignal): Store {
+function openPostgres(url: string, poolSize: number, onStatement: StatementObserver | undefined): Store {
+  // onConnect: awaited before the pool hands the new connection out for anything.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, onConnect: async (client) => void (await client.query(POSTGRES_SESSION_SETTINGS)) });
+  // An idle client that loses its connection must not crash the process; the next query reconnects.
+  pool.on("error", () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: logTo(onStatement) });
+  const dialect = postgresDialect(pool);
+  if (onStatement) {
+    const fixedStatements = dialect.fixedStatements;
+    dialect.fixedStatements = (ways) =>
+      fixedStatements({ ...ways, postgres: (prepared) => ways.postgres((name, text, values) => (onStatement(text, values), prepared(name, text, values))) });
+  }
+  return withMigrations("postgres", db, postgresChangeSignal(url), dialect);
+}
+
+function withMigrations(kind: StoreKind, db: Kysely<Database>, integrationChanges: ChangeSignal, dialect: Dialect): Store {
   const migrator = new Migrator({ db, provider: migrationProvider(kind), migrationTableName: "earthid_migrations", migrationLockTableName: "earthid_migrations_lock" });
   return {
     kind,
     db,
+    dialect,
     integrationChanges,
     async migrate() {
       const { error, results } = await migrator.migrateToLatest();

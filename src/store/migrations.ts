@@ -299,17 +299,23 @@ const migrations = (kind: StoreKind): Record<string, Migration> => ({
         .execute();
       },
     },
-  "0012_flow_request_windows": {
-    // The flow API's requests per session token in its current one-minute window, counted in the
-    // store so that the limit holds across instances; windows long over are deleted as new ones open.
+  "0009_strict_signatures_vendor_data_hash": {
+    // Issue 14: strict signing per integration (finding 3); vendorData kept as a keyed hash for the
+    // exact-match filter and sealed under the session's data key (finding 4). Rows written before
+    // are hashed and sealed by the sessions service right after migrating (it holds the keys).
     async up(db: Kysely<any>) {
+      await db.schema.alterTable("integrations").addColumn("strict_signatures", "integer", (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable("sessions").addColumn("vendor_data_hash", "text").execute();
+      await db.schema.alterTable("sessions").addColumn("vendor_data_sealed", "text").execute();
       await db.schema
-        .createTable("flow_request_windows")
-        .addColumn("session_id", "text", (c) => c.primaryKey())
-        .addColumn("window_start", "bigint", (c) => c.notNull())
-        .addColumn("requests", "integer", (c) => c.notNull())
+        .createIndex("sessions_integration_vendor_data_hash")
+        .on("sessions")
+        .columns(["integration_id", "vendor_data_hash", "created_at", "id"])
         .execute();
-      await db.schema.createIndex("flow_request_windows_start").on("flow_request_windows").columns(["window_start"]).execute();
+      // The back-office filters across integrations; the plain column's indexes have nothing left to index.
+      await db.schema.createIndex("sessions_vendor_data_hash").on("sessions").columns(["vendor_data_hash"]).execute();
+      await db.schema.dropIndex("sessions_integration_vendor_data").execute();
+      await db.schema.dropIndex("sessions_vendor_data").execute();
       },
     },
   "0010_audit_chain": {
@@ -349,25 +355,55 @@ const migrations = (kind: StoreKind): Record<string, Migration> => ({
       while ((await linkPending(db, 1000)) > 0);
       },
     },
-  "0009_strict_signatures_vendor_data_hash": {
-    // Issue 14: strict signing per integration (finding 3); vendorData kept as a keyed hash for the
-    // exact-match filter and sealed under the session's data key (finding 4). Rows written before
-    // are hashed and sealed by the sessions service right after migrating (it holds the keys).
+  "0011_indexes_for_filter_and_order": {
+    // Every query on a request path, a background loop or a back-office page reads an index whose
+    // columns give both its filter and its order, ending in id where id breaks ties: the planner
+    // then walks the first `limit` entries and stops, however many rows the table holds and
+    // whatever its statistics say (test/store/plans.test.ts fails on a full scan or a sort).
+    // Indexes no query reads are dropped: each costs every insert. sessions(integration_id,
+    // vendor_data) stays for the vendorData list until its keyed-hash replacement (migration 0009).
     async up(db: Kysely<any>) {
-      await db.schema.alterTable("integrations").addColumn("strict_signatures", "integer", (c) => c.notNull().defaultTo(0)).execute();
-      await db.schema.alterTable("sessions").addColumn("vendor_data_hash", "text").execute();
-      await db.schema.alterTable("sessions").addColumn("vendor_data_sealed", "text").execute();
-      await db.schema
-        .createIndex("sessions_integration_vendor_data_hash")
-        .on("sessions")
-        .columns(["integration_id", "vendor_data_hash", "created_at", "id"])
-        .execute();
-      // The back-office filters across integrations; the plain column's indexes have nothing left to index.
-      await db.schema.createIndex("sessions_vendor_data_hash").on("sessions").columns(["vendor_data_hash"]).execute();
-      await db.schema.dropIndex("sessions_integration_vendor_data").execute();
-      await db.schema.dropIndex("sessions_vendor_data").execute();
+      const replace = async (old: string | null, name: string, table: string, columns: string[]) => {
+        if (old) await db.schema.dropIndex(old).execute();
+        await db.schema.createIndex(name).on(table).columns(columns).execute();
+      };
+      // The integrator's list, newest first, keyset on (created_at, id); and by status.
+      await replace("sessions_integration_created", "sessions_integration_created_id", "sessions", ["integration_id", "created_at", "id"]);
+      await replace(null, "sessions_integration_status_created", "sessions", ["integration_id", "status", "created_at", "id"]);
+      // The back-office queue (one status, oldest submission or newest first) and the expiry sweeper (one status, oldest first).
+      await replace("sessions_status_submitted", "sessions_status_submitted_id", "sessions", ["status", "submitted_at", "id"]);
+      await replace("sessions_status_created", "sessions_status_created_id", "sessions", ["status", "created_at", "id"]);
+      await replace(null, "sessions_integration_status_submitted", "sessions", ["integration_id", "status", "submitted_at", "id"]);
+      await db.schema.dropIndex("sessions_status_updated").execute();
+      await db.schema.dropIndex("sessions_decided").execute();
+      // Retention's work list: an integration's sessions with data left, oldest decision first. Erased
+      // sessions leave the index, so a pass never walks the ones erased before.
+      await db.schema.createIndex("sessions_retention").on("sessions").columns(["integration_id", "decided_at"]).where(sql.ref("erased_at"), "is", null).execute();
+      // A session's timeline reads: decisions, media, audit events, deliveries, in order.
+      await replace("decisions_session", "decisions_session_decided_id", "decisions", ["session_id", "decided_at", "id"]);
+      await replace("media_session", "media_session_created_id", "media", ["session_id", "created_at", "id"]);
+      await replace("media_attempt", "media_attempt_created_id", "media", ["attempt_id", "created_at", "id"]);
+      await replace("audit_session", "audit_session_created_id", "audit_events", ["session_id", "created_at", "id"]);
+      // Deliveries: of one session (the list, the erasure), of one integration (the list), newest first.
+      await replace("webhook_deliveries_session", "webhook_deliveries_session_created_id", "webhook_deliveries", ["session_id", "created_at", "id"]);
+      await replace(null, "webhook_deliveries_integration_created_id", "webhook_deliveries", ["integration_id", "created_at", "id"]);
+      // Deliveries whose body was erased with their session: retention removes them (and their attempts).
+      await db.schema.createIndex("webhook_deliveries_erased").on("webhook_deliveries").column("id").where(sql.ref("payload_sealed"), "is", null).execute();
     },
   },
+  "0012_flow_request_windows": {
+    // The flow API's requests per session token in its current one-minute window, counted in the
+    // store so that the limit holds across instances; windows long over are deleted as new ones open.
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable("flow_request_windows")
+        .addColumn("session_id", "text", (c) => c.primaryKey())
+        .addColumn("window_start", "bigint", (c) => c.notNull())
+        .addColumn("requests", "integer", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("flow_request_windows_start").on("flow_request_windows").columns(["window_start"]).execute();
+      },
+    },
 });
 
 export const migrationProvider = (kind: StoreKind): MigrationProvider => ({

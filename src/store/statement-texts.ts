@@ -33,3 +33,5 @@ export function reusableStatements() {
     return compiled;
   };
 }
+
+export type ReusableStatements = ReturnType<typeof reusableStatements>;

@@ -1,5 +1,5 @@
-import { type Kysely, type Updateable, sql } from "kysely";
-import type { StoreKind } from "../store/db.js";
+import type { Kysely, Updateable } from "kysely";
+import type { Dialect } from "../store/dialect.js";
 import type { AttemptsTable, Database, DecisionsTable } from "../store/schema.js";
 
 /**
@@ -7,7 +7,7 @@ import type { AttemptsTable, Database, DecisionsTable } from "../store/schema.js
  * transaction; on SQLite never reach for the plain `db` inside a transaction (there is one
  * connection: it would wait forever).
  */
-export function verificationRepo(db: Kysely<Database>, kind: StoreKind) {
+export function verificationRepo(db: Kysely<Database>, dialect: Dialect) {
   return {
     async lastAttemptNumber(trx: Kysely<Database>, sessionId: string): Promise<number> {
       const row = await trx.selectFrom("attempts").select((eb) => eb.fn.max("number").as("n")).where("session_id", "=", sessionId).executeTakeFirst();
@@ -40,7 +40,7 @@ export function verificationRepo(db: Kysely<Database>, kind: StoreKind) {
      * cannot both pass the deletion rate limit (PostgreSQL; SQLite has one writer anyway).
      */
     async serialiseDeletions(trx: Kysely<Database>, integrationId: string): Promise<void> {
-      if (kind === "postgres") await sql`select pg_advisory_xact_lock(hashtext(${`earthid:delete:${integrationId}`}))`.execute(trx);
+      await dialect.serialiseOn(trx, `earthid:delete:${integrationId}`);
     },
 
     async decisions(sessionId: string): Promise<DecisionsTable[]> {

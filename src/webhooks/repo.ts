@@ -2,6 +2,7 @@ import { type Kysely, type Selectable, sql } from "kysely";
 import type { Statement as SqliteStatement } from "better-sqlite3";
 import type { Store } from "../store/db.js";
 import type { ClaimRequest, Exchanged } from "../jobs/lease-loop.js";
+import type { PreparedPostgres, RawSqliteTransaction } from "../store/dialect.js";
 import type { Database, WebhookAttemptsTable, WebhookDeliveriesTable } from "../store/schema.js";
 
 export type DeliveryRow = Selectable<WebhookDeliveriesTable>;
@@ -113,8 +114,7 @@ const POSTGRES_EXCHANGE = `
   select claimed.*, lost.ids as lost, set_config('synchronous_commit', 'off', true) as commit_without_waiting
   from (select array_agg(id) as ids from v where id not in (select id from recorded)) as lost left join claimed on true`;
 
-function postgresExchange(prepared: Store["postgresPrepared"]) {
-  if (!prepared) throw new Error("a PostgreSQL store without postgresPrepared");
+function postgresExchange(prepared: PreparedPostgres) {
   return async (records: readonly AttemptRecord[], limit: number, now: number, claimedUntil: number) => {
     const outcomes = records.map(outcomeOf);
     const column = <K extends keyof ReturnType<typeof outcomeOf>>(key: K) => outcomes.map((outcome) => outcome[key]);
@@ -149,8 +149,7 @@ const SQLITE_CLAIM = `update webhook_deliveries set claimed_until = ?, attempts 
     order by next_attempt_at limit ?)
   returning *`;
 
-function sqliteExchange(transaction: Store["sqliteTransaction"]) {
-  if (!transaction) throw new Error("a SQLite store without sqliteTransaction");
+function sqliteExchange(transaction: RawSqliteTransaction) {
   let statements: Record<"insertAttempt" | "recordState" | "claim", SqliteStatement> | undefined;
   return (records: readonly AttemptRecord[], limit: number, now: number, claimedUntil: number) =>
     transaction((sqlite) => {
@@ -169,8 +168,8 @@ function sqliteExchange(transaction: Store["sqliteTransaction"]) {
 }
 
 /** The SQL of webhook deliveries: the dispatcher's claims and results, the API's listing and resend. */
-export function deliveryRepo({ db, kind, sqliteTransaction, postgresPrepared }: Pick<Store, "db" | "kind" | "sqliteTransaction" | "postgresPrepared">) {
-  const exchangeWithStore = kind === "postgres" ? postgresExchange(postgresPrepared) : sqliteExchange(sqliteTransaction);
+export function deliveryRepo({ db, dialect }: Pick<Store, "db" | "dialect">) {
+  const exchangeWithStore = dialect.fixedStatements({ sqlite: sqliteExchange, postgres: postgresExchange });
   return {
     /**
      * One exchange between a dispatcher and the store: records the attempts it has finished and, for
@@ -228,9 +227,32 @@ export function deliveryRepo({ db, kind, sqliteTransaction, postgresPrepared }: 
 
     async list(filter: { integrationId?: string; sessionId?: string; limit: number }): Promise<DeliveryRow[]> {
       let query = db.selectFrom("webhook_deliveries").selectAll();
+      if (filter.sessionId !== undefined) {
+        // By session alone, on webhook_deliveries_session_created_id: a session's deliveries all belong
+        // to its integration, so they are kept whole or dropped whole below. With the integration in
+        // the SQL too, a planner without statistics may walk the integration's index instead.
+        const rows = await query.where("session_id", "=", filter.sessionId).orderBy("created_at", "desc").orderBy("id", "desc").limit(filter.limit).execute();
+        return filter.integrationId === undefined ? rows : rows.filter((row) => row.integration_id === filter.integrationId);
+      }
       if (filter.integrationId !== undefined) query = query.where("integration_id", "=", filter.integrationId);
-      if (filter.sessionId !== undefined) query = query.where("session_id", "=", filter.sessionId);
       return query.orderBy("created_at", "desc").orderBy("id", "desc").limit(filter.limit).execute();
+    },
+
+    /**
+     * Removes up to `limit` deliveries whose body was erased with their session's data, with their
+     * attempts; returns how many. Such a delivery can never be sent again (erasure fails the pending
+     * ones), so it only grows the store. They are read from webhook_deliveries_erased (migration
+     * 0011), a partial index holding exactly these rows.
+     */
+    async removeErased(limit: number): Promise<number> {
+      return db.transaction().execute(async (trx) => {
+        const rows = await trx.selectFrom("webhook_deliveries").select("id").where("payload_sealed", "is", null).limit(limit).execute();
+        if (rows.length === 0) return 0;
+        const ids = rows.map((row) => row.id);
+        await trx.deleteFrom("webhook_attempts").where("delivery_id", "in", ids).execute();
+        await trx.deleteFrom("webhook_deliveries").where("id", "in", ids).where("payload_sealed", "is", null).execute();
+        return ids.length;
+      });
     },
 
     async attempts(deliveryId: string): Promise<WebhookAttemptsTable[]> {

@@ -26,7 +26,7 @@ export function toDeliveryView(row: DeliveryRow): DeliveryView {
 }
 
 export interface WebhookServiceDeps {
-  repo: Pick<DeliveryRepo, "find" | "list" | "requeue" | "countsByDay">;
+  repo: Pick<DeliveryRepo, "find" | "list" | "requeue" | "countsByDay" | "removeErased">;
   audit: Pick<AuditRepo, "record">;
   /** Tells this process's dispatcher that a row is due now. */
   wake(): void;
@@ -43,6 +43,17 @@ export function webhookService({ repo, audit, wake, now = Date.now }: WebhookSer
   return {
     /** The webhook capability's part of an erasure: the session's stored bodies are dropped, in `trx`. */
     erasePayloads,
+
+    /**
+     * Retention of deliveries: those whose body was erased with their session (DELETE, or the
+     * integration's retention period) are removed with their attempts, `batch` at a time until none
+     * is left. Returns how many went.
+     */
+    async removeErasedDeliveries(batch = 500): Promise<number> {
+      let removed = 0;
+      for (let n = batch; n === batch; removed += n) n = await repo.removeErased(batch);
+      return removed;
+    },
 
     async listDeliveries(filter: { integrationId?: string; sessionId?: string; limit?: number }): Promise<DeliveryView[]> {
       const rows = await repo.list({ ...filter, limit: Math.min(filter.limit ?? 100, MAX_LIST) });

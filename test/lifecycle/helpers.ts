@@ -38,7 +38,7 @@ export function expectOk(res: ApiResponse, status = 200): void {
 export async function integrationWithSecret(server: TestServer, secret: string, options: { isTest?: boolean } = {}): Promise<TestIntegration> {
   const created = await server.services.integrations.createIntegration({ name: "vectors", isTest: options.isTest ?? false });
   const { store, masterKey } = server.services;
-  const updated = await integrationRepo(store.db, store.kind).update(created.id, { secret_sealed: seal(masterKey, secret, `integration-secret:${created.id}`) }, Date.now());
+  const updated = await integrationRepo(store.db, store.dialect).update(created.id, { secret_sealed: seal(masterKey, secret, `integration-secret:${created.id}`) }, Date.now());
   if (!updated) throw new Error("the integration vanished");
   return { id: created.id, apiKey: created.apiKey, sharedSecret: secret, api: apiClient(server.url, created.apiKey, secret) };
 }

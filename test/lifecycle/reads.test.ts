@@ -168,7 +168,7 @@ describe("GET /sessions/{id}/decision, /person, /attempts", () => {
       // The vector's session id, stored through the sessions repo like any created session.
       const template = await storedSession(server, await createSession(vectors, { person: { firstName: "Approve" } }));
       const key = seal(server.services.masterKey, randomBytes(32), sessionKeyAad(VECTOR_ID));
-      await sessionRepo(server.services.store.db, server.services.store.kind, vendorDataCodec(server.services.masterKey)).insert({ session: { ...template.session!, id: VECTOR_ID, init_data_sealed: null }, key: { session_id: VECTOR_ID, key_sealed: key } });
+      await sessionRepo(server.services.store.db, server.services.store.dialect, vendorDataCodec(server.services.masterKey)).insert({ session: { ...template.session!, id: VECTOR_ID, init_data_sealed: null }, key: { session_id: VECTOR_ID, key_sealed: key } });
       const headers = { "x-hmac-signature": VECTOR_ID_SIGNATURE };
       for (const read of reads) {
         const res = await lifecycle(vectors)[read](VECTOR_ID, { signOver: false, headers });
