@@ -286,7 +286,7 @@ const migrations = (kind: StoreKind): Record<string, Migration> => ({
         .addColumn("error", "text")
         .addColumn("created_at", "bigint", (c) => c.notNull())
         .execute();
-      await db.schema.createIndex("engine_assessments_session").on("engine_assessments").columns(["session_id"]).execute();
+      await db.schema.createIndex("engine_assessments_session").on("engine_assessments").columns(["session_id", "created_at"]).execute();
       await db.schema.createIndex("engine_assessments_document").on("engine_assessments").columns(["integration_id", "document_key"]).execute();
       await db.schema.createIndex("engine_assessments_integration").on("engine_assessments").columns(["integration_id", "created_at"]).execute();
       await db.schema

@@ -108,13 +108,15 @@ async function findInStore(store: Store, integrationId: string, sessions: Acknow
     const rows = await store.db
       .selectFrom("sessions")
       .innerJoin("session_keys", "session_keys.session_id", "sessions.id")
-      .select(["sessions.id", "sessions.vendor_data", "sessions.integration_id"])
+      .select(["sessions.id", "sessions.vendor_data_hash", "sessions.vendor_data_sealed", "sessions.integration_id"])
       .where("sessions.id", "in", chunk.map((s) => s.id))
       .execute();
     const found = new Map(rows.map((row) => [row.id, row]));
     for (const session of chunk) {
       const row = found.get(session.id);
-      if (row?.vendor_data !== session.vendorData || row.integration_id !== integrationId) missing.push(session.id);
+      // vendorData is kept sealed, with a keyed hash for the filter (README, Security): both must be there.
+      const vendorDataKept = session.vendorData === null ? row?.vendor_data_hash === null : row?.vendor_data_hash != null && row.vendor_data_sealed != null;
+      if (!row || !vendorDataKept || row.integration_id !== integrationId) missing.push(session.id);
     }
   }
   return missing;

@@ -174,10 +174,10 @@ describe(`no network at run time (${storeKind})`, () => {
     ];
     expect(created.map((r) => r.status)).toEqual([201, 201, 201]);
     expect((await demoApi.getSession(created[0]!.body.verification.id)).status).toBe(200);
-    expect((await shop.request("GET", `/v1/sessions/${created[1]!.body.verification.id}`, { signOver: created[1]!.body.verification.id })).status).toBe(200);
+    expect((await shop.request("GET", `/v1/sessions/${created[1]!.body.verification.id}`, { stamp: true })).status).toBe(200);
     // The errors too: another tenant's session, a wrong signature, an unknown key.
     expect((await demoApi.getSession(created[1]!.body.verification.id)).status).toBe(404);
-    expect((await shop.getSession(created[1]!.body.verification.id, { signOver: "not the id" })).status).toBe(401);
+    expect((await shop.getSession(created[1]!.body.verification.id, { stamp: { secret: "not the shared secret" } })).status).toBe(401);
     expect((await shop.createSession({}, { apiKey: "00000000-0000-4000-8000-000000000000" })).status).toBe(401);
     const preflight = await get("/earthid/api/sessions", { method: "OPTIONS", headers: { origin: "https://shop.example", "access-control-request-method": "POST" } });
     expect(preflight.status).toBeLessThan(300);

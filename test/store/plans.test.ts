@@ -34,14 +34,6 @@ const BOUNDED_TABLES = new Set([
 /** Statements whose scan or sort is bounded by construction, each with why. */
 const ALLOWED: { match: RegExp; why: string }[] = [
   {
-    // The integrator's list by vendorData and the back-office queue's vendorData filter find their
-    // rows through sessions(integration_id, vendor_data) / (vendor_data) and sort only them. Migration
-    // 0009 (vendor_data_hash with (integration_id, vendor_data_hash, created_at, id)) replaces both
-    // statements; this entry then matches nothing.
-    match: /"vendor_data" = \?|"vendor_data" = \$\d/,
-    why: "sorts the sessions of one vendorData only",
-  },
-  {
     // The back-office queue of sessions in review (oldest submission first) filtered by creation
     // dates: either index walks one order and filters by the other. The sessions in review are the
     // ones waiting for a person, a queue reviewers work down; the date range bounds it further.
@@ -58,6 +50,12 @@ const ALLOWED: { match: RegExp; why: string }[] = [
     match: /from "review_cases" inner join "reviewers".*"review_cases"\."session_id" = [?$]/,
     why: "one session's review cases: one per attempt, at most 10",
   },
+  {
+    // The audit sealer reads the partial index audit_unsealed whole: it holds only the events not yet
+    // linked into the chain (those of the last second or so), which this pass links.
+    match: /^select \* from "audit_events" where "seq" is null order by "created_at", "id" limit/,
+    why: "walks a partial index of the events it links",
+  },
 ];
 
 /** Statements that are not queries of the service's tables: transaction control, schema, the migrator's bookkeeping. */
@@ -69,13 +67,16 @@ describe(`query plans on a store with data and no statistics (${storeKind})`, ()
   let shop: TestIntegration;
   let tester: TestIntegration;
   const statements = new Map<string, readonly unknown[]>();
+  // From the moment the server listens: the migrations' statements (temporary tables, backfills) are not the service's queries.
+  let capturing = false;
 
   beforeAll(async () => {
     receiver = await startReceiver();
     server = await startTestServer(
       { EARTHID_WEBHOOK_ALLOW_PRIVATE: "1", EARTHID_SWEEP_INTERVAL_SECONDS: "86400" },
-      { onStatement: (text, values) => void (statements.has(text) || NOT_A_QUERY.test(text) || statements.set(text, values)) },
+      { onStatement: (text, values) => void (!capturing || statements.has(text) || NOT_A_QUERY.test(text) || statements.set(text, values)) },
     );
+    capturing = true;
     const hooks = { decisionWebhookUrl: `${receiver.url}/decision`, eventWebhookUrl: `${receiver.url}/event` };
     shop = await server.integration({ name: "shop", retentionDays: 30, ...hooks });
     tester = await server.integration({ name: "tester", isTest: true, ...hooks });
