@@ -1,4 +1,4 @@
-import type { Keyring, MasterKey } from "../crypto/keyring.js";
+import { Keyring } from "../crypto/keyring.js";
 import { createHmac } from "node:crypto";
 import type { Kysely } from "kysely";
 import { open, seal } from "../crypto/sealing.js";
@@ -30,12 +30,7 @@ const plainNumber = (number: string) => number.toUpperCase().replace(/[^A-Z0-9]/
 export function documentKeyer(masterKey: Keyring) {
   // Under the current master key: after `earthid keys rotate` a number recorded before is found again
   // only by face (the rotation does not re-hash document keys; README, Decisions).
-  const keys = new Map<string, Buffer>();
-  const keyOf = (master: MasterKey) => {
-    let key = keys.get(master.id);
-    if (!key) keys.set(master.id, (key = createHmac("sha256", master.key).update("earthid:document-number").digest()));
-    return key;
-  };
+  const keyOf = Keyring.derivedKeys("earthid document-number index");
   return (integrationId: string, number: string | null): string | null => {
     const plain = number === null ? "" : plainNumber(number);
     return plain === "" ? null : createHmac("sha256", keyOf(masterKey.current())).update(`${integrationId}\n${plain}`).digest("hex");

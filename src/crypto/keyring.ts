@@ -89,6 +89,16 @@ export class Keyring {
     return Buffer.from(hkdfSync("sha256", key.key, Buffer.alloc(0), purpose, 32));
   }
 
+  /** `derive` for one purpose, computed once per master key (a keyed hash on every request needs it). */
+  static derivedKeys(purpose: string): (key: MasterKey) => Buffer {
+    const derived = new Map<string, Buffer>();
+    return (key) => {
+      let found = derived.get(key.id);
+      if (!found) derived.set(key.id, (found = Keyring.derive(key, purpose)));
+      return found;
+    };
+  }
+
   load(): void {
     const keys = new Map<string, MasterKey>();
     const add = (key: Buffer, retiredAt: number | null) => keys.set(keyId(key), { id: keyId(key), key, retiredAt });

@@ -1,4 +1,4 @@
-import { Keyring, type MasterKey } from "../crypto/keyring.js";
+import { Keyring } from "../crypto/keyring.js";
 import { hmacHex } from "../crypto/hmac.js";
 import { open, seal } from "../crypto/sealing.js";
 import type { SessionKeysTable, SessionsTable } from "../store/schema.js";
@@ -13,13 +13,8 @@ export const vendorDataAad = (sessionId: string) => `session-vendor-data:${sessi
  * values give equal hashes, but nobody without the master key can compute one to test a guess.
  */
 export function vendorDataCodec(masterKey: Keyring) {
-  const indexKeys = new Map<string, Buffer>();
   /** The index key of one master key: a rotation re-hashes every value under the new one (src/keys/rotation.ts). */
-  const indexKey = (master: MasterKey) => {
-    let key = indexKeys.get(master.id);
-    if (!key) indexKeys.set(master.id, (key = Keyring.derive(master, "earthid vendorData index")));
-    return key;
-  };
+  const indexKey = Keyring.derivedKeys("earthid vendorData index");
   const hash = (vendorData: string) => hmacHex(indexKey(masterKey.current()), vendorData);
   return {
     hash,
