@@ -135,6 +135,8 @@ async function runStore(store: string) {
     const uploadTo = async (id: string) =>
       expectStatus(await api.request("POST", `/earthid/api/sessions/${id}/media`, { body: { image: { context: "document-front", content: jpeg.toString("base64") } } }), 201, "upload").body.image;
     const signedGet = async (pathname: string, over: string, status = 200) => expectStatus(await api.request("GET", pathname, { signOver: over }), status, pathname);
+    // Our extensions (session lists, GET /sessions/{id}, deliveries) take only the timestamped signature.
+    const stampedGet = async (pathname: string) => expectStatus(await api.request("GET", pathname, { stamp: true }), 200, pathname);
     // One submitted session with media, in review: the reads of one session.
     const known = await newSession("bench-user");
     const image = await uploadTo(known);
@@ -146,14 +148,14 @@ async function runStore(store: string) {
     const mediaBefore = dirBytes(path.join(dataDir, "media"));
     const operations: Operation[] = [
       { name: "POST /sessions", run: () => newSession() },
-      { name: "GET /sessions/{id}", run: () => signedGet(`/earthid/api/sessions/${known}`, known) },
-      { name: "GET /sessions?limit=50", run: () => signedGet("/earthid/api/sessions?limit=50", "limit=50") },
-      { name: "GET /sessions?status=created&limit=50", run: () => signedGet("/earthid/api/sessions?status=created&limit=50", "status=created&limit=50") },
-      { name: "GET /sessions?vendorData=…", run: () => signedGet("/earthid/api/sessions?vendorData=bench-user", "vendorData=bench-user") },
+      { name: "GET /sessions/{id}", run: () => stampedGet(`/earthid/api/sessions/${known}`) },
+      { name: "GET /sessions?limit=50", run: () => stampedGet("/earthid/api/sessions?limit=50") },
+      { name: "GET /sessions?status=created&limit=50", run: () => stampedGet("/earthid/api/sessions?status=created&limit=50") },
+      { name: "GET /sessions?vendorData=…", run: () => stampedGet("/earthid/api/sessions?vendorData=bench-user") },
       {
         name: "GET /sessions?limit=20&cursor= (page 2)",
-        prepare: async () => (await signedGet("/earthid/api/sessions?limit=20", "limit=20")).body.nextCursor as string,
-        run: (cursor: string) => signedGet(`/earthid/api/sessions?limit=20&cursor=${cursor}`, `limit=20&cursor=${cursor}`),
+        prepare: async () => (await stampedGet("/earthid/api/sessions?limit=20")).body.nextCursor as string,
+        run: (cursor: string) => stampedGet(`/earthid/api/sessions?limit=20&cursor=${cursor}`),
       },
       { name: "POST /sessions/{id}/media (1600x1200 JPEG)", prepare: () => newSession(), run: (id: string) => uploadTo(id) },
       {
@@ -176,9 +178,9 @@ async function runStore(store: string) {
         prepare: () => newSession(),
         run: async (id: string) => expectStatus(await api.request("DELETE", `/earthid/api/sessions/${id}`, { signOver: id }), 200, "delete"),
       },
-      { name: "GET /webhooks/deliveries?limit=50", run: () => signedGet("/earthid/api/webhooks/deliveries?limit=50", "limit=50") },
-      { name: "GET /webhooks/deliveries?sessionId=", run: () => signedGet(`/earthid/api/webhooks/deliveries?sessionId=${known}`, `sessionId=${known}`) },
-      { name: "POST /webhooks/deliveries/{id}/resend", run: async () => expectStatus(await api.request("POST", `/earthid/api/webhooks/deliveries/${delivery.id}/resend`, { body: {} }), 202, "resend") },
+      { name: "GET /webhooks/deliveries?limit=50", run: () => stampedGet("/earthid/api/webhooks/deliveries?limit=50") },
+      { name: "GET /webhooks/deliveries?sessionId=", run: () => stampedGet(`/earthid/api/webhooks/deliveries?sessionId=${known}`) },
+      { name: "POST /webhooks/deliveries/{id}/resend", run: async () => expectStatus(await api.request("POST", `/earthid/api/webhooks/deliveries/${delivery.id}/resend`, { body: {}, stamp: true }), 202, "resend") },
       { name: "back-office: queue (review)", run: () => desk.get("/admin/queue") },
       { name: "back-office: queue (created)", run: () => desk.get("/admin/queue?status=created") },
       { name: "back-office: queue (integration, created)", run: () => desk.get(`/admin/queue?status=created&integration=${created.id}`) },
