@@ -41,6 +41,8 @@ export async function bulkFill(store: Pick<Store, "db" | "kind">, { integrationI
     when i % 20 <= 17 then 'created' when i % 20 = 18 then 'started' else 'expired' end`;
   const integration = `'${integrationId.replaceAll("'", "''")}'`;
   const db = store.db as Kysely<Database>;
+  const lowest = await db.selectFrom("audit_events").select((eb) => eb.fn.min("seq").as("seq")).executeTakeFirst();
+  const seqBase = Math.min(0, Number(lowest?.seq ?? 0)) - 1;
 
   for (let from = 0; from < count; from += chunk) {
     const to = Math.min(count, from + chunk) - 1;
@@ -82,8 +84,11 @@ export async function bulkFill(store: Pick<Store, "db" | "kind">, { integrationI
         [11, "session.submitted", 300_000, DECIDED],
         [12, "session.decided", 600_000, `${DECIDED} or i % 20 = 19`],
       ] as const) {
-        await exec(`insert into audit_events (id, integration_id, session_id, type, actor, data, created_at)
-          $series select ${id(tag)}, ${integration}, ${id(1)}, '${type}', 'integrator', ${text(96)}, ${at(offset)} from s where ${where}`);
+        // Written already sealed (hashes of the right length), as a store of that age holds them: left
+        // unsealed, they would keep the background sealer busy for an hour. Their sequence numbers are
+        // negative, below any written before, so that the running sealer's next ones never collide.
+        await exec(`insert into audit_events (id, integration_id, session_id, type, actor, data, created_at, seq, prev_hash, hash)
+          $series select ${id(tag)}, ${integration}, ${id(1)}, '${type}', 'integrator', ${text(96)}, ${at(offset)}, ${seqBase} - i * 4 - ${tag - 9}, ${text(64)}, ${text(64)} from s where ${where}`);
       }
       if (reviewerId !== undefined) {
         await exec(`insert into review_cases (id, session_id, attempt_id, reviewer_id, assigned_at, decided_at, decision_id, note)
