@@ -65,6 +65,8 @@ export interface Config {
   jobPollMs: number;
   /** Done jobs are removed by the retention sweep this many days after they finished. */
   jobRetentionDays: number;
+  /** Audit events older than this many days are deleted from the chain's old end; 0 keeps them forever. */
+  auditRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -214,5 +216,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     engineWorkers: integer(env, "EARTHID_ENGINE_WORKERS", Math.max(1, Math.floor(availableParallelism() / 2)), 0, 256),
     jobPollMs: integer(env, "EARTHID_JOB_POLL_MS", 1000, 10, 60_000),
     jobRetentionDays: integer(env, "EARTHID_JOB_RETENTION_DAYS", 7, 1, 3650),
+    auditRetentionDays: integer(env, "EARTHID_AUDIT_RETENTION_DAYS", 0, 0, 36_500),
   };
 }

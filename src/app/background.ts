@@ -18,6 +18,7 @@ export function backgroundTasks(services: Services, metrics: Pick<Metrics, "webh
     intervalTask("retention-sweeper", every, async () => {
       await retention.sweep();
       await retention.purgeDoneJobs();
+      await retention.purgeAuditEvents();
     }, log),
     intervalTask("erased-webhook-sweeper", every, () => services.webhooks.removeErasedDeliveries(), log),
     intervalTask("audit-sealer", AUDIT_SEAL_INTERVAL_MS, () => services.auditTrail.seal(), log),

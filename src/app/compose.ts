@@ -152,7 +152,11 @@ export function composeServices(config: Config, { log, metrics }: Observers, opt
     limits: { perHour: config.deleteLimitPerHour, perDay: config.deleteLimitPerDay },
     onFileRemovalError: (error, sessionId) => log.warn({ err: error, sessionId }, "media files of an erased session were not all removed"),
   });
-  const retention = sessionRetention({ integrations, lifecycle, sessions, erasure, doneJobs: { purgeDone: jobs.purgeDone, retentionDays: config.jobRetentionDays } });
+  const retention = sessionRetention({
+    integrations, lifecycle, sessions, erasure,
+    doneJobs: { purgeDone: jobs.purgeDone, retentionDays: config.jobRetentionDays },
+    auditEvents: { prune: trail.prune, retentionDays: config.auditRetentionDays },
+  });
 
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= Promise.all([work.close(), engine.close(), store.close()]).then(() => undefined));

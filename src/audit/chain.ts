@@ -8,6 +8,16 @@ export interface SealedEvent extends ChainedEvent {
   hash: string;
 }
 
+/**
+ * The last event audit retention deleted (EARTHID_AUDIT_RETENTION_DAYS): the oldest kept event
+ * links to it as the first event links to GENESIS. An export writes it first.
+ */
+export interface ChainAnchor {
+  seq: number;
+  hash: string;
+  createdAt: number;
+}
+
 /** The first thing wrong with a link, in words an operator can act on. */
 export type BrokenLink =
   | { seq: number; id: string; problem: "edited"; detail: string }

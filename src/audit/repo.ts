@@ -2,7 +2,7 @@ import { type Kysely, sql } from "kysely";
 import type { Database } from "../store/schema.js";
 import type { StoreKind } from "../store/db.js";
 import { type Actor, type AuditEvent, type AuditEventType, actorName } from "./events.js";
-import type { SealedEvent } from "./chain.js";
+import type { ChainAnchor, SealedEvent } from "./chain.js";
 import { chained, linkPending } from "../store/audit-chain.js";
 import { newRowId } from "../store/ids.js";
 
@@ -36,6 +36,34 @@ export function auditRepo(db: Kysely<Database>, kind: StoreKind) {
           if (!rows[0]?.locked) return 0;
         }
         return linkPending(trx, limit);
+      });
+    },
+
+    /** Where the kept chain starts: the last event retention deleted; undefined while none was. */
+    async anchor(): Promise<ChainAnchor | undefined> {
+      const row = await db.selectFrom("audit_anchor").select(["seq", "hash", "created_at"]).where("id", "=", 1).executeTakeFirst();
+      return row && { seq: Number(row.seq), hash: row.hash, createdAt: Number(row.created_at) };
+    },
+
+    /**
+     * Deletes up to `limit` sealed events from the chain's old end, those created before `before`,
+     * and moves the anchor to the last one deleted, in one transaction: the kept chain verifies
+     * from it. Stops at the first event not that old, so that what is kept stays one unbroken chain.
+     */
+    async prune(before: number, limit: number): Promise<number> {
+      return db.transaction().execute(async (trx) => {
+        // One pruner at a time across instances; the sealer skips its round meanwhile.
+        if (kind === "postgres") await sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`.execute(trx);
+        const anchor = await trx.selectFrom("audit_anchor").select("seq").where("id", "=", 1).executeTakeFirst();
+        const from = anchor ? Number(anchor.seq) : 0;
+        const oldest = await trx.selectFrom("audit_events").select(["seq", "hash", "created_at"]).where("seq", ">", from).orderBy("seq").limit(limit).execute();
+        const kept = oldest.findIndex((row) => Number(row.created_at) >= before);
+        const last = oldest[(kept === -1 ? oldest.length : kept) - 1];
+        if (!last) return 0;
+        const next = { seq: Number(last.seq), hash: last.hash ?? "", created_at: Number(last.created_at), pruned_at: Date.now() };
+        const deleted = await trx.deleteFrom("audit_events").where("seq", ">", from).where("seq", "<=", next.seq).executeTakeFirst();
+        await trx.insertInto("audit_anchor").values({ id: 1, ...next }).onConflict((oc) => oc.column("id").doUpdateSet(next)).execute();
+        return Number(deleted.numDeletedRows);
       });
     },
 

@@ -3,8 +3,10 @@ import type { AuditTrail } from "../audit/trail.js";
 import type { Io } from "./main.js";
 
 export const AUDIT_USAGE = `  audit verify [--json]                 link waiting events, then walk the audit chain from its first
-                                        event; names the first broken link (exit 1)
-  audit export [--since DATE|SEQ]       the sealed audit events as JSON lines (README: how to verify)`;
+                                        kept event (its anchor once retention deleted older ones);
+                                        names the first broken link (exit 1)
+  audit export [--since DATE|SEQ]       the sealed audit events as JSON lines, the anchor first
+                                        (README: how to verify)`;
 
 /** `--since`: a sequence number, or a date/time that Date.parse reads (2026-12-01, 2026-12-01T10:00:00Z). */
 function sinceOf(value: string | undefined): { seq: number } | { time: number } | undefined {
@@ -29,14 +31,15 @@ export async function auditCommands(trail: AuditTrail, argv: string[], io: Io): 
         const { seq, id, problem, detail } = report.broken;
         io.out(`audit chain BROKEN at sequence ${seq} (event ${id}): ${problem}: ${detail}\n${report.checked} events before it are intact.\n`);
       } else {
+        const head = report.anchor ? ` after the anchor (sequence ${report.anchor.seq}, hash ${report.anchor.hash}: older events were deleted by retention)` : "";
         const tail = report.last ? `; last: sequence ${report.last.seq}, hash ${report.last.hash}` : "";
         const waiting = report.unsealed > 0 ? `\n${report.unsealed} events are not linked yet (another instance is sealing them).` : "";
-        io.out(`audit chain intact: ${report.checked} events${tail}${waiting}\n`);
+        io.out(`audit chain intact: ${report.checked} events${head}${tail}${waiting}\n`);
       }
       return report.broken ? 1 : 0;
     }
     case "export": {
-      for await (const event of trail.export(sinceOf(values.since))) io.out(`${JSON.stringify(event)}\n`);
+      for await (const line of trail.export(sinceOf(values.since))) io.out(`${JSON.stringify(line)}\n`);
       return 0;
     }
     default:

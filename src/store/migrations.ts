@@ -404,6 +404,21 @@ const migrations = (kind: StoreKind): Record<string, Migration> => ({
       await db.schema.createIndex("flow_request_windows_start").on("flow_request_windows").columns(["window_start"]).execute();
       },
     },
+  "0016_audit_anchor": {
+    // Audit retention (EARTHID_AUDIT_RETENTION_DAYS) deletes events from the chain's old end; the
+    // last deleted event's sequence number and hash stay here, one row, as the link the oldest kept
+    // event must follow: verify and export start from it instead of GENESIS.
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable("audit_anchor")
+        .addColumn("id", "integer", (c) => c.primaryKey())
+        .addColumn("seq", "bigint", (c) => c.notNull())
+        .addColumn("hash", "text", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("pruned_at", "bigint", (c) => c.notNull())
+        .execute();
+    },
+  },
 });
 
 export const migrationProvider = (kind: StoreKind): MigrationProvider => ({

@@ -111,6 +111,17 @@ export interface MediaTable {
   created_at: number;
 }
 
+/** Where the kept audit chain starts once retention deleted its old end (one row, id 1; migration 0016). */
+export interface AuditAnchorTable {
+  id: number;
+  /** The last deleted event's sequence number and hash: the oldest kept event links to these. */
+  seq: number;
+  hash: string;
+  /** That event's created_at. */
+  created_at: number;
+  pruned_at: number;
+}
+
 export interface AuditEventsTable {
   id: string;
   /** Null for events of no integration (a reviewer's login). */
@@ -207,6 +218,7 @@ export interface Database {
   decisions: DecisionsTable;
   media: MediaTable;
   audit_events: AuditEventsTable;
+  audit_anchor: AuditAnchorTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   flow_handoffs: FlowHandoffsTable;

@@ -13,6 +13,8 @@ export interface RetentionDeps {
   erasure: Pick<SessionErasure, "eraseLocked" | "removeFiles">;
   /** Done jobs are removed this long after they finished (EARTHID_JOB_RETENTION_DAYS). */
   doneJobs: { purgeDone(before: number): Promise<number>; retentionDays: number };
+  /** Audit events are deleted from the chain's old end this long after they happened (EARTHID_AUDIT_RETENTION_DAYS; 0: never). */
+  auditEvents: { prune(before: number): Promise<number>; retentionDays: number };
   now?: () => number;
 }
 
@@ -24,10 +26,13 @@ const DAY_MS = 86_400_000;
  * stay readable. Sessions awaiting a person (review) or the end user (resubmission) are not final
  * and keep their data until they are.
  */
-export function sessionRetention({ integrations, lifecycle, sessions, erasure, doneJobs, now = Date.now }: RetentionDeps) {
+export function sessionRetention({ integrations, lifecycle, sessions, erasure, doneJobs, auditEvents, now = Date.now }: RetentionDeps) {
   return {
     /** Done jobs past their retention; failed ones stay for the operator (`earthid jobs`). */
     purgeDoneJobs: () => doneJobs.purgeDone(now() - doneJobs.retentionDays * DAY_MS),
+
+    /** Audit events past their retention, oldest first; the chain then verifies from its anchor. */
+    purgeAuditEvents: async () => (auditEvents.retentionDays > 0 ? auditEvents.prune(now() - auditEvents.retentionDays * DAY_MS) : 0),
 
     /** One pass over every integration with a retention period; returns how many sessions were erased. */
     async sweep(batch = 200): Promise<number> {

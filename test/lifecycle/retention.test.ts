@@ -23,6 +23,7 @@ describe("retention: media and personal data erased N days after a final decisio
       sessions: services.sessions,
       erasure: services.erasure,
       doneJobs: { purgeDone: services.jobs.purgeDone, retentionDays: services.config.jobRetentionDays },
+      auditEvents: { prune: services.auditTrail.prune, retentionDays: services.config.auditRetentionDays },
       now: () => Date.now() + days * DAY,
     });
   };
