@@ -1,4 +1,4 @@
-import type { Kysely, Updateable } from "kysely";
+import { type Kysely, type Updateable, sql } from "kysely";
 import type { Database, SessionKeysTable, SessionStatus, SessionsTable } from "../store/schema.js";
 import type { Dialect } from "../store/dialect.js";
 import { commitBatcher } from "../store/commit-batcher.js";
@@ -24,6 +24,14 @@ export interface ListFilter {
   limit: number;
 }
 
+/**
+ * The status compared as an expression no index is read for: with vendorData in the filter, the
+ * vendorData index gives one end user's sessions, a handful, and the status is checked on those;
+ * compared plainly, a planner without statistics may walk every session in that status instead.
+ */
+const statusOfFewRows = sql.ref<string>("sessions.status");
+const sameStatus = (status: SessionStatus) => sql<boolean>`${statusOfFewRows} || '' = ${status}`;
+
 /** The back-office queue's filter: one status across every integration (a reviewer's view). */
 export interface QueueFilter {
   status: SessionStatus;
@@ -33,6 +41,13 @@ export interface QueueFilter {
   to?: number | undefined;
   vendorData?: string | undefined;
   limit: number;
+}
+
+/** The queue's order: cases in review oldest submission first, anything else newest first; id breaks ties. */
+export function queueOrder(status: SessionStatus): (a: SessionRow, b: SessionRow) => number {
+  const byId = (a: SessionRow, b: SessionRow) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  if (status === "review") return (a, b) => (a.submitted_at ?? 0) - (b.submitted_at ?? 0) || byId(a, b);
+  return (a, b) => b.created_at - a.created_at || byId(b, a);
 }
 
 // SQLite allows 32,766 bound parameters per statement; a session row has 17 columns.
@@ -81,7 +96,7 @@ export function sessionRepo(db: Kysely<Database>, dialect: Dialect, vendorData: 
     async page({ integrationId, vendorData: wanted, status, after, limit }: ListFilter): Promise<SessionRow[]> {
       let query = withKeys(db).where("integration_id", "=", integrationId).where("deleted_at", "is", null);
       if (wanted !== undefined) query = query.where("vendor_data_hash", "in", vendorData.hashes(wanted));
-      if (status !== undefined) query = query.where("status", "=", status);
+      if (status !== undefined) query = query.where(wanted === undefined ? sql<boolean>`${sql.ref("status")} = ${status}` : sameStatus(status));
       // A row-value comparison: both stores read it as a range of the index, where an OR of the two
       // cases would be a filter over every row before the position.
       if (after) query = query.where((eb) => eb(eb.refTuple("created_at", "id"), "<", eb.tuple(after.createdAt, after.id)));
@@ -150,7 +165,11 @@ export function sessionRepo(db: Kysely<Database>, dialect: Dialect, vendorData: 
      * first, anything else newest first (indexes sessions_status_submitted / _created, migration 0004).
      */
     async queue({ status, integrationId, from, to, vendorData: wanted, limit }: QueueFilter): Promise<SessionRow[]> {
-      let query = withKeys(db).where("deleted_at", "is", null).where("status", "=", status);
+      let query = withKeys(db).where("deleted_at", "is", null);
+      // Sessions in review are found by the partial indexes of migration 0017, which hold only them:
+      // the status written as the literal of their predicate, as a planner matches it.
+      if (wanted) query = query.where(sameStatus(status));
+      else query = query.where("status", "=", status === "review" ? sql.lit("review") : status);
       if (integrationId) query = query.where("integration_id", "=", integrationId);
       if (from !== undefined) query = query.where("created_at", ">=", from);
       if (to !== undefined) query = query.where("created_at", "<", to);

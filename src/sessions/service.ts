@@ -6,7 +6,7 @@ import { seal } from "../crypto/sealing.js";
 import { randomBytesPooled } from "../crypto/random.js";
 import type { IntegrationAuth } from "../integrations/service.js";
 import type { Actor } from "../audit/events.js";
-import type { QueueFilter, SessionRepo, SessionRow } from "./repo.js";
+import { type QueueFilter, type SessionRepo, type SessionRow, queueOrder } from "./repo.js";
 import type { VendorDataCodec } from "./vendor-data.js";
 import type { CreateSessionBody, SessionEnvelope } from "./schemas.js";
 import type { SessionTokens } from "./token.js";
@@ -129,10 +129,16 @@ export function sessionService({ repo, tokens, masterKey, vendorData, publicUrl,
       return key ? openInitData(openSessionKey(masterKey, key), session) : {};
     },
 
-    /** Sessions of one status across integrations, for an actor that may see them all (a reviewer). */
-    async queue(actor: Actor, filter: QueueFilter): Promise<SessionRow[]> {
+    /**
+     * Sessions of one status across integrations, for an actor that may see them all (a reviewer).
+     * By vendorData without an integration: one read per integration of `integrationIds` (the
+     * vendorData index starts with the integration; integrations are few), merged in the queue's order.
+     */
+    async queue(actor: Actor, filter: QueueFilter, integrationIds: readonly string[]): Promise<SessionRow[]> {
       if (actor.kind !== "reviewer" && actor.kind !== "operator") throw apiError("NOT_FOUND", { what: "Session" });
-      return repo.queue(filter);
+      if (!filter.vendorData || filter.integrationId) return repo.queue(filter);
+      const each = await Promise.all(integrationIds.map((integrationId) => repo.queue({ ...filter, integrationId })));
+      return each.flat().sort(queueOrder(filter.status)).slice(0, filter.limit);
     },
 
     /**

@@ -419,6 +419,29 @@ const migrations = (kind: StoreKind): Record<string, Migration> => ({
         .execute();
     },
   },
+  "0017_fewer_session_indexes": {
+    // Every index costs each insert (a session is created with all of its columns) and each change
+    // of the columns it holds; these four cost the most and served the least (issue 16).
+    async up(db: Kysely<any>) {
+      const review = sql<boolean>`status = 'review'`;
+      // The back-office queue of cases in review, across integrations and of one: only the sessions in
+      // review, not every session of every status (the other statuses' queues order by creation).
+      await db.schema.dropIndex("sessions_status_submitted_id").execute();
+      await db.schema.dropIndex("sessions_integration_status_submitted").execute();
+      // The status stays their first column (after the integration) so that a planner without statistics
+      // sees the same equality as on sessions_status_created_id, and then the order, and prefers them.
+      await db.schema.createIndex("sessions_review_submitted").on("sessions").columns(["status", "submitted_at", "id"]).where(review).execute();
+      await db.schema.createIndex("sessions_integration_review_submitted").on("sessions").columns(["integration_id", "status", "submitted_at", "id"]).where(review).execute();
+      // The back-office's vendorData search across integrations reads sessions_integration_vendor_data_hash,
+      // once per integration: the planner never read this one (it walked a status's sessions instead).
+      await db.schema.dropIndex("sessions_vendor_data_hash").execute();
+      // The dispatcher's claim: only the deliveries waiting to be sent, oldest due first. Delivered and
+      // failed ones, nearly all of them, leave it; an erasure's "the session's pending ones" reads the
+      // session's index instead of every pending delivery.
+      await db.schema.dropIndex("webhook_deliveries_due").execute();
+      await db.schema.createIndex("webhook_deliveries_pending").on("webhook_deliveries").column("next_attempt_at").where(sql<boolean>`status = 'pending'`).execute();
+    },
+  },
 });
 
 export const migrationProvider = (kind: StoreKind): MigrationProvider => ({

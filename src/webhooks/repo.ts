@@ -40,13 +40,19 @@ export const PAYLOAD_ERASED = "payload erased with the session's data";
  * not yet delivered can no longer be, and are marked failed. Returns the number of rows touched.
  */
 export async function erasePayloads(trx: Kysely<Database>, sessionId: string): Promise<number> {
-  await trx
+  // One statement by the session alone, on the session's index: with "and status = 'pending'" a
+  // planner may walk every pending delivery (webhook_deliveries_pending) to find the session's.
+  const pending = sql<boolean>`status = 'pending'`;
+  const result = await trx
     .updateTable("webhook_deliveries")
-    .set({ status: "failed", claimed_until: null, last_error: PAYLOAD_ERASED })
+    .set({
+      payload_sealed: null,
+      status: sql`case when ${pending} then 'failed' else status end`,
+      claimed_until: sql`case when ${pending} then null else claimed_until end`,
+      last_error: sql`case when ${pending} then ${PAYLOAD_ERASED} else last_error end`,
+    })
     .where("session_id", "=", sessionId)
-    .where("status", "=", "pending")
-    .execute();
-  const result = await trx.updateTable("webhook_deliveries").set({ payload_sealed: null }).where("session_id", "=", sessionId).executeTakeFirst();
+    .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
 

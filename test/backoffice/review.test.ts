@@ -40,6 +40,18 @@ describe(`back-office review (${storeKind})`, () => {
     expect(filtered.text).not.toContain(first);
   });
 
+  it("finds one vendorData in every integration's queue, oldest submission first", async () => {
+    const other = await server.integration({ name: "other shop" });
+    const mine = await sessionInReview(server, shop, "queue-shared");
+    const theirs = await sessionInReview(server, other, "queue-shared");
+    const found = await ann.get("/admin/queue?vendorData=queue-shared");
+    expect(found.text.indexOf(mine)).toBeGreaterThan(0);
+    expect(found.text.indexOf(mine)).toBeLessThan(found.text.indexOf(theirs));
+    const created = await ann.get("/admin/queue?status=created&vendorData=queue-shared");
+    expect(created.text).not.toContain(mine);
+    expect(created.text).not.toContain(theirs);
+  });
+
   it("two reviewers never hold one case: the second is told who has it", async () => {
     const id = await sessionInReview(server, shop, "contested");
     await ann.get(`/admin/sessions/${id}`);
