@@ -434,7 +434,8 @@ const migrations = (kind: StoreKind): Record<string, Migration> => ({
       await db.schema.createIndex("sessions_integration_review_submitted").on("sessions").columns(["integration_id", "status", "submitted_at", "id"]).where(review).execute();
       // The back-office's vendorData search across integrations reads sessions_integration_vendor_data_hash,
       // once per integration: the planner never read this one (it walked a status's sessions instead).
-      await db.schema.dropIndex("sessions_vendor_data_hash").execute();
+      // If exists: another change of the same time replaces it in a migration of its own.
+      await db.schema.dropIndex("sessions_vendor_data_hash").ifExists().execute();
       // The dispatcher's claim: only the deliveries waiting to be sent, oldest due first. Delivered and
       // failed ones, nearly all of them, leave it; an erasure's "the session's pending ones" reads the
       // session's index instead of every pending delivery.
