@@ -162,7 +162,7 @@ export function sessionRepo(db: Kysely<Database>, dialect: Dialect, vendorData: 
     /** Any session, deleted ones included: the operator's view. */
     /**
      * Live sessions in one status across integrations: cases waiting in review oldest submission
-     * first, anything else newest first (indexes sessions_status_submitted / _created, migration 0004).
+     * first, anything else newest first (the partial indexes of sessions in review, migration 0017, and sessions_status_created_id).
      */
     async queue({ status, integrationId, from, to, vendorData: wanted, limit }: QueueFilter): Promise<SessionRow[]> {
       let query = withKeys(db).where("deleted_at", "is", null);

@@ -50,7 +50,7 @@ const ALLOWED: { match: RegExp; why: string }[] = [
     why: "filters and orders one end user's sessions",
   },
   {
-    // Retention's work list: the partial index sessions_retention holds the sessions with data left,
+    // Retention's work list: the partial index sessions_retention_decided holds the decided sessions with data left,
     // by decision time; those past the cutoff that are not final (in review, or waiting for a
     // resubmission) are skipped, and they are few: reviewers work the queue down, the expiry sweeper
     // ends resubmissions nobody made.
