@@ -37,7 +37,8 @@ export type AuditEvent =
   | { type: "session.erased"; data: { reason: "deleted" | "retention"; mediaFiles: number } }
   | { type: "webhook.resent"; data: { deliveryId: string } }
   | { type: "backoffice.viewed"; data: { reviewerId: string; what: "session" | "media"; mediaId: string | null } }
-  | { type: "integration.secret_revealed" | "integration.secret_rotated" | "integration.created" | "integration.deactivated"; data: { reviewerId: string } }
+  // reviewerId: the back-office account that acted; null from the CLI (actor "operator") or the service itself ("system").
+  | { type: "integration.secret_revealed" | "integration.secret_rotated" | "integration.created" | "integration.deactivated"; data: { reviewerId: string | null } }
   | { type: "integration.updated"; data: { changes: Record<string, { from: string | null; to: string | null }> } }
   | { type: "integration.policy_changed"; data: { version: number; changes: Record<string, { from: number | string | null; to: number | string | null }> } }
   | LoginEvent;

@@ -65,14 +65,9 @@ async function asBadInput<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-type IntegrationEventType = "integration.created" | "integration.secret_revealed" | "integration.secret_rotated" | "integration.deactivated";
-
 export function backofficeDepsFor(services: Services): BackofficeDeps {
   const { store, sessions, lifecycle, audit, integrations, media, webhooks, config } = services;
   const db = store.db;
-
-  const integrationEvent = (integrationId: string, type: IntegrationEventType, reviewerId: string) =>
-    audit.record(db, { integrationId, sessionId: null, actor: reviewer(reviewerId), at: Date.now(), event: { type, data: { reviewerId } } });
 
   return {
     db: backofficeDb(db),
@@ -147,27 +142,12 @@ export function backofficeDepsFor(services: Services): BackofficeDeps {
     integrations: {
       list: async () => (await integrations.listIntegrations()).map(integrationSummary),
       async create(options, reviewerId) {
-        const created = await asBadInput(() => integrations.createIntegration(options));
-        await integrationEvent(created.id, "integration.created", reviewerId);
+        const created = await asBadInput(() => integrations.createIntegration(options, reviewer(reviewerId)));
         return { ...integrationSummary(created), sharedSecret: created.sharedSecret };
       },
-      async revealSecret(id, reviewerId) {
-        const found = await integrations.getIntegration(id);
-        const auth = found ? await integrations.findByApiKey(found.apiKey) : null;
-        if (!auth) return undefined;
-        await integrationEvent(id, "integration.secret_revealed", reviewerId);
-        return auth.secret.toString("utf8");
-      },
-      async rotateSecret(id, reviewerId) {
-        const rotated = await integrations.rotateSecret(id);
-        if (rotated) await integrationEvent(id, "integration.secret_rotated", reviewerId);
-        return rotated?.sharedSecret;
-      },
-      async deactivate(id, reviewerId) {
-        const done = await integrations.deactivateIntegration(id);
-        if (done) await integrationEvent(id, "integration.deactivated", reviewerId);
-        return done;
-      },
+      revealSecret: (id, reviewerId) => integrations.revealSecret(id, reviewer(reviewerId)),
+      rotateSecret: async (id, reviewerId) => (await integrations.rotateSecret(id, reviewer(reviewerId)))?.sharedSecret,
+      deactivate: (id, reviewerId) => integrations.deactivateIntegration(id, reviewer(reviewerId)),
       async update(id, edit, reviewerId) {
         const updated = await asBadInput(() => integrations.update(id, edit, reviewer(reviewerId)));
         return updated && { changed: Object.keys(updated.changes) };
