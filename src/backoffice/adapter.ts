@@ -52,6 +52,7 @@ const integrationSummary = (i: Integration): IntegrationSummary => ({
   decisionWebhookUrl: i.decisionWebhookUrl,
   eventWebhookUrl: i.eventWebhookUrl,
   frameAncestors: i.frameAncestors,
+  strictSignatures: i.strictSignatures,
   createdAt: i.createdAt,
 });
 
@@ -151,6 +152,19 @@ export function backofficeDepsFor(services: Services): BackofficeDeps {
       async update(id, edit, reviewerId) {
         const updated = await asBadInput(() => integrations.update(id, edit, reviewer(reviewerId)));
         return updated && { changed: Object.keys(updated.changes) };
+      },
+      async policy(id) {
+        const { policy, made } = await services.policies.inForce(id);
+        if (!made) return { policy, made: null };
+        if (made.reviewerId !== null) {
+          const [account] = await accountsRepo(backofficeDb(db)).emails([made.reviewerId]);
+          return { policy, made: { at: made.at, by: account?.email ?? "a reviewer account since removed" } };
+        }
+        return { policy, made: { at: made.at, by: made.by === null ? "someone not recorded (before authors were)" : made.by === "operator" ? "the operator (CLI)" : made.by } };
+      },
+      async changePolicy(id, change, reviewerId) {
+        const changed = await asBadInput(() => services.policies.change(id, change, reviewer(reviewerId)));
+        return changed && { version: changed.policy.version, changed: Object.keys(changed.changes) };
       },
       async testWebhook(id) {
         const sent = await sendTestWebhooks(services, id);

@@ -5,7 +5,7 @@ import { INTEGRATIONS_CHANNEL } from "../store/change-signal.js";
 
 export type IntegrationRow = IntegrationsTable;
 /** What `integrations update` may change; keys and secrets have their own commands. */
-export type EditableIntegrationColumns = Pick<IntegrationRow, "name" | "callback_url" | "decision_webhook_url" | "event_webhook_url" | "frame_ancestors" | "strict_signatures">;
+export type EditableIntegrationColumns = Pick<IntegrationRow, "name" | "callback_url" | "decision_webhook_url" | "event_webhook_url" | "frame_ancestors" | "strict_signatures" | "is_test">;
 
 export function integrationRepo(db: Kysely<Database>, dialect: Dialect) {
   /** Tells other processes' key caches, inside the changing transaction. */

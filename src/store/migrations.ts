@@ -404,6 +404,14 @@ const migrations = (kind: StoreKind): Record<string, Migration> => ({
       await db.schema.createIndex("flow_request_windows_start").on("flow_request_windows").columns(["window_start"]).execute();
       },
     },
+  "0015_policy_authors": {
+    // Who made each policy version (the back-office shows it beside the version in force): the actor's
+    // name, and the reviewer's account when one made it; null for versions made before.
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable("integration_policies").addColumn("created_by", "text").execute();
+      await db.schema.alterTable("integration_policies").addColumn("created_by_reviewer", "text").execute();
+    },
+  },
 });
 
 export const migrationProvider = (kind: StoreKind): MigrationProvider => ({
