@@ -172,7 +172,8 @@ export function backofficeDepsFor(services: Services): BackofficeDeps {
       },
     },
     overview: {
-      finalDecisionsSince: (since) => lifecycle.finalDecisionsSince(since),
+      finalDecisionCounts: (since) => lifecycle.finalDecisionCounts(since),
+      medianDecisionMs: (since) => lifecycle.medianDecisionMs(since),
       deliveryCountsByDay: (since) => webhooks.countsByDay(since),
     },
     deliveries: {

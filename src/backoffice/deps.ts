@@ -117,7 +117,10 @@ export interface BackofficeDeps {
     testWebhook(id: string): Promise<TestWebhookResult[] | "no_url" | undefined>;
   };
   overview: {
-    finalDecisionsSince(since: number): Promise<Array<{ status: string; decidedBy: string; decidedAt: number; submittedAt: number | null }>>;
+    /** Final decisions since `since`, counted by epoch day, outcome and who decided. */
+    finalDecisionCounts(since: number): Promise<Array<{ day: number; status: string; decidedBy: string; n: number }>>;
+    /** From submission to final decision, ms; null without any decision. */
+    medianDecisionMs(since: number): Promise<number | null>;
     deliveryCountsByDay(since: number): Promise<Array<{ day: number; status: string; failedAttempt: boolean; n: number }>>;
   };
   deliveries: {
