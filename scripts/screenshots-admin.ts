@@ -53,7 +53,9 @@ try {
   await runtime.lifecycle.decide({ sessionId: ids[3]!, verdict: "approved", actor: OPERATOR });
 
   const accounts = reviewerAccountsFor(runtime);
-  await accounts.create({ email: "lead@acme.example", role: "admin", password: PASSWORD });
+  const { reviewer: lead } = await accounts.create({ email: "lead@acme.example", role: "admin", password: PASSWORD });
+  // A policy version made in the back-office, so that the integration's page names its author.
+  await runtime.policies.change(shop.id, { faceThreshold: 0.62, minimumAge: 21 }, { kind: "reviewer", reviewerId: lead.id });
   await accounts.create({ email: "new.admin@acme.example", role: "admin", password: PASSWORD });
 
   mkdirSync(out, { recursive: true });
