@@ -12,6 +12,7 @@ import { buildApp } from "../src/app/http.js";
 import { loadConfig } from "../src/config.js";
 import { openMigratedServices } from "../src/app/compose.js";
 import { OPERATOR } from "../src/audit/events.js";
+import { reviewByPerson } from "../src/verification/assess-job.js";
 import { reviewerAccountsFor } from "../src/backoffice/adapter.js";
 import { totpCode } from "../src/backoffice/totp.js";
 import { sign } from "../test/support/client.js";
@@ -22,7 +23,8 @@ const dataDir = mkdtempSync(path.join(tmpdir(), "earthid-shots-"));
 const PASSWORD = "screenshots only, not a real one";
 
 const config = loadConfig({ EARTHID_DATA_DIR: dataDir, LOG_LEVEL: "silent", PORT: "0" });
-const { app, services: runtime } = await buildApp(config, (observers) => openMigratedServices(config, observers));
+// Submissions wait in review for a person, as the queue and the case are meant to be shown (the engine would decide them).
+const { app, services: runtime } = await buildApp(config, (observers) => openMigratedServices(config, observers, { assessment: reviewByPerson }));
 await app.listen({ port: 0, host: "127.0.0.1" });
 const address = app.server.address();
 const base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
@@ -53,7 +55,9 @@ try {
   await runtime.lifecycle.decide({ sessionId: ids[3]!, verdict: "approved", actor: OPERATOR });
 
   const accounts = reviewerAccountsFor(runtime);
-  await accounts.create({ email: "lead@acme.example", role: "admin", password: PASSWORD });
+  const { reviewer: lead } = await accounts.create({ email: "lead@acme.example", role: "admin", password: PASSWORD });
+  // A policy version made in the back-office, so that the integration's page names its author.
+  await runtime.policies.change(shop.id, { faceThreshold: 0.62, minimumAge: 21 }, { kind: "reviewer", reviewerId: lead.id });
   await accounts.create({ email: "new.admin@acme.example", role: "admin", password: PASSWORD });
 
   mkdirSync(out, { recursive: true });

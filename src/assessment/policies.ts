@@ -1,4 +1,4 @@
-import { type Actor, OPERATOR } from "../audit/events.js";
+import { type Actor, type ActorName, OPERATOR, actorName, byReviewer } from "../audit/events.js";
 import type { AuditRepo } from "../audit/repo.js";
 import { DEFAULT_POLICY, type Policy } from "../engine/policy/policy.js";
 import type { IntegrationService } from "../integrations/service.js";
@@ -16,6 +16,12 @@ export interface PolicyChange {
 }
 
 type Settings = Omit<Policy, "version">;
+
+/** The policy in force, with when and by whom its version was made; `made` is null for the default (never changed). */
+export interface PolicyInForce {
+  policy: Policy;
+  made: { at: number; by: ActorName | null; reviewerId: string | null } | null;
+}
 
 const settingsOf = ({ version: _, ...settings }: Policy): Settings => settings;
 const policyOf = (row: PolicyRow): Policy => ({ ...(JSON.parse(row.settings) as Settings), version: row.version });
@@ -50,6 +56,13 @@ export function integrationPolicies({ repo, integrations, audit, now = Date.now 
       return row ? policyOf(row) : DEFAULT_POLICY;
     },
 
+    /** The same, with who made the version and when (the back-office shows it). */
+    async inForce(integrationId: string): Promise<PolicyInForce> {
+      const row = await repo.latestPolicy(integrationId);
+      if (!row) return { policy: DEFAULT_POLICY, made: null };
+      return { policy: policyOf(row), made: { at: Number(row.created_at), by: row.created_by as ActorName | null, reviewerId: row.created_by_reviewer } };
+    },
+
     /** The version an assessment was made under; undefined for one this integration never had. */
     async atVersion(integrationId: string, version: number): Promise<Policy | undefined> {
       if (version === DEFAULT_POLICY.version) return DEFAULT_POLICY;
@@ -68,8 +81,9 @@ export function integrationPolicies({ repo, integrations, audit, now = Date.now 
         const changes = Object.fromEntries(Object.entries(flat(next)).filter(([name, value]) => before[name] !== value).map(([name, to]) => [name, { from: before[name] ?? null, to }]));
         if (Object.keys(changes).length === 0) return { policy: current, changes };
         const at = now();
-        await repo.insertPolicy(trx, { integration_id: integrationId, version: next.version, settings: JSON.stringify(settingsOf(next)), created_at: at });
-        await audit.record(trx, { integrationId, sessionId: null, actor, at, event: { type: "integration.policy_changed", data: { version: next.version, changes } } });
+        const reviewer = byReviewer(actor).reviewerId ?? null;
+        await repo.insertPolicy(trx, { integration_id: integrationId, version: next.version, settings: JSON.stringify(settingsOf(next)), created_at: at, created_by: actorName(actor), created_by_reviewer: reviewer });
+        await audit.record(trx, { integrationId, sessionId: null, actor, at, event: { type: "integration.policy_changed", data: { version: next.version, changes, ...byReviewer(actor) } } });
         return { policy: next, changes };
       });
     },

@@ -37,6 +37,10 @@ export interface IntegrationPoliciesTable {
   /** JSON: the Policy without its version (src/engine/policy/policy.ts). */
   settings: string;
   created_at: number;
+  /** The actor's name (operator, reviewer, …); null for a version made before this was recorded. */
+  created_by: string | null;
+  /** The back-office account, when a reviewer made it. */
+  created_by_reviewer: string | null;
 }
 
 export type AssessmentTables = {

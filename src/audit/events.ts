@@ -28,6 +28,9 @@ export const SWEEPER: Actor = { kind: "sweeper" };
 export const SYSTEM: Actor = { kind: "system" };
 export const TEST_MODE: Actor = { kind: "testMode" };
 
+/** Which back-office account acted, for an event's data (the actor column says only "reviewer"); nothing for anyone else. */
+export const byReviewer = (actor: Actor): { reviewerId?: string } => (actor.kind === "reviewer" ? { reviewerId: actor.reviewerId } : {});
+
 export type AuditEvent =
   | { type: "session.started"; data: { attemptId: string; attemptNumber: number } }
   | { type: "session.submitted"; data: { attemptId: string } }
@@ -37,9 +40,10 @@ export type AuditEvent =
   | { type: "session.erased"; data: { reason: "deleted" | "retention"; mediaFiles: number } }
   | { type: "webhook.resent"; data: { deliveryId: string } }
   | { type: "backoffice.viewed"; data: { reviewerId: string; what: "session" | "media"; mediaId: string | null } }
-  | { type: "integration.secret_revealed" | "integration.secret_rotated" | "integration.created" | "integration.deactivated"; data: { reviewerId: string } }
-  | { type: "integration.updated"; data: { changes: Record<string, { from: string | null; to: string | null }> } }
-  | { type: "integration.policy_changed"; data: { version: number; changes: Record<string, { from: number | string | null; to: number | string | null }> } }
+  // reviewerId: the back-office account that acted; null from the CLI (actor "operator") or the service itself ("system").
+  | { type: "integration.secret_revealed" | "integration.secret_rotated" | "integration.created" | "integration.deactivated"; data: { reviewerId: string | null } }
+  | { type: "integration.updated"; data: { changes: Record<string, { from: string | null; to: string | null }>; reviewerId?: string } }
+  | { type: "integration.policy_changed"; data: { version: number; changes: Record<string, { from: number | string | null; to: number | string | null }>; reviewerId?: string } }
   | LoginEvent;
 
 /**

@@ -52,6 +52,7 @@ const integrationSummary = (i: Integration): IntegrationSummary => ({
   decisionWebhookUrl: i.decisionWebhookUrl,
   eventWebhookUrl: i.eventWebhookUrl,
   frameAncestors: i.frameAncestors,
+  strictSignatures: i.strictSignatures,
   createdAt: i.createdAt,
 });
 
@@ -65,14 +66,9 @@ async function asBadInput<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-type IntegrationEventType = "integration.created" | "integration.secret_revealed" | "integration.secret_rotated" | "integration.deactivated";
-
 export function backofficeDepsFor(services: Services): BackofficeDeps {
   const { store, sessions, lifecycle, audit, integrations, media, webhooks, config } = services;
   const db = store.db;
-
-  const integrationEvent = (integrationId: string, type: IntegrationEventType, reviewerId: string) =>
-    audit.record(db, { integrationId, sessionId: null, actor: reviewer(reviewerId), at: Date.now(), event: { type, data: { reviewerId } } });
 
   return {
     db: backofficeDb(db),
@@ -148,30 +144,28 @@ export function backofficeDepsFor(services: Services): BackofficeDeps {
     integrations: {
       list: async () => (await integrations.listIntegrations()).map(integrationSummary),
       async create(options, reviewerId) {
-        const created = await asBadInput(() => integrations.createIntegration(options));
-        await integrationEvent(created.id, "integration.created", reviewerId);
+        const created = await asBadInput(() => integrations.createIntegration(options, reviewer(reviewerId)));
         return { ...integrationSummary(created), sharedSecret: created.sharedSecret };
       },
-      async revealSecret(id, reviewerId) {
-        const found = await integrations.getIntegration(id);
-        const auth = found ? await integrations.findByApiKey(found.apiKey) : null;
-        if (!auth) return undefined;
-        await integrationEvent(id, "integration.secret_revealed", reviewerId);
-        return auth.secret.toString("utf8");
-      },
-      async rotateSecret(id, reviewerId) {
-        const rotated = await integrations.rotateSecret(id);
-        if (rotated) await integrationEvent(id, "integration.secret_rotated", reviewerId);
-        return rotated?.sharedSecret;
-      },
-      async deactivate(id, reviewerId) {
-        const done = await integrations.deactivateIntegration(id);
-        if (done) await integrationEvent(id, "integration.deactivated", reviewerId);
-        return done;
-      },
+      revealSecret: (id, reviewerId) => integrations.revealSecret(id, reviewer(reviewerId)),
+      rotateSecret: async (id, reviewerId) => (await integrations.rotateSecret(id, reviewer(reviewerId)))?.sharedSecret,
+      deactivate: (id, reviewerId) => integrations.deactivateIntegration(id, reviewer(reviewerId)),
       async update(id, edit, reviewerId) {
         const updated = await asBadInput(() => integrations.update(id, edit, reviewer(reviewerId)));
         return updated && { changed: Object.keys(updated.changes) };
+      },
+      async policy(id) {
+        const { policy, made } = await services.policies.inForce(id);
+        if (!made) return { policy, made: null };
+        if (made.reviewerId !== null) {
+          const [account] = await accountsRepo(backofficeDb(db)).emails([made.reviewerId]);
+          return { policy, made: { at: made.at, by: account?.email ?? "a reviewer account since removed" } };
+        }
+        return { policy, made: { at: made.at, by: made.by === null ? "someone not recorded (before authors were)" : made.by === "operator" ? "the operator (CLI)" : made.by } };
+      },
+      async changePolicy(id, change, reviewerId) {
+        const changed = await asBadInput(() => services.policies.change(id, change, reviewer(reviewerId)));
+        return changed && { version: changed.policy.version, changed: Object.keys(changed.changes) };
       },
       async testWebhook(id) {
         const sent = await sendTestWebhooks(services, id);
@@ -179,7 +173,8 @@ export function backofficeDepsFor(services: Services): BackofficeDeps {
       },
     },
     overview: {
-      finalDecisionsSince: (since) => lifecycle.finalDecisionsSince(since),
+      finalDecisionCounts: (since) => lifecycle.finalDecisionCounts(since),
+      medianDecisionMs: (since) => lifecycle.medianDecisionMs(since),
       deliveryCountsByDay: (since) => webhooks.countsByDay(since),
     },
     deliveries: {

@@ -2,6 +2,8 @@ import type { DeliveryView } from "../webhooks/service.js";
 import type { TestWebhookResult } from "../verification/test-webhook.js";
 import type { ReviewerAccounts } from "./accounts.js";
 import type { BackofficeDb } from "./tables.js";
+import type { Policy } from "../engine/policy/policy.js";
+import type { PolicyChange } from "../assessment/policies.js";
 
 /** What the back-office asks of the rest of the service: the one seam that the adapter fills. */
 export type Verdict = "approved" | "declined" | "resubmission_requested";
@@ -50,7 +52,15 @@ export interface IntegrationSummary {
   eventWebhookUrl: string | null;
   /** Origins allowed to embed the hosted flow. */
   frameAncestors: string[];
+  /** Every request must carry the timestamped signature. */
+  strictSignatures: boolean;
   createdAt: string;
+}
+
+/** The engine's decision policy in force, and who made its version (null: the default, never changed). */
+export interface PolicyView {
+  policy: Policy;
+  made: { at: number; by: string } | null;
 }
 
 /** An edit of an integration's page: null removes a URL; frame ancestors as typed (spaces or commas). */
@@ -60,6 +70,8 @@ export interface IntegrationEdit {
   decisionWebhookUrl: string | null;
   eventWebhookUrl: string | null;
   frameAncestors: string;
+  strictSignatures: boolean;
+  testMode: boolean;
 }
 
 export interface NewIntegration {
@@ -97,11 +109,18 @@ export interface BackofficeDeps {
     deactivate(id: string, reviewerId: string): Promise<boolean>;
     /** The same rules and one integration.updated audit event as `earthid integrations update`; undefined when there is no such integration. */
     update(id: string, edit: IntegrationEdit, reviewerId: string): Promise<{ changed: string[] } | undefined>;
+    /** `earthid integrations policy ID`: the version in force. */
+    policy(id: string): Promise<PolicyView>;
+    /** A new policy version, through the same service and audit event as `earthid integrations policy ID --face-threshold …`; undefined when there is no such integration. */
+    changePolicy(id: string, change: PolicyChange, reviewerId: string): Promise<{ version: number; changed: string[] } | undefined>;
     /** `earthid integrations test-webhook`'s sending: a signed test event to each webhook URL, with the answers. */
     testWebhook(id: string): Promise<TestWebhookResult[] | "no_url" | undefined>;
   };
   overview: {
-    finalDecisionsSince(since: number): Promise<Array<{ status: string; decidedBy: string; decidedAt: number; submittedAt: number | null }>>;
+    /** Final decisions since `since`, counted by epoch day, outcome and who decided. */
+    finalDecisionCounts(since: number): Promise<Array<{ day: number; status: string; decidedBy: string; n: number }>>;
+    /** From submission to final decision, ms; null without any decision. */
+    medianDecisionMs(since: number): Promise<number | null>;
     deliveryCountsByDay(since: number): Promise<Array<{ day: number; status: string; failedAttempt: boolean; n: number }>>;
   };
   deliveries: {

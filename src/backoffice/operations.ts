@@ -1,3 +1,4 @@
+import type { PolicyChange } from "../assessment/policies.js";
 import type { BackofficeDeps, IntegrationEdit, NewIntegration } from "./deps.js";
 import { refuse } from "./errors.js";
 import { type ReviewerActor, requireAdmin } from "./review.js";
@@ -41,6 +42,16 @@ export function operations(deps: Pick<BackofficeDeps, "integrations" | "deliveri
       const updated = await deps.integrations.update(id, edit, actor.id);
       if (!updated) throw refuse("NOT_FOUND");
       return updated;
+    },
+    async policy(actor: ReviewerActor, id: string) {
+      requireAdmin(actor);
+      return deps.integrations.policy(id);
+    },
+    async changePolicy(actor: ReviewerActor, id: string, change: PolicyChange) {
+      requireAdmin(actor);
+      const changed = await deps.integrations.changePolicy(id, change, actor.id);
+      if (!changed) throw refuse("NOT_FOUND");
+      return changed;
     },
     async testWebhook(actor: ReviewerActor, id: string) {
       requireAdmin(actor);

@@ -7,16 +7,16 @@ import { webhookWarnings } from "./webhook-warnings.js";
 /** `none` removes a URL (the way set-retention says "no retention period"). */
 const urlOption = (value: string | undefined) => (value === "none" ? null : value);
 
-function onOrOff(value: string | undefined): boolean | undefined {
+function onOrOff(option: string, value: string | undefined): boolean | undefined {
   if (value === undefined) return undefined;
   const flag = value.trim().toLowerCase();
-  if (flag !== "on" && flag !== "off") throw new TypeError(`--strict-signatures takes on or off, got ${JSON.stringify(value)}`);
+  if (flag !== "on" && flag !== "off") throw new TypeError(`--${option} takes on or off, got ${JSON.stringify(value)}`);
   return flag === "on";
 }
 
 /**
  * `earthid integrations update ID [--name N] [--callback URL|none] [--decision-webhook URL|none]
- * [--event-webhook URL|none] [--frame-ancestors ORIGIN,…|none] [--strict-signatures on|off] [--json]`: the keys stay, the change
+ * [--event-webhook URL|none] [--frame-ancestors ORIGIN,…|none] [--strict-signatures on|off] [--test-mode on|off] [--json]`: the keys stay, the change
  * is audited (one integration.updated event), a running server uses it at once.
  */
 export async function updateIntegrationCommand({ integrations, config }: Pick<Services, "integrations" | "config">, argv: string[], io: Io): Promise<number> {
@@ -30,6 +30,7 @@ export async function updateIntegrationCommand({ integrations, config }: Pick<Se
       "event-webhook": { type: "string" },
       "frame-ancestors": { type: "string" },
       "strict-signatures": { type: "string" },
+      "test-mode": { type: "string" },
       json: { type: "boolean", default: false },
     },
   });
@@ -42,7 +43,8 @@ export async function updateIntegrationCommand({ integrations, config }: Pick<Se
     decisionWebhookUrl: urlOption(values["decision-webhook"]),
     eventWebhookUrl: urlOption(values["event-webhook"]),
     frameAncestors: frameAncestors?.trim().toLowerCase() === "none" ? "" : frameAncestors,
-    strictSignatures: onOrOff(values["strict-signatures"]),
+    strictSignatures: onOrOff("strict-signatures", values["strict-signatures"]),
+    testMode: onOrOff("test-mode", values["test-mode"]),
   });
   if (!updated) {
     io.err(`earthid: no integration with id ${id}\n`);

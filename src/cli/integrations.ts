@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import type { Integration, IntegrationService } from "../integrations/service.js";
 import type { Io } from "./main.js";
+import { OPERATOR } from "../audit/events.js";
 import { webhookWarnings } from "./webhook-warnings.js";
 import { callbackProblem } from "../integrations/urls.js";
 
@@ -52,7 +53,7 @@ export async function integrationCommands(service: IntegrationService, argv: str
         isTest: values.test,
         retentionDays: values["retention-days"] === undefined ? undefined : retentionDays(values["retention-days"]),
         frameAncestors: values["frame-ancestors"],
-      });
+      }, OPERATOR);
       print(created, describe(created));
       // On stderr: --json output stays parseable.
       io.err(await webhookWarnings({ "decision-webhook": created.decisionWebhookUrl, "event-webhook": created.eventWebhookUrl }, settings.webhookAllowPrivate, created.id));
@@ -76,11 +77,11 @@ export async function integrationCommands(service: IntegrationService, argv: str
       const id = positionals[0];
       if (!id) throw new TypeError(`integrations ${sub} needs an integration id`);
       if (sub === "rotate-secret") {
-        const rotated = await service.rotateSecret(id);
+        const rotated = await service.rotateSecret(id, OPERATOR);
         if (!rotated) return notFound(io, id);
         print(rotated, `shared secret of ${id} rotated; the old one no longer works.\nnew shared secret: ${rotated.sharedSecret}\n`);
       } else {
-        if (!(await service.deactivateIntegration(id))) return notFound(io, id);
+        if (!(await service.deactivateIntegration(id, OPERATOR))) return notFound(io, id);
         print({ id, active: false }, `integration ${id} deactivated; its API key is now refused.\n`);
       }
       return 0;

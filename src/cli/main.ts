@@ -31,7 +31,7 @@ const USAGE = `Usage: earthid <command>
                                         erase media and personal data DAYS after a final decision
   integrations update ID [--name N] [--callback URL|none] [--decision-webhook URL|none]
                          [--event-webhook URL|none] [--frame-ancestors ORIGIN,…|none]
-                         [--strict-signatures on|off] [--json]
+                         [--strict-signatures on|off] [--test-mode on|off] [--json]
                                         change an integration; its keys stay (audited);
                                         frame ancestors: origins allowed to embed the hosted flow;
                                         strict signatures: every request needs x-earthid-signature

@@ -8,7 +8,7 @@ import type { ChangeSignal } from "../store/change-signal.js";
 import type { IntegrationRepo, IntegrationRow } from "./repo.js";
 import { checkIntegrationUrl } from "./urls.js";
 import { frameAncestorsOf, parseFrameAncestors, storedFrameAncestors } from "./frame-ancestors.js";
-import type { Actor } from "../audit/events.js";
+import { type Actor, SYSTEM } from "../audit/events.js";
 import type { AuditRepo } from "../audit/repo.js";
 import { type IntegrationUpdate, type UpdatedIntegration, integrationUpdater } from "./update.js";
 
@@ -50,7 +50,7 @@ export interface IntegrationServiceDeps {
   repo: IntegrationRepo;
   masterKey: Keyring;
   changes: ChangeSignal;
-  /** Where `update` records its integration.updated event, in the changing transaction. */
+  /** Where each change (and each reveal of a secret) records its audit event, in the changing transaction. */
   audit: Pick<AuditRepo, "record">;
   now?: () => number;
 }
@@ -80,8 +80,13 @@ export function toIntegration(row: IntegrationRow): Integration {
   };
 }
 
+type IntegrationEventType = "integration.created" | "integration.secret_revealed" | "integration.secret_rotated" | "integration.deactivated";
+
 export function integrationService({ repo, masterKey, changes, audit, now = Date.now }: IntegrationServiceDeps) {
   const updateIntegration = integrationUpdater({ repo, audit, now });
+  /** One event per change, whoever asks (the CLI, a reviewer, the service itself): recorded here, so no caller records it twice or forgets it. */
+  const recordEvent = (integrationId: string, type: IntegrationEventType, actor: Actor, at: number) => (trx: Kysely<Database>) =>
+    audit.record(trx, { integrationId, sessionId: null, actor, at, event: { type, data: { reviewerId: actor.kind === "reviewer" ? actor.reviewerId : null } } });
   // API key -> integration (or null for an unknown key). Emptied whenever another process may have
   // changed an integration, and by this process's own rotations and deactivations.
   const cache = new Map<string, IntegrationAuth | null>();
@@ -92,7 +97,8 @@ export function integrationService({ repo, masterKey, changes, audit, now = Date
   });
 
   return {
-    async createIntegration(options: CreateIntegrationOptions): Promise<Integration & { sharedSecret: string }> {
+    /** Audited as integration.created, by `actor` (the service itself when not named: a demo, a bench). */
+    async createIntegration(options: CreateIntegrationOptions, actor: Actor = SYSTEM): Promise<Integration & { sharedSecret: string }> {
       const name = options.name.trim();
       if (!name) throw new TypeError("name must not be empty");
       for (const [field, url] of [["callback", options.callbackUrl], ["decision-webhook", options.decisionWebhookUrl], ["event-webhook", options.eventWebhookUrl]] as const) {
@@ -121,7 +127,7 @@ export function integrationService({ repo, masterKey, changes, audit, now = Date
         created_at: at,
         updated_at: at,
       };
-      await repo.insert(row);
+      await repo.insert(row, recordEvent(id, "integration.created", actor, at));
       cache.clear();
       return { ...toIntegration(row), sharedSecret };
     },
@@ -145,16 +151,26 @@ export function integrationService({ repo, masterKey, changes, audit, now = Date
       return row && toIntegration(row);
     },
 
-    /** The old secret stops working at once, in this process and (through the change signal) in others. */
-    async rotateSecret(id: string): Promise<{ id: string; sharedSecret: string } | undefined> {
+    /** The old secret stops working at once, in this process and (through the change signal) in others. Audited. */
+    async rotateSecret(id: string, actor: Actor): Promise<{ id: string; sharedSecret: string } | undefined> {
       const sharedSecret = randomUUID();
-      const updated = await repo.update(id, { secret_sealed: seal(masterKey, sharedSecret, secretAad(id)) }, now());
+      const at = now();
+      const updated = await repo.update(id, { secret_sealed: seal(masterKey, sharedSecret, secretAad(id)) }, at, recordEvent(id, "integration.secret_rotated", actor, at));
       cache.clear();
       return updated ? { id, sharedSecret } : undefined;
     },
 
-    async deactivateIntegration(id: string): Promise<boolean> {
-      const updated = await repo.update(id, { active: 0 }, now());
+    /** The shared secret in clear, for an administrator to copy: audited, like a rotation. */
+    async revealSecret(id: string, actor: Actor): Promise<string | undefined> {
+      const row = await repo.findRecording(id, recordEvent(id, "integration.secret_revealed", actor, now()));
+      if (!row) return undefined;
+      return open(masterKey, row.secret_sealed, secretAad(id)).toString("utf8");
+    },
+
+    /** Its API key is refused from then on. Audited. */
+    async deactivateIntegration(id: string, actor: Actor): Promise<boolean> {
+      const at = now();
+      const updated = await repo.update(id, { active: 0 }, at, recordEvent(id, "integration.deactivated", actor, at));
       cache.clear();
       return updated;
     },

@@ -404,6 +404,19 @@ const migrations = (kind: StoreKind): Record<string, Migration> => ({
       await db.schema.createIndex("flow_request_windows_start").on("flow_request_windows").columns(["window_start"]).execute();
       },
     },
+  "0015_policy_authors_backoffice_indexes": {
+    // Who made each policy version (the back-office shows it beside the version in force): the actor's
+    // name, and the reviewer's account when one made it; null for versions made before. And the
+    // overview's two ranges, the last 14 days of decisions and of webhook deliveries, each read from
+    // an index on its time instead of the whole table; the decisions' one holds every column the
+    // overview counts by and joins on, so those rows are never read.
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable("integration_policies").addColumn("created_by", "text").execute();
+      await db.schema.alterTable("integration_policies").addColumn("created_by_reviewer", "text").execute();
+      await db.schema.createIndex("decisions_decided_at").on("decisions").columns(["decided_at", "status", "decided_by", "attempt_id"]).execute();
+      await db.schema.createIndex("webhook_deliveries_created_at").on("webhook_deliveries").columns(["created_at"]).execute();
+      },
+    },
   "0016_audit_anchor": {
     // Audit retention (EARTHID_AUDIT_RETENTION_DAYS) deletes events from the chain's old end; the
     // last deleted event's sequence number and hash stay here, one row, as the link the oldest kept
@@ -434,8 +447,7 @@ const migrations = (kind: StoreKind): Record<string, Migration> => ({
       await db.schema.createIndex("sessions_integration_review_submitted").on("sessions").columns(["integration_id", "status", "submitted_at", "id"]).where(review).execute();
       // The back-office's vendorData search across integrations reads sessions_integration_vendor_data_hash,
       // once per integration: the planner never read this one (it walked a status's sessions instead).
-      // If exists: another change of the same time replaces it in a migration of its own.
-      await db.schema.dropIndex("sessions_vendor_data_hash").ifExists().execute();
+      await db.schema.dropIndex("sessions_vendor_data_hash").execute();
       // Retention's work list holds only decided sessions with data left: a new session (not decided
       // yet) no longer enters it, and "decided_at < cutoff" still selects it on both stores.
       await db.schema.dropIndex("sessions_retention").execute();

@@ -230,7 +230,8 @@ export function sessionLifecycle({ db, repo, sessions, integrations, audit, outb
     /** The operator's view: any session by id, deleted ones included, and every decision it had. */
     findAny: sessions.findAny,
     decisions: repo.decisions,
-    finalDecisionsSince: repo.finalDecisionsSince,
+    finalDecisionCounts: repo.finalDecisionCounts,
+    medianDecisionMs: repo.medianDecisionMs,
     attemptSession: repo.attemptSession,
     initData,
   };

@@ -98,6 +98,49 @@ describe(`back-office integrations (${storeKind})`, () => {
     expect((await server.services.integrations.getIntegration(shop.id))!.name).toBe("edited");
   });
 
+  it("switches test mode and strict signing through integrations update; leaving test mode with a plain-http callback is refused", async () => {
+    const shop = await server.integration({ name: "sandbox", isTest: true, callbackUrl: "http://shop.example/back" });
+    const form = { name: "sandbox", callbackUrl: "http://shop.example/back", decisionWebhookUrl: "", eventWebhookUrl: "", frameAncestors: "" };
+    await admin.get(`/admin/integrations/${shop.id}`);
+    const refused = await admin.post(`/admin/integrations/${shop.id}`, { ...form, strictSignatures: "1" });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain("--test-mode off is refused");
+    expect(await server.services.integrations.getIntegration(shop.id)).toMatchObject({ isTest: true, strictSignatures: false });
+
+    await admin.post(`/admin/integrations/${shop.id}`, { ...form, callbackUrl: "https://shop.example/back", strictSignatures: "1" });
+    expect(await server.services.integrations.getIntegration(shop.id)).toMatchObject({ isTest: false, strictSignatures: true, callbackUrl: "https://shop.example/back" });
+    const [event] = await server.services.store.db.selectFrom("audit_events").selectAll().where("integration_id", "=", shop.id).where("type", "=", "integration.updated").execute();
+    expect(JSON.parse(event!.data)).toEqual({
+      changes: { callback: { from: "http://shop.example/back", to: "https://shop.example/back" }, "strict-signatures": { from: "off", to: "on" }, "test-mode": { from: "on", to: "off" } },
+      reviewerId: adminId,
+    });
+  });
+
+  it("makes a policy version from the page; text that is not a number, or out of range, is refused with the reason", async () => {
+    const shop = await server.integration({ name: "tuned" });
+    const page = await admin.get(`/admin/integrations/${shop.id}`);
+    expect(page.text).toContain("Version 1 (the default: never changed).");
+    const policy = { faceThreshold: "0.62", reviewFrom: "0.55", minimumAge: "", specimens: "decline" };
+    expect((await admin.post(`/admin/integrations/${shop.id}/policy`, policy)).location).toBe(`/admin/integrations/${shop.id}?done=policy`);
+    expect(await server.services.policies.current(shop.id)).toMatchObject({ version: 2, face: { threshold: 0.62, reviewFrom: 0.55 }, minimumAge: null, specimens: "decline" });
+    const shown = await admin.get(`/admin/integrations/${shop.id}?done=policy`);
+    expect(shown.text).toMatch(/Version 2, made [\d-]+ [\d:]+ UTC by ops@example\.com\./);
+
+    for (const [change, reason] of [
+      [{ faceThreshold: "high" }, "The face similarity threshold must be a number such as 0.58, got &quot;high&quot;"],
+      [{ reviewFrom: "0.9" }, "the review band must start from 0 up to the face threshold (0.62), got 0.9"],
+      [{ minimumAge: "12.5" }, "The minimum age must be a whole number of years"],
+      [{ minimumAge: "200" }, "the minimum age must be a whole number of years from 1 to 125"],
+    ] as const) {
+      const refused = await admin.post(`/admin/integrations/${shop.id}/policy`, { ...policy, ...change });
+      expect(refused.status).toBe(400);
+      expect(refused.text).toContain(reason);
+    }
+    expect((await server.services.policies.current(shop.id)).version).toBe(2);
+    const events = await server.services.store.db.selectFrom("audit_events").selectAll().where("integration_id", "=", shop.id).where("type", "=", "integration.policy_changed").execute();
+    expect(events.map((e) => [e.actor, JSON.parse(e.data).reviewerId])).toEqual([["reviewer", adminId]]);
+  });
+
   it("sends a signed test webhook and shows the receiver's answer", async () => {
     const receiver: Receiver = await startReceiver({ answer: () => ({ status: 202, body: "thanks, got it" }) });
     try {
@@ -130,6 +173,8 @@ describe(`back-office integrations (${storeKind})`, () => {
     expect(page.text).toContain("administrators only");
     expect((await reviewer.post(`/admin/integrations/${shop.id}`, { name: "taken over" })).status).toBe(403);
     expect((await reviewer.post(`/admin/integrations/${shop.id}/test-webhook`, {})).status).toBe(403);
+    expect((await reviewer.post(`/admin/integrations/${shop.id}/policy`, { faceThreshold: "0.1", reviewFrom: "0.1", minimumAge: "", specimens: "flag" })).status).toBe(403);
+    expect((await server.services.policies.current(shop.id)).version).toBe(1);
     expect((await server.services.integrations.getIntegration(shop.id))!.name).toBe("closed");
   });
 });

@@ -22,7 +22,7 @@ export async function makeReviewer(server: TestServer, email: string, role: Role
 }
 
 /** A session the integrator created and submitted: a non-test integration's submission waits in review. */
-export async function sessionInReview(server: TestServer, shop: TestIntegration, vendorData = "user-1", options: { image?: Buffer } = {}): Promise<string> {
+export async function sessionInReview(server: Pick<TestServer, "services">, shop: TestIntegration, vendorData = "user-1", options: { image?: Buffer } = {}): Promise<string> {
   const id = await createSession(shop, { vendorData, person: { firstName: "Mari", lastName: "Maasikas" }, document: { type: "PASSPORT", country: "EE" } });
   if (options.image) {
     const content = options.image.toString("base64");

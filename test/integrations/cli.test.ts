@@ -18,6 +18,10 @@ describe(`earthid integrations, against a running server (${storeKind})`, { time
     expect(result.code, result.stderr).toBe(0);
     return JSON.parse(result.stdout);
   };
+  /** The integration's own audit events (not its sessions'), oldest first: type, actor and who. */
+  const integrationEvents = async (id: string) =>
+    (await server.services.store.db.selectFrom("audit_events").selectAll().where("integration_id", "=", id).where("type", "like", "integration.%").orderBy("created_at").orderBy("id").execute())
+      .map((e) => ({ type: e.type, actor: e.actor, data: JSON.parse(e.data) as unknown }));
 
   beforeAll(async () => {
     [server] = await Promise.all([startTestServer(), builtCli()]);
@@ -105,6 +109,11 @@ describe(`earthid integrations, against a running server (${storeKind})`, { time
     const read = await fresh.getSession(id);
     expect(read.status).toBe(200);
     expect(read.headers.get("x-hmac-signature")).toBe(sign(rotated.sharedSecret, read.text));
+    // One event each, naming the operator: the same events the back-office's buttons record, with a reviewer.
+    expect(await integrationEvents(created.id)).toEqual([
+      { type: "integration.created", actor: "operator", data: { reviewerId: null } },
+      { type: "integration.secret_rotated", actor: "operator", data: { reviewerId: null } },
+    ]);
   });
 
   it("deactivate: the running server refuses the key with 1804 at once; others go on", async () => {
@@ -121,6 +130,9 @@ describe(`earthid integrations, against a running server (${storeKind})`, { time
     expect((await apiClient(server.url, staying.apiKey, staying.sharedSecret).createSession({})).status).toBe(201);
     const listed = (await json("integrations", "list")) as { id: string; active: boolean }[];
     expect(listed.find((i) => i.id === leaving.id)?.active).toBe(false);
+    expect((await integrationEvents(leaving.id)).map((e) => `${e.type} by ${e.actor}`)).toEqual(["integration.created by operator", "integration.deactivated by operator"]);
+    // An id no integration has: refused, and nothing recorded.
+    expect((await earthid("integrations", "deactivate", "00000000-0000-4000-8000-000000000000")).code).toBe(1);
   });
 
   describe("mistakes", () => {

@@ -90,6 +90,16 @@ describe(`earthid integrations update, against a running server (${storeKind})`,
     expect(stored.callback_url).toBe("http://shop.example/back");
   });
 
+  it("--test-mode on|off: a test integration may use a plain-http callback, and cannot leave test mode while it does", async () => {
+    const created = await json("integrations", "create", "--name", "sandbox");
+    expect(await json("integrations", "update", created.id, "--test-mode", "on", "--callback", "http://shop.example/back")).toMatchObject({ isTest: true, callbackUrl: "http://shop.example/back" });
+    const refused = await earthid("integrations", "update", created.id, "--test-mode", "off");
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("--test-mode off is refused");
+    expect((await json("integrations", "update", created.id, "--test-mode", "off", "--callback", "none")).isTest).toBe(false);
+    expect((await auditOf(created.id)).map((event) => event.data.changes["test-mode"])).toEqual([{ from: "off", to: "on" }, { from: "on", to: "off" }]);
+  });
+
   it("prints what changed for a human; the same values again change nothing and audit nothing", async () => {
     const created = await json("integrations", "create", "--name", "steady");
     const first = await earthid("integrations", "update", created.id, "--name", "steadier");

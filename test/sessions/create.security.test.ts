@@ -1,3 +1,4 @@
+import { OPERATOR } from "../../src/audit/events.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestIntegration, type TestServer, startTestServer } from "../support/server.js";
 import { expectFail, sign } from "../support/client.js";
@@ -55,7 +56,7 @@ describe("POST /earthid/api/sessions: keys, signatures and tenants", () => {
       const leaving = await server.integration({ name: "leaving" });
       const created = await leaving.api.createSession({});
       expect(created.status).toBe(201);
-      expect(await server.services.integrations.deactivateIntegration(leaving.id)).toBe(true);
+      expect(await server.services.integrations.deactivateIntegration(leaving.id, OPERATOR)).toBe(true);
 
       expectFail(await leaving.api.createSession({}), 401, "1804", "Integration with the API key is not active");
       expectFail(await leaving.api.getSession(created.body.verification.id), 401, "1804", "not active");
@@ -71,7 +72,7 @@ describe("POST /earthid/api/sessions: keys, signatures and tenants", () => {
       const id = created.body.verification.id as string;
       expect((await rotating.api.getSession(id)).status).toBe(200);
 
-      const rotated = await server.services.integrations.rotateSecret(rotating.id);
+      const rotated = await server.services.integrations.rotateSecret(rotating.id, OPERATOR);
       const fresh = rotated!.sharedSecret;
       expect(fresh).not.toBe(rotating.sharedSecret);
 

@@ -1,6 +1,11 @@
 import { type Kysely, sql } from "kysely";
 import type { Store } from "../../src/store/db.js";
 import type { Database } from "../../src/store/schema.js";
+import { randomBytes } from "node:crypto";
+import type { Keyring } from "../../src/crypto/keyring.js";
+import { seal } from "../../src/crypto/sealing.js";
+import { initDataAad, sessionKeyAad } from "../../src/sessions/init-data.js";
+import { vendorDataCodec } from "../../src/sessions/vendor-data.js";
 
 /**
  * Fills a store with sessions in bulk, straight in SQL (generate_series on PostgreSQL, a recursive
@@ -10,7 +15,12 @@ import type { Database } from "../../src/store/schema.js";
  * with one attempt; about 3.4 audit events and a data key per session. Sealed columns hold text of
  * the length the real ones have. For the plan test and bench:scale, never for the service itself.
  *
- * Sessions are spread over `spanMs` before `now`, newest last; vendorData repeats every 3 sessions.
+ * Sessions are spread over `spanMs` before `now`, newest last; vendorData (`user-N`, N = i / 3)
+ * repeats every 3 sessions. With `sealedWith` (the master keyring) each session has a data key of its
+ * own, and its vendorData (hashed and sealed) and init data sealed under it, as the service writes
+ * them: pages and the vendorData filter read them as they read any session. Without, the init data
+ * is filler text of the sealed length and vendorData is in the plain column, as a store of before
+ * migration 0009 holds it (read as it is, never opened).
  */
 export interface BulkFill {
   integrationId: string;
@@ -21,13 +31,15 @@ export interface BulkFill {
   spanMs?: number;
   /** A reviewer account: the sessions a reviewer decided (1 in 20) get their review case. */
   reviewerId?: string;
+  /** The master keyring: every session's data key, vendorData and init data really sealed (some seconds per 100,000). */
+  sealedWith?: Keyring;
   /** Told after each chunk: sessions written so far. */
   progress?: (written: number) => void;
 }
 
 const DECIDED = "i % 20 <= 15";
 
-export async function bulkFill(store: Pick<Store, "db" | "kind">, { integrationId, reviewerId, count, chunk = 50_000, now = Date.now(), spanMs = 90 * 86_400_000, progress }: BulkFill): Promise<void> {
+export async function bulkFill(store: Pick<Store, "db" | "kind">, { integrationId, reviewerId, count, chunk = 50_000, now = Date.now(), spanMs = 90 * 86_400_000, sealedWith, progress }: BulkFill): Promise<void> {
   const pg = store.kind === "postgres";
   const salt = Math.floor(Math.random() * 0x7fffffff);
   const step = Math.max(1, Math.floor(spanMs / Math.max(1, count)));
@@ -51,12 +63,17 @@ export async function bulkFill(store: Pick<Store, "db" | "kind">, { integrationI
       : `with recursive s(i) as (select ${from} union all select i + 1 from s where i < ${to})`;
     await db.transaction().execute(async (trx) => {
       const exec = (statement: string) => sql.raw(statement.replace("$series", series)).execute(trx);
-      await exec(`insert into sessions (id, integration_id, status, vendor_data, end_user_id, callback_url, lang, init_data_sealed, token_iat, created_at, updated_at,
+      const sealed = sealedWith !== undefined;
+      if (sealed) await sealedColumns(trx, pg, from, to, (i) => `${hex(salt, 8)}-${hex(1, 4)}-7000-8000-${hex(i, 12)}`, sealedWith);
+      // Sealed: each session's columns from the table of them; else filler, and vendorData in the plain column.
+      const of = (column: string) => `(select ${column} from bulk_sealed where bulk_sealed.i = s.i)`;
+      const vendorData = sealed ? `null, ${of("vendor_data_hash")}, ${of("vendor_data_sealed")}` : "'user-' || (i / 3), null, null";
+      await exec(`insert into sessions (id, integration_id, status, vendor_data, vendor_data_hash, vendor_data_sealed, end_user_id, callback_url, lang, init_data_sealed, token_iat, created_at, updated_at,
           current_attempt_id, started_at, submitted_at, decided_at, deleted_at, erased_at)
-        $series select ${id(1)}, ${integration}, ${status}, 'user-' || (i / 3), null, null, 'en', ${text(420)}, ${at()}, ${at()}, ${at(600_000)},
+        $series select ${id(1)}, ${integration}, ${status}, ${vendorData}, null, null, 'en', ${sealed ? of("init_data_sealed") : text(420)}, ${at()}, ${at()}, ${at(600_000)},
           case when i % 20 <= 15 or i % 20 = 18 then ${id(2)} end, case when i % 20 <= 15 or i % 20 = 18 then ${at(60_000)} end,
           case when ${DECIDED} then ${at(300_000)} end, case when ${DECIDED} or i % 20 = 19 then ${at(600_000)} end, null, null from s`);
-      await exec(`insert into session_keys (session_id, key_sealed) $series select ${id(1)}, ${text(124)} from s`);
+      await exec(`insert into session_keys (session_id, key_sealed) $series select ${id(1)}, ${sealed ? of("key_sealed") : text(124)} from s`);
       await exec(`insert into attempts (id, session_id, number, status, created_at, submitted_at, decided_at)
         $series select ${id(2)}, ${id(1)}, 1, case when i % 20 = 18 then 'started' else ${status} end, ${at(60_000)},
           case when ${DECIDED} then ${at(300_000)} end, case when ${DECIDED} then ${at(600_000)} end from s where ${DECIDED} or i % 20 = 18`);
@@ -94,7 +111,37 @@ export async function bulkFill(store: Pick<Store, "db" | "kind">, { integrationI
         await exec(`insert into review_cases (id, session_id, attempt_id, reviewer_id, assigned_at, decided_at, decision_id, note)
           $series select ${id(13)}, ${id(1)}, ${id(2)}, '${reviewerId.replaceAll("'", "''")}', ${at(400_000)}, ${at(600_000)}, ${id(3)}, null from s where i % 20 = 13`);
       }
+      if (sealed) await sql`drop table bulk_sealed`.execute(trx);
     });
     progress?.(to + 1);
   }
 }
+
+const hex = (value: number, width: number) => value.toString(16).padStart(width, "0");
+
+/**
+ * Sessions from..to's sealed columns, made as the sessions service makes them, in a temporary table
+ * the inserts read (SQL can neither seal nor compute the keyed hash).
+ */
+async function sealedColumns(trx: Kysely<Database>, pg: boolean, from: number, to: number, sessionId: (i: number) => string, masterKey: Keyring): Promise<void> {
+  await sql.raw(`create temp table bulk_sealed (i bigint primary key, key_sealed text not null, vendor_data_hash text not null, vendor_data_sealed text not null, init_data_sealed text not null)${pg ? " on commit drop" : ""}`).execute(trx);
+  const codec = vendorDataCodec(masterKey);
+  const table = trx.withTables<{ bulk_sealed: { i: number; key_sealed: string; vendor_data_hash: string; vendor_data_sealed: string; init_data_sealed: string } }>();
+  for (let first = from; first <= to; first += 500) {
+    const rows = Array.from({ length: Math.min(500, to - first + 1) }, (_, k) => {
+      const i = first + k;
+      const id = sessionId(i);
+      const dataKey = randomBytes(32);
+      const { vendor_data_hash, vendor_data_sealed } = codec.columns(id, dataKey, `user-${Math.floor(i / 3)}`);
+      return { i, key_sealed: seal(masterKey, dataKey, sessionKeyAad(id)), vendor_data_hash: vendor_data_hash!, vendor_data_sealed: vendor_data_sealed!, init_data_sealed: seal(dataKey, INIT_DATA, initDataAad(id)) };
+    });
+    await table.insertInto("bulk_sealed").values(rows).execute();
+  }
+}
+
+/** What an integrator typically sends about the person and the document (about the filler's length, sealed). */
+const INIT_DATA = JSON.stringify({
+  person: { firstName: "Mari", lastName: "Maasikas", idNumber: "49002010965", dateOfBirth: "1990-02-01", gender: "F", nationality: "EE", email: "mari.maasikas@example.com", phoneNumber: "+37255512345" },
+  document: { type: "PASSPORT", country: "EE", number: "K1234567", validFrom: "2021-03-04", validUntil: "2031-03-04" },
+  address: { fullAddress: "Pikk 12-3, 10123 Tallinn, Estonia" },
+});

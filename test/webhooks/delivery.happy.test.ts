@@ -1,3 +1,4 @@
+import { OPERATOR } from "../../src/audit/events.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestIntegration, type TestServer, startTestServer, storeKind } from "../support/server.js";
 import { type Receiver, allSigned, signatureChecks, startReceiver } from "./receiver.js";
@@ -91,7 +92,7 @@ describe(`webhook delivery on ${storeKind}: what a Veriff receiver sees`, () => 
   });
 
   it("signs with the secret of the moment: after a rotation, new deliveries carry the new secret", async () => {
-    const rotated = await server.services.integrations.rotateSecret(shop.id);
+    const rotated = await server.services.integrations.rotateSecret(shop.id, OPERATOR);
     const oldSecret = shop.sharedSecret;
     shop = { ...shop, sharedSecret: rotated!.sharedSecret };
     const { requests } = await approvedSession("rotated");

@@ -4,6 +4,7 @@ import { refuse } from "../errors.js";
 import type { Operations } from "../operations.js";
 import { type ShownSecret, deliveriesPage, integrationsPage } from "../pages/operations.js";
 import { integrationPage } from "../pages/integration.js";
+import { policyChangeOf } from "./policy-form.js";
 import { overviewPage } from "../pages/overview.js";
 import { overview } from "../overview.js";
 import { Refusal } from "../errors.js";
@@ -44,41 +45,54 @@ export async function operationsRoutes(app: FastifyInstance, { deps, ops }: { de
     return integrationsWith(request, reply, { integrationName: created.name, secret: created.sharedSecret, why: "Integration created." });
   });
 
-  app.get("/integrations/:id", admin, async (request, reply) => {
-    const found = await ops.integration(actor(request), integrationId(request));
-    return sendPage(reply, integrationPage(pageContext(request, deps), found, notices(request.query as Record<string, string>)));
-  });
+  /** One integration's page, with its decision policy; `options` adds a test webhook's answers or a refusal. */
+  const integrationWith = async (request: FastifyRequest, reply: FastifyReply, id: string, options: Parameters<typeof integrationPage>[3] = {}, status = 200) => {
+    const who = actor(request);
+    const [found, policy] = await Promise.all([ops.integration(who, id), ops.policy(who, id)]);
+    return sendPage(reply, integrationPage(pageContext(request, deps), found, policy, options), status);
+  };
+  /** Bad input is answered with the page again, saying what was refused and why; nothing was changed. */
+  const orRefusal = async (request: FastifyRequest, reply: FastifyReply, id: string, work: () => Promise<unknown>) => {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof Refusal) || error.refusal !== "BAD_INPUT") throw error;
+      return integrationWith(request, reply, id, { error: error.message }, error.status);
+    }
+  };
+
+  app.get("/integrations/:id", admin, async (request, reply) => integrationWith(request, reply, integrationId(request), notices(request.query as Record<string, string>)));
 
   app.post("/integrations/:id", admin, async (request, reply) => {
     const id = integrationId(request);
     const form = (request.body ?? {}) as Record<string, string | undefined>;
     const url = (value: string | undefined) => (value?.trim() ? value.trim() : null);
-    try {
+    return orRefusal(request, reply, id, async () => {
       await ops.updateIntegration(actor(request), id, {
         name: form.name ?? "",
         callbackUrl: url(form.callbackUrl),
         decisionWebhookUrl: url(form.decisionWebhookUrl),
         eventWebhookUrl: url(form.eventWebhookUrl),
         frameAncestors: form.frameAncestors?.trim() ?? "",
+        // Checkboxes: sent when ticked, absent when not.
+        testMode: form.testMode === "1",
+        strictSignatures: form.strictSignatures === "1",
       });
-    } catch (error) {
-      // The page again, with what was refused and why; nothing was changed.
-      if (!(error instanceof Refusal) || error.refusal !== "BAD_INPUT") throw error;
-      return sendPage(reply, integrationPage(pageContext(request, deps), await ops.integration(actor(request), id), { error: error.message }), error.status);
-    }
-    return reply.redirect(`/admin/integrations/${id}?done=saved`, 303);
+      return reply.redirect(`/admin/integrations/${id}?done=saved`, 303);
+    });
+  });
+
+  app.post("/integrations/:id/policy", admin, async (request, reply) => {
+    const id = integrationId(request);
+    return orRefusal(request, reply, id, async () => {
+      await ops.changePolicy(actor(request), id, policyChangeOf((request.body ?? {}) as Record<string, string | undefined>));
+      return reply.redirect(`/admin/integrations/${id}?done=policy`, 303);
+    });
   });
 
   app.post("/integrations/:id/test-webhook", admin, async (request, reply) => {
     const id = integrationId(request);
-    const ctx = pageContext(request, deps);
-    try {
-      const results = await ops.testWebhook(actor(request), id);
-      return sendPage(reply, integrationPage(ctx, await ops.integration(actor(request), id), { results }));
-    } catch (error) {
-      if (!(error instanceof Refusal) || error.refusal !== "BAD_INPUT") throw error;
-      return sendPage(reply, integrationPage(ctx, await ops.integration(actor(request), id), { error: error.message }), error.status);
-    }
+    return orRefusal(request, reply, id, async () => integrationWith(request, reply, id, { results: await ops.testWebhook(actor(request), id) }));
   });
 
   app.post("/integrations/:id/reveal", admin, async (request, reply) => {

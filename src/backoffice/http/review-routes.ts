@@ -20,6 +20,7 @@ const DONE: Record<string, string> = {
   resent: "The webhook is queued to be sent again.",
   deactivated: "The integration is deactivated: its API key is refused from now on.",
   saved: "Saved (recorded in the audit trail). A running server uses the new settings at once.",
+  policy: "New policy version saved (recorded in the audit trail): the engine decides the next submissions by it.",
 };
 export const notices = (query: Query) => (query.done && DONE[query.done] ? { flash: DONE[query.done]! } : {});
 
