@@ -37,7 +37,7 @@ describe(`back-office login (${storeKind})`, () => {
     const enrol = await client.get("/admin/enrol");
     expect(enrol.text).toContain("<svg");
     const uri = /data-testid="totp-uri">([^<]+)</.exec(enrol.text)![1]!.replace(/&amp;/g, "&");
-    expect(uri).toMatch(/^otpauth:\/\/totp\/EarthID%20Verify%3Anew-admin%40example.com\?secret=[A-Z2-7]+/);
+    expect(uri).toMatch(/^otpauth:\/\/totp\/EarthID%20Verify:new-admin%40example.com\?issuer=EarthID%20Verify&secret=[A-Z2-7]+/);
     const secret = new URL(uri).searchParams.get("secret")!;
     expect((await client.post("/admin/enrol", { code: "000000" === totpCode(secret, Date.now()) ? "111111" : "000000" })).status).toBe(401);
     const done = await client.post("/admin/enrol", { code: totpCode(secret, Date.now()) });

@@ -8,16 +8,18 @@ import { overviewPage } from "../pages/overview.js";
 import { overview } from "../overview.js";
 import { Refusal } from "../errors.js";
 import { notices } from "./review-routes.js";
+import type { Door } from "./door.js";
 import { actor, pageContext, sendPage } from "./scope.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Administrators' pages. */
-export async function operationsRoutes(app: FastifyInstance, { deps, ops }: { deps: BackofficeDeps; ops: Operations }): Promise<void> {
+export async function operationsRoutes(app: FastifyInstance, { deps, ops, door }: { deps: BackofficeDeps; ops: Operations; door: Door }): Promise<void> {
+  const { adminPath } = door;
   const admin = { config: { access: "admin" as const } };
 
   const integrationsWith = async (request: FastifyRequest, reply: FastifyReply, shown?: ShownSecret) =>
-    sendPage(reply, integrationsPage(pageContext(request, deps), await ops.integrations(actor(request)), shown, notices(request.query as Record<string, string>)));
+    sendPage(reply, integrationsPage(pageContext(request, door), await ops.integrations(actor(request)), shown, notices(request.query as Record<string, string>)));
   const integrationId = (request: FastifyRequest) => {
     const id = (request.params as { id: string }).id;
     if (!UUID.test(id)) throw refuse("NOT_FOUND");
@@ -26,7 +28,7 @@ export async function operationsRoutes(app: FastifyInstance, { deps, ops }: { de
   const nameOf = async (request: FastifyRequest, id: string) => (await ops.integrations(actor(request))).find((i) => i.id === id)?.name ?? id;
 
   const figures = overview(deps);
-  app.get("/overview", admin, async (request, reply) => sendPage(reply, overviewPage(pageContext(request, deps), await figures(actor(request)))));
+  app.get("/overview", admin, async (request, reply) => sendPage(reply, overviewPage(pageContext(request, door), await figures(actor(request)))));
 
   app.get("/integrations", admin, async (request, reply) => integrationsWith(request, reply));
 
@@ -46,7 +48,7 @@ export async function operationsRoutes(app: FastifyInstance, { deps, ops }: { de
 
   app.get("/integrations/:id", admin, async (request, reply) => {
     const found = await ops.integration(actor(request), integrationId(request));
-    return sendPage(reply, integrationPage(pageContext(request, deps), found, notices(request.query as Record<string, string>)));
+    return sendPage(reply, integrationPage(pageContext(request, door), found, notices(request.query as Record<string, string>)));
   });
 
   app.post("/integrations/:id", admin, async (request, reply) => {
@@ -64,14 +66,14 @@ export async function operationsRoutes(app: FastifyInstance, { deps, ops }: { de
     } catch (error) {
       // The page again, with what was refused and why; nothing was changed.
       if (!(error instanceof Refusal) || error.refusal !== "BAD_INPUT") throw error;
-      return sendPage(reply, integrationPage(pageContext(request, deps), await ops.integration(actor(request), id), { error: error.message }), error.status);
+      return sendPage(reply, integrationPage(pageContext(request, door), await ops.integration(actor(request), id), { error: error.message }), error.status);
     }
-    return reply.redirect(`/admin/integrations/${id}?done=saved`, 303);
+    return reply.redirect(adminPath(`integrations/${id}?done=saved`), 303);
   });
 
   app.post("/integrations/:id/test-webhook", admin, async (request, reply) => {
     const id = integrationId(request);
-    const ctx = pageContext(request, deps);
+    const ctx = pageContext(request, door);
     try {
       const results = await ops.testWebhook(actor(request), id);
       return sendPage(reply, integrationPage(ctx, await ops.integration(actor(request), id), { results }));
@@ -95,17 +97,17 @@ export async function operationsRoutes(app: FastifyInstance, { deps, ops }: { de
 
   app.post("/integrations/:id/deactivate", admin, async (request, reply) => {
     await ops.deactivate(actor(request), integrationId(request));
-    return reply.redirect("/admin/integrations?done=deactivated", 303);
+    return reply.redirect(adminPath("integrations?done=deactivated"), 303);
   });
 
   app.get("/deliveries", admin, async (request, reply) =>
-    sendPage(reply, deliveriesPage(pageContext(request, deps), await ops.deliveries(actor(request)), notices(request.query as Record<string, string>))),
+    sendPage(reply, deliveriesPage(pageContext(request, door), await ops.deliveries(actor(request)), notices(request.query as Record<string, string>))),
   );
 
   app.post("/deliveries/:id/resend", admin, async (request, reply) => {
     const id = (request.params as { id: string }).id;
     if (!UUID.test(id)) throw refuse("NOT_FOUND");
     await ops.resend(actor(request), id);
-    return reply.redirect("/admin/deliveries?done=resent", 303);
+    return reply.redirect(adminPath("deliveries?done=resent"), 303);
   });
 }

@@ -4,7 +4,7 @@ import { html } from "../http/html.js";
 import { type PageContext, csrfField, page } from "./layout.js";
 
 const BUTTON = (ctx: PageContext, id: string, verb: string, label: string) =>
-  html`<form method="post" action="/admin/integrations/${id}/${verb}" class="inline">${csrfField(ctx)}<button type="submit">${label}</button></form>`;
+  html`<form method="post" action="${ctx.adminPath(`integrations/${id}/${verb}`)}" class="inline">${csrfField(ctx)}<button type="submit">${label}</button></form>`;
 
 /** What the receivers answered to "Send a test webhook", as the CLI prints it. */
 const testResults = (results: TestWebhookResult[]) =>
@@ -32,7 +32,7 @@ export function integrationPage(ctx: PageContext, i: IntegrationSummary, options
     <p class="actions">${BUTTON(ctx, i.id, "reveal", "Reveal secret")} ${BUTTON(ctx, i.id, "rotate", "Rotate secret")} ${BUTTON(ctx, i.id, "test-webhook", "Send a test webhook")} ${i.active ? BUTTON(ctx, i.id, "deactivate", "Deactivate") : ""}</p>
     ${options.results ? testResults(options.results) : ""}
     <h2 id="edit-h">Settings</h2>
-    <form method="post" action="/admin/integrations/${i.id}" class="narrow" aria-labelledby="edit-h">
+    <form method="post" action="${ctx.adminPath(`integrations/${i.id}`)}" class="narrow" aria-labelledby="edit-h">
       ${csrfField(ctx)}
       ${field("name", "Name", i.name)}
       ${field("callbackUrl", "Default callback URL", i.callbackUrl, "Where the end user returns; https (plain http only for localhost or a test integration). Empty: none.")}
@@ -41,7 +41,7 @@ export function integrationPage(ctx: PageContext, i: IntegrationSummary, options
       ${field("frameAncestors", "Origins allowed to frame the hosted flow", i.frameAncestors.join(" "), "Space-separated, e.g. https://shop.example. Empty: the flow cannot be framed.")}
       <button type="submit" class="primary">Save</button>
     </form>
-    <p><a href="/admin/integrations">All integrations</a></p>`,
+    <p><a href="${ctx.adminPath("integrations")}">All integrations</a></p>`,
     options,
   );
 }
