@@ -100,10 +100,13 @@ export async function installScope(app: FastifyInstance, deps: BackofficeDeps, d
     return reply.code(500).type("text/html; charset=utf-8").send(refusalPage(pageContext(request, door), 500, `Something went wrong on our side (reference ${request.id}).`));
   });
 
-  app.setNotFoundHandler(async (request, reply) => {
+  const notFound = async (request: FastifyRequest, reply: FastifyReply) => {
     reply.headers(PAGE_HEADERS);
     return reply.code(404).type("text/html; charset=utf-8").send(refusalPage(pageContext(request, door), 404, "There is no such page."));
-  });
+  };
+  // At the root of its own port the port's not-found handler is already set: a catch-all route is ours instead.
+  if (door.prefix === "/") app.all("/*", { config: { access: "public" } }, notFound);
+  else app.setNotFoundHandler(notFound);
 }
 
 export const sendPage = (reply: FastifyReply, body: string, status = 200) => reply.code(status).type("text/html; charset=utf-8").send(body);
