@@ -75,6 +75,19 @@ describe(`back-office login (${storeKind})`, () => {
     expect((await client.get("/admin/queue")).location).toBe("/admin/login");
   });
 
+  it("makes a new CSRF secret at login: a token from the login page is refused afterwards", async () => {
+    await makeReviewer(server, "fresh-csrf@example.com", "reviewer");
+    const client = formClient(server.url);
+    await client.get("/admin/login");
+    const beforeLogin = client.csrf;
+    const secretBefore = client.jar.get("earthid_admin_csrf");
+    await client.logIn("fresh-csrf@example.com");
+    expect(client.jar.get("earthid_admin_csrf")).not.toBe(secretBefore);
+    expect((await client.post("/admin/logout", { _csrf: beforeLogin })).status).toBe(403);
+    expect((await client.post("/admin/logout", {})).location).toBe("/admin/login");
+    expect(client.jar.has("earthid_admin_csrf")).toBe(false);
+  });
+
   it(`locks the account after ${LOCK_AFTER_FAILURES} failures: then even the right password is refused`, async () => {
     const { secret } = await makeReviewer(server, "locked@example.com", "admin", { totp: true });
     const client = formClient(server.url);

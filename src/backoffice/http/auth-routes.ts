@@ -5,7 +5,7 @@ import { Refusal } from "../errors.js";
 import { codePage, enrolPage, loginPage } from "../pages/login.js";
 import { accountPage } from "../pages/account.js";
 import { LONGEST_LOGIN_MS } from "../accounts.js";
-import { LOGIN_COOKIE, cookieOptions } from "./cookies.js";
+import { CSRF_COOKIE, LOGIN_COOKIE, cookieOptions } from "./cookies.js";
 import type { Door } from "./door.js";
 import { pageContext, sendPage } from "./scope.js";
 
@@ -15,8 +15,11 @@ const field = (request: FastifyRequest, name: string) => String((request.body as
 /** Log in (password, then code or enrolment), log out, and turn on a second factor. */
 export async function authRoutes(app: FastifyInstance, { deps, door }: { deps: BackofficeDeps; door: Door }): Promise<void> {
   const { adminPath } = door;
+  // Each step of a login, and its end, also drops the CSRF secret: the page the redirect leads to
+  // makes a new one, so that none outlives the login it was used with.
+  const dropCsrf = (request: FastifyRequest, reply: FastifyReply) => reply.clearCookie(CSRF_COOKIE, cookieOptions(door, request));
   const setLogin = (request: FastifyRequest, reply: FastifyReply, token: string) =>
-    reply.setCookie(LOGIN_COOKIE, token, { ...cookieOptions(door, request), maxAge: LONGEST_LOGIN_MS / 1000 });
+    dropCsrf(request, reply).setCookie(LOGIN_COOKIE, token, { ...cookieOptions(door, request), maxAge: LONGEST_LOGIN_MS / 1000 });
   const clearLogin = (request: FastifyRequest, reply: FastifyReply) => reply.clearCookie(LOGIN_COOKIE, cookieOptions(door, request));
 
   const enrolment = async (request: FastifyRequest, fresh: boolean) => {
@@ -87,6 +90,7 @@ export async function authRoutes(app: FastifyInstance, { deps, door }: { deps: B
     const login = request.backoffice!.login;
     if (login) await deps.accounts.logOut(login);
     clearLogin(request, reply);
+    dropCsrf(request, reply);
     return reply.redirect(adminPath("login"), 303);
   });
 }
