@@ -12,6 +12,13 @@ export interface Config {
    */
   adminPort: number | undefined;
   adminHost: string;
+  /** EARTHID_ADMIN_PREFIX: the path the back-office is served under ("/" only on its own port). */
+  adminPrefix: string;
+  /**
+   * EARTHID_ADMIN_PUBLIC_URL: the origin users reach the admin port at (through a proxy). Its
+   * scheme decides whether the back-office's cookies are Secure; unset, the connection decides.
+   */
+  adminPublicUrl: string | undefined;
   publicUrl: string;
   dataDir: string;
   databaseUrl: string | undefined;
@@ -134,18 +141,36 @@ function trustProxy(raw: string | undefined): Config["trustProxy"] {
   return entries;
 }
 
-function publicUrl(raw: string): string {
+function publicUrl(raw: string, name = "PUBLIC_URL"): string {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError("PUBLIC_URL", `must be an absolute http(s) URL, got "${raw}"`);
+    throw new ConfigError(name, `must be an absolute http(s) URL, got "${raw}"`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new ConfigError("PUBLIC_URL", `must use http or https, got "${url.protocol}"`);
+    throw new ConfigError(name, `must use http or https, got "${url.protocol}"`);
   }
-  if (url.search || url.hash) throw new ConfigError("PUBLIC_URL", "must not carry a query or fragment");
+  if (url.search || url.hash) throw new ConfigError(name, "must not carry a query or fragment");
   return raw.replace(/\/+$/, "");
+}
+
+export const DEFAULT_ADMIN_PREFIX = "/admin";
+/** First path segments of the public port's own routes: the back-office's prefix must not take one. */
+const PUBLIC_SEGMENTS = ["earthid", "v1", "v", "flow", "health", "ready", "metrics", "docs", "media"];
+
+function adminPrefix(raw: string | undefined, ownPort: boolean): string {
+  const prefix = raw || DEFAULT_ADMIN_PREFIX;
+  const problem = (text: string) => new ConfigError("EARTHID_ADMIN_PREFIX", `${text}, got "${prefix}"`);
+  if (!/^\/[A-Za-z0-9._~\/-]*$/.test(prefix)) throw problem('must be a path starting with "/" (letters, digits, . _ ~ - and /)');
+  if (prefix !== "/" && prefix.endsWith("/")) throw problem('must not end with "/" (except "/" itself)');
+  const segments = prefix.split("/").slice(1);
+  if (prefix !== "/" && segments.some((segment) => segment === "" || segment === "." || segment === "..")) throw problem('must not hold empty, "." or ".." segments');
+  if (!ownPort) {
+    if (prefix === "/") throw problem('may be "/" only with EARTHID_ADMIN_PORT: on the public port the back-office needs a path of its own');
+    if (PUBLIC_SEGMENTS.includes(segments[0]!.toLowerCase())) throw problem(`must not start with /${segments[0]}, a path of the public API, flow or operations`);
+  }
+  return prefix;
 }
 
 function listenHost(raw: string): string {
@@ -180,12 +205,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const sync = (env.EARTHID_SQLITE_SYNCHRONOUS || "NORMAL").toUpperCase();
   if (sync !== "NORMAL" && sync !== "FULL") throw new ConfigError("EARTHID_SQLITE_SYNCHRONOUS", "must be NORMAL or FULL");
   const adminPort = env.EARTHID_ADMIN_PORT ? integer(env, "EARTHID_ADMIN_PORT", 0, 0, 65535) : undefined;
+  if (env.EARTHID_ADMIN_PUBLIC_URL && adminPort === undefined) throw new ConfigError("EARTHID_ADMIN_PUBLIC_URL", "applies only with EARTHID_ADMIN_PORT (on the public port the back-office is at PUBLIC_URL)");
   if (adminPort !== undefined && adminPort !== 0 && adminPort === port) throw new ConfigError("EARTHID_ADMIN_PORT", `must differ from PORT (${port}): it serves the back-office apart from the public port`);
   return {
     port,
     host: listenHost(env.HOST || "0.0.0.0"),
     adminPort,
     adminHost: listenHost(env.EARTHID_ADMIN_HOST || "127.0.0.1"),
+    adminPrefix: adminPrefix(env.EARTHID_ADMIN_PREFIX, adminPort !== undefined),
+    adminPublicUrl: env.EARTHID_ADMIN_PUBLIC_URL ? publicUrl(env.EARTHID_ADMIN_PUBLIC_URL, "EARTHID_ADMIN_PUBLIC_URL") : undefined,
     publicUrl: publicUrl(env.PUBLIC_URL || `http://localhost:${port}`),
     dataDir: path.resolve(env.EARTHID_DATA_DIR || "./data"),
     databaseUrl,

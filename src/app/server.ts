@@ -64,6 +64,6 @@ export async function startServer(config: Config, out: (text: string) => void = 
   services.engine.start().catch((error: Error) => app.log.error({ err: error }, "the engine workers could not load their models"));
   const url = await app.listen({ port: config.port, host: config.host });
   const adminUrl = admin ? await admin.listen({ port: config.adminPort!, host: config.adminHost }) : undefined;
-  app.log.info({ store: services.store.kind, publicUrl: config.publicUrl, dataDir: config.dataDir, ...(adminUrl ? { backOffice: `${adminUrl}/admin` } : {}) }, "EarthID Verify is serving");
+  app.log.info({ store: services.store.kind, publicUrl: config.publicUrl, dataDir: config.dataDir, ...(adminUrl ? { backOffice: `${adminUrl}${config.adminPrefix === "/" ? "" : config.adminPrefix}` } : {}) }, "EarthID Verify is serving");
   return { app, url, close: () => app.close(), shutDown };
 }

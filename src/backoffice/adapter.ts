@@ -1,4 +1,3 @@
-import { createHmac } from "node:crypto";
 import { ApiError } from "../errors.js";
 import type { Services } from "../services.js";
 import { type Actor, SYSTEM } from "../audit/events.js";
@@ -73,9 +72,7 @@ export function backofficeDepsFor(services: Services): BackofficeDeps {
   return {
     db: backofficeDb(db),
     accounts: reviewerAccountsFor(services),
-    // A key of its own, derived: the master key itself never signs anything a browser sees.
-    csrfKey: createHmac("sha256", services.masterKey.current().key).update("backoffice-csrf").digest(),
-    secureCookies: config.publicUrl.startsWith("https://"),
+    keys: services.masterKey,
     sessions: {
       async queue(reviewerId, { status, limit, ...filter }) {
         // A reviewer sees every integration's sessions: the queue is the one cross-integration read.

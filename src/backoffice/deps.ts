@@ -4,6 +4,7 @@ import type { ReviewerAccounts } from "./accounts.js";
 import type { BackofficeDb } from "./tables.js";
 import type { Policy } from "../engine/policy/policy.js";
 import type { PolicyChange } from "../assessment/policies.js";
+import type { Keyring } from "../crypto/keyring.js";
 
 /** What the back-office asks of the rest of the service: the one seam that the adapter fills. */
 export type Verdict = "approved" | "declined" | "resubmission_requested";
@@ -86,10 +87,8 @@ export interface NewIntegration {
 export interface BackofficeDeps {
   db: BackofficeDb;
   accounts: ReviewerAccounts;
-  /** For the login form's CSRF token, before there is a login to derive it from. */
-  csrfKey: Buffer;
-  /** Cookies marked Secure (PUBLIC_URL is https). */
-  secureCookies: boolean;
+  /** The master keyring: the back-office's signed cookies are signed under it. */
+  keys: Keyring;
   sessions: {
     /** Every call names the reviewer: the services take them as their actor. */
     queue(reviewerId: string, filter: QueueFilter): Promise<SessionSummary[]>;

@@ -37,7 +37,7 @@ describe(`back-office login (${storeKind})`, () => {
     const enrol = await client.get("/admin/enrol");
     expect(enrol.text).toContain("<svg");
     const uri = /data-testid="totp-uri">([^<]+)</.exec(enrol.text)![1]!.replace(/&amp;/g, "&");
-    expect(uri).toMatch(/^otpauth:\/\/totp\/EarthID%20Verify%3Anew-admin%40example.com\?secret=[A-Z2-7]+/);
+    expect(uri).toMatch(/^otpauth:\/\/totp\/EarthID%20Verify:new-admin%40example.com\?issuer=EarthID%20Verify&secret=[A-Z2-7]+/);
     const secret = new URL(uri).searchParams.get("secret")!;
     expect((await client.post("/admin/enrol", { code: "000000" === totpCode(secret, Date.now()) ? "111111" : "000000" })).status).toBe(401);
     const done = await client.post("/admin/enrol", { code: totpCode(secret, Date.now()) });
@@ -73,6 +73,19 @@ describe(`back-office login (${storeKind})`, () => {
     const logout = await client.post("/admin/logout", {});
     expect(logout.location).toBe("/admin/login");
     expect((await client.get("/admin/queue")).location).toBe("/admin/login");
+  });
+
+  it("makes a new CSRF secret at login: a token from the login page is refused afterwards", async () => {
+    await makeReviewer(server, "fresh-csrf@example.com", "reviewer");
+    const client = formClient(server.url);
+    await client.get("/admin/login");
+    const beforeLogin = client.csrf;
+    const secretBefore = client.jar.get("earthid_admin_csrf");
+    await client.logIn("fresh-csrf@example.com");
+    expect(client.jar.get("earthid_admin_csrf")).not.toBe(secretBefore);
+    expect((await client.post("/admin/logout", { _csrf: beforeLogin })).status).toBe(403);
+    expect((await client.post("/admin/logout", {})).location).toBe("/admin/login");
+    expect(client.jar.has("earthid_admin_csrf")).toBe(false);
   });
 
   it(`locks the account after ${LOCK_AFTER_FAILURES} failures: then even the right password is refused`, async () => {

@@ -37,10 +37,10 @@ export async function sessionInReview(server: Pick<TestServer, "services">, shop
 }
 
 /**
- * A browser-less client of the back-office: keeps cookies, reads the CSRF token from the last page,
+ * A browser-less client of the back-office under `prefix` ("" at the root of its own port): keeps cookies, reads the CSRF token from the last page,
  * does not follow redirects (tests look at them).
  */
-export function formClient(baseUrl: string) {
+export function formClient(baseUrl: string, prefix = "/admin") {
   const jar = new Map<string, string>();
   let csrf = "";
   const remember = (res: Response) => {
@@ -74,14 +74,14 @@ export function formClient(baseUrl: string) {
     },
     /** Password, then (when asked) the code from `secret`. Ends on the queue. */
     async logIn(email: string, secret?: string) {
-      await this.get("/admin/login");
-      const first = await this.post("/admin/login", { email, password: PASSWORD });
-      if (first.location === "/admin/login/code") {
-        await this.get("/admin/login/code");
-        const second = await this.post("/admin/login/code", { code: totpCode(secret!, Date.now()) });
-        if (second.location !== "/admin/queue") throw new Error(`code refused: ${second.status}`);
-      } else if (first.location !== "/admin/queue") throw new Error(`login refused: ${first.status} ${first.location}`);
-      await this.get("/admin/queue");
+      await this.get(`${prefix}/login`);
+      const first = await this.post(`${prefix}/login`, { email, password: PASSWORD });
+      if (first.location === `${prefix}/login/code`) {
+        await this.get(`${prefix}/login/code`);
+        const second = await this.post(`${prefix}/login/code`, { code: totpCode(secret!, Date.now()) });
+        if (second.location !== `${prefix}/queue`) throw new Error(`code refused: ${second.status}`);
+      } else if (first.location !== `${prefix}/queue`) throw new Error(`login refused: ${first.status} ${first.location}`);
+      await this.get(`${prefix}/queue`);
     },
   };
 }

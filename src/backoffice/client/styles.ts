@@ -1,4 +1,4 @@
-/** The back-office's stylesheet, served as /admin/assets/admin.css (a module, so that it ships in every build). */
+/** The back-office's stylesheet, served as assets/admin.css under the back-office's prefix (a module, so that it ships in every build). */
 export const ADMIN_CSS = `
 :root { --ink:#1d2430; --muted:#5b6575; --line:#d8dde5; --bg:#f6f7f9; --panel:#fff; --accent:#1f5fbf; --ok:#1e6b3a; --bad:#a32020; --warn:#8a5a00; }
 * { box-sizing: border-box; }

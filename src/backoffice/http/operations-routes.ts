@@ -9,16 +9,18 @@ import { overviewPage } from "../pages/overview.js";
 import { overview } from "../overview.js";
 import { Refusal } from "../errors.js";
 import { notices } from "./review-routes.js";
+import type { Door } from "./door.js";
 import { actor, pageContext, sendPage } from "./scope.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Administrators' pages. */
-export async function operationsRoutes(app: FastifyInstance, { deps, ops }: { deps: BackofficeDeps; ops: Operations }): Promise<void> {
+export async function operationsRoutes(app: FastifyInstance, { deps, ops, door }: { deps: BackofficeDeps; ops: Operations; door: Door }): Promise<void> {
+  const { adminPath } = door;
   const admin = { config: { access: "admin" as const } };
 
   const integrationsWith = async (request: FastifyRequest, reply: FastifyReply, shown?: ShownSecret) =>
-    sendPage(reply, integrationsPage(pageContext(request, deps), await ops.integrations(actor(request)), shown, notices(request.query as Record<string, string>)));
+    sendPage(reply, integrationsPage(pageContext(request, door), await ops.integrations(actor(request)), shown, notices(request.query as Record<string, string>)));
   const integrationId = (request: FastifyRequest) => {
     const id = (request.params as { id: string }).id;
     if (!UUID.test(id)) throw refuse("NOT_FOUND");
@@ -27,7 +29,7 @@ export async function operationsRoutes(app: FastifyInstance, { deps, ops }: { de
   const nameOf = async (request: FastifyRequest, id: string) => (await ops.integrations(actor(request))).find((i) => i.id === id)?.name ?? id;
 
   const figures = overview(deps);
-  app.get("/overview", admin, async (request, reply) => sendPage(reply, overviewPage(pageContext(request, deps), await figures(actor(request)))));
+  app.get("/overview", admin, async (request, reply) => sendPage(reply, overviewPage(pageContext(request, door), await figures(actor(request)))));
 
   app.get("/integrations", admin, async (request, reply) => integrationsWith(request, reply));
 
@@ -49,7 +51,7 @@ export async function operationsRoutes(app: FastifyInstance, { deps, ops }: { de
   const integrationWith = async (request: FastifyRequest, reply: FastifyReply, id: string, options: Parameters<typeof integrationPage>[3] = {}, status = 200) => {
     const who = actor(request);
     const [found, policy] = await Promise.all([ops.integration(who, id), ops.policy(who, id)]);
-    return sendPage(reply, integrationPage(pageContext(request, deps), found, policy, options), status);
+    return sendPage(reply, integrationPage(pageContext(request, door), found, policy, options), status);
   };
   /** Bad input is answered with the page again, saying what was refused and why; nothing was changed. */
   const orRefusal = async (request: FastifyRequest, reply: FastifyReply, id: string, work: () => Promise<unknown>) => {
@@ -78,7 +80,7 @@ export async function operationsRoutes(app: FastifyInstance, { deps, ops }: { de
         testMode: form.testMode === "1",
         strictSignatures: form.strictSignatures === "1",
       });
-      return reply.redirect(`/admin/integrations/${id}?done=saved`, 303);
+      return reply.redirect(adminPath(`integrations/${id}?done=saved`), 303);
     });
   });
 
@@ -86,7 +88,7 @@ export async function operationsRoutes(app: FastifyInstance, { deps, ops }: { de
     const id = integrationId(request);
     return orRefusal(request, reply, id, async () => {
       await ops.changePolicy(actor(request), id, policyChangeOf((request.body ?? {}) as Record<string, string | undefined>));
-      return reply.redirect(`/admin/integrations/${id}?done=policy`, 303);
+      return reply.redirect(adminPath(`integrations/${id}?done=policy`), 303);
     });
   });
 
@@ -109,17 +111,17 @@ export async function operationsRoutes(app: FastifyInstance, { deps, ops }: { de
 
   app.post("/integrations/:id/deactivate", admin, async (request, reply) => {
     await ops.deactivate(actor(request), integrationId(request));
-    return reply.redirect("/admin/integrations?done=deactivated", 303);
+    return reply.redirect(adminPath("integrations?done=deactivated"), 303);
   });
 
   app.get("/deliveries", admin, async (request, reply) =>
-    sendPage(reply, deliveriesPage(pageContext(request, deps), await ops.deliveries(actor(request)), notices(request.query as Record<string, string>))),
+    sendPage(reply, deliveriesPage(pageContext(request, door), await ops.deliveries(actor(request)), notices(request.query as Record<string, string>))),
   );
 
   app.post("/deliveries/:id/resend", admin, async (request, reply) => {
     const id = (request.params as { id: string }).id;
     if (!UUID.test(id)) throw refuse("NOT_FOUND");
     await ops.resend(actor(request), id);
-    return reply.redirect("/admin/deliveries?done=resent", 303);
+    return reply.redirect(adminPath("deliveries?done=resent"), 303);
   });
 }

@@ -4,6 +4,7 @@ import { Refusal, refuse } from "../errors.js";
 import { queuePage, STATUSES } from "../pages/queue.js";
 import { sessionPage } from "../pages/session.js";
 import type { ReviewDesk } from "../review.js";
+import type { Door } from "./door.js";
 import { actor, pageContext, sendPage } from "./scope.js";
 
 type Query = Record<string, string | undefined>;
@@ -49,7 +50,8 @@ const sessionId = (request: FastifyRequest) => {
 };
 
 /** The queue, one case, its images, taking it and deciding it. */
-export async function reviewRoutes(app: FastifyInstance, { deps, desk }: { deps: BackofficeDeps; desk: ReviewDesk }): Promise<void> {
+export async function reviewRoutes(app: FastifyInstance, { deps, desk, door }: { deps: BackofficeDeps; desk: ReviewDesk; door: Door }): Promise<void> {
+  const { adminPath } = door;
   const member = { config: { access: "member" as const } };
 
   async function renderSession(request: FastifyRequest, reply: FastifyReply, id: string, status = 200, extra: { flash?: string; error?: string } = {}) {
@@ -66,14 +68,14 @@ export async function reviewRoutes(app: FastifyInstance, { deps, desk }: { deps:
       reviews,
       deliveries,
     };
-    return sendPage(reply, sessionPage(pageContext(request, deps), view, { ...notices(request.query as Query), ...extra }), status);
+    return sendPage(reply, sessionPage(pageContext(request, door), view, { ...notices(request.query as Query), ...extra }), status);
   }
 
   app.get("/queue", member, async (request, reply) => {
     const filter = queueFilter(request.query as Query);
     const me = actor(request);
     const [entries, integrations] = await Promise.all([desk.queue(me, filter), deps.integrations.list()]);
-    return sendPage(reply, queuePage(pageContext(request, deps), { filter, entries, integrations, me: me.email, now: Date.now() }, notices(request.query as Query)));
+    return sendPage(reply, queuePage(pageContext(request, door), { filter, entries, integrations, me: me.email, now: Date.now() }, notices(request.query as Query)));
   });
 
   app.get("/sessions/:id", member, async (request, reply) => renderSession(request, reply, sessionId(request)));
@@ -82,7 +84,7 @@ export async function reviewRoutes(app: FastifyInstance, { deps, desk }: { deps:
     const id = sessionId(request);
     try {
       await desk.assign(actor(request), id);
-      return reply.redirect(`/admin/sessions/${id}?done=assigned`, 303);
+      return reply.redirect(adminPath(`sessions/${id}?done=assigned`), 303);
     } catch (error) {
       if (!(error instanceof Refusal) || error.refusal === "NOT_FOUND") throw error;
       return renderSession(request, reply, id, error.status, { error: error.message });
@@ -96,7 +98,7 @@ export async function reviewRoutes(app: FastifyInstance, { deps, desk }: { deps:
     try {
       const decision = await desk.decide(actor(request), { sessionId: id, verdict: form.verdict ?? "", reasonCode: code, note: form.note?.trim() || null });
       const next = await desk.next(actor(request));
-      return reply.redirect(next ? `/admin/sessions/${next}?done=${decision.status}` : `/admin/queue?done=${decision.status}`, 303);
+      return reply.redirect(next ? adminPath(`sessions/${next}?done=${decision.status}`) : adminPath(`queue?done=${decision.status}`), 303);
     } catch (error) {
       if (!(error instanceof Refusal) || error.refusal === "NOT_FOUND") throw error;
       return renderSession(request, reply, id, error.status, { error: error.message });

@@ -8,6 +8,6 @@ export const accountPage = (ctx: PageContext, reviewer: Reviewer) =>
     "Account",
     html`<dl class="facts"><dt>Email</dt><dd>${reviewer.email}</dd><dt>Role</dt><dd>${reviewer.role}</dd>
     <dt>Two-factor login</dt><dd>${reviewer.secondFactor ? "on" : "off"}</dd></dl>
-    ${reviewer.secondFactor ? "" : html`<p><a href="/admin/enrol">Turn on two-factor login</a></p>`}
+    ${reviewer.secondFactor ? "" : html`<p><a href="${ctx.adminPath("enrol")}">Turn on two-factor login</a></p>`}
     <p class="hint">A forgotten password or a lost authenticator is reset by an operator: <code>earthid reviewers reset EMAIL</code>.</p>`,
   );

@@ -5,7 +5,7 @@ import { type PageContext, csrfField, page } from "./layout.js";
 import { policySection } from "./policy.js";
 
 const BUTTON = (ctx: PageContext, id: string, verb: string, label: string) =>
-  html`<form method="post" action="/admin/integrations/${id}/${verb}" class="inline">${csrfField(ctx)}<button type="submit">${label}</button></form>`;
+  html`<form method="post" action="${ctx.adminPath(`integrations/${id}/${verb}`)}" class="inline">${csrfField(ctx)}<button type="submit">${label}</button></form>`;
 
 /** What the receivers answered to "Send a test webhook", as the CLI prints it. */
 const testResults = (results: TestWebhookResult[]) =>
@@ -36,7 +36,7 @@ export function integrationPage(ctx: PageContext, i: IntegrationSummary, policy:
     <p class="actions">${BUTTON(ctx, i.id, "reveal", "Reveal secret")} ${BUTTON(ctx, i.id, "rotate", "Rotate secret")} ${BUTTON(ctx, i.id, "test-webhook", "Send a test webhook")} ${i.active ? BUTTON(ctx, i.id, "deactivate", "Deactivate") : ""}</p>
     ${options.results ? testResults(options.results) : ""}
     <h2 id="edit-h">Settings</h2>
-    <form method="post" action="/admin/integrations/${i.id}" class="narrow" aria-labelledby="edit-h">
+    <form method="post" action="${ctx.adminPath(`integrations/${i.id}`)}" class="narrow" aria-labelledby="edit-h">
       ${csrfField(ctx)}
       ${field("name", "Name", i.name)}
       ${field("callbackUrl", "Default callback URL", i.callbackUrl, "Where the end user returns; https (plain http only for localhost or a test integration). Empty: none.")}
@@ -48,7 +48,7 @@ export function integrationPage(ctx: PageContext, i: IntegrationSummary, policy:
       <button type="submit" class="primary">Save</button>
     </form>
     ${policySection(ctx, i.id, policy)}
-    <p><a href="/admin/integrations">All integrations</a></p>`,
+    <p><a href="${ctx.adminPath("integrations")}">All integrations</a></p>`,
     options,
   );
 }

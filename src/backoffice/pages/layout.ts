@@ -1,3 +1,4 @@
+import type { AdminPath } from "../http/door.js";
 import { type Html, html } from "../http/html.js";
 
 export interface PageContext {
@@ -8,16 +9,18 @@ export interface PageContext {
   path: string;
   /** Whether the bundle exists (pages work without it). */
   script: boolean;
+  /** Every link, form and asset of a page goes through this: the back-office can be served under any prefix. */
+  adminPath: AdminPath;
 }
 
 const menu = (ctx: PageContext) => {
   if (!ctx.reviewer) return "";
-  const entries: Array<[string, string]> = [["/admin/queue", "Review queue"]];
-  if (ctx.reviewer.role === "admin") entries.push(["/admin/overview", "Overview"], ["/admin/integrations", "Integrations"], ["/admin/deliveries", "Webhook deliveries"]);
-  entries.push(["/admin/account", "Account"]);
+  const entries: Array<[string, string]> = [["queue", "Review queue"]];
+  if (ctx.reviewer.role === "admin") entries.push(["overview", "Overview"], ["integrations", "Integrations"], ["deliveries", "Webhook deliveries"]);
+  entries.push(["account", "Account"]);
   return html`<nav aria-label="Back-office">
-    <ul>${entries.map(([href, label]) => html`<li><a href="${href}"${ctx.path.startsWith(href) ? html` aria-current="page"` : ""}>${label}</a></li>`)}</ul>
-    <form method="post" action="/admin/logout" class="logout">
+    <ul>${entries.map(([to, label]) => html`<li><a href="${ctx.adminPath(to)}"${ctx.path.startsWith(ctx.adminPath(to)) ? html` aria-current="page"` : ""}>${label}</a></li>`)}</ul>
+    <form method="post" action="${ctx.adminPath("logout")}" class="logout">
       <input type="hidden" name="_csrf" value="${ctx.csrf}">
       <span class="who">${ctx.reviewer.email} · ${ctx.reviewer.role}</span>
       <button type="submit">Log out</button>
@@ -33,8 +36,8 @@ export function page(ctx: PageContext, title: string, body: Html, options: { fla
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${title} · EarthID back-office</title>
-<link rel="stylesheet" href="/admin/assets/admin.css">
-${ctx.script ? html`<script src="/admin/assets/admin.js" defer></script>` : ""}
+<link rel="stylesheet" href="${ctx.adminPath("assets/admin.css")}">
+${ctx.script ? html`<script src="${ctx.adminPath("assets/admin.js")}" defer></script>` : ""}
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>

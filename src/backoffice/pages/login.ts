@@ -5,7 +5,7 @@ export const loginPage = (ctx: PageContext, error?: string) =>
   page(
     ctx,
     "Log in",
-    html`<form method="post" action="/admin/login" class="narrow">
+    html`<form method="post" action="${ctx.adminPath("login")}" class="narrow">
       ${csrfField(ctx)}
       <label for="email">Email</label>
       <input id="email" name="email" type="email" autocomplete="username" required autofocus>
@@ -20,7 +20,7 @@ export const codePage = (ctx: PageContext, error?: string) =>
   page(
     ctx,
     "Enter your one-time code",
-    html`<form method="post" action="/admin/login/code" class="narrow">
+    html`<form method="post" action="${ctx.adminPath("login/code")}" class="narrow">
       ${csrfField(ctx)}
       <label for="code">6-digit code from your authenticator app</label>
       <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" required autofocus>
@@ -42,7 +42,7 @@ export const enrolPage = (ctx: PageContext, enrolment: { secret: string; uri: st
         <dt>Link</dt><dd><code class="wrap" data-testid="totp-uri">${enrolment.uri}</code></dd>
       </dl>
     </div>
-    <form method="post" action="/admin/enrol" class="narrow">
+    <form method="post" action="${ctx.adminPath("enrol")}" class="narrow">
       ${csrfField(ctx)}
       <label for="code">6-digit code</label>
       <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" required>
@@ -52,4 +52,4 @@ export const enrolPage = (ctx: PageContext, enrolment: { secret: string; uri: st
   );
 
 export const refusalPage = (ctx: PageContext, status: number, message: string) =>
-  page(ctx, status === 403 ? "Not allowed" : status === 404 ? "Not found" : "Something needs your attention", html`<p><a href="/admin/queue">Back to the review queue</a></p>`, { error: message });
+  page(ctx, status === 403 ? "Not allowed" : status === 404 ? "Not found" : "Something needs your attention", html`<p><a href="${ctx.adminPath("queue")}">Back to the review queue</a></p>`, { error: message });

@@ -12,7 +12,7 @@ export interface ShownSecret {
 }
 
 const action = (ctx: PageContext, id: string, verb: string, label: string) =>
-  html`<form method="post" action="/admin/integrations/${id}/${verb}" class="inline">${csrfField(ctx)}<button type="submit">${label}</button></form>`;
+  html`<form method="post" action="${ctx.adminPath(`integrations/${id}/${verb}`)}" class="inline">${csrfField(ctx)}<button type="submit">${label}</button></form>`;
 
 export const integrationsPage = (ctx: PageContext, integrations: IntegrationSummary[], shown?: ShownSecret, notices: { flash?: string; error?: string } = {}) =>
   page(
@@ -25,11 +25,11 @@ export const integrationsPage = (ctx: PageContext, integrations: IntegrationSumm
       ? html`<p class="empty">No integrations yet.</p>`
       : html`<table><thead><tr><th scope="col">Name</th><th scope="col">API key</th><th scope="col">Mode</th><th scope="col">State</th><th scope="col">Callback</th><th scope="col">Decision webhook</th><th scope="col">Event webhook</th><th scope="col">Actions</th></tr></thead>
   <tbody>${integrations.map(
-    (i) => html`<tr><td><a href="/admin/integrations/${i.id}">${i.name}</a></td><td class="mono">${i.apiKey}</td><td>${i.isTest ? "test" : "live"}</td><td>${i.active ? "active" : "deactivated"}</td><td class="mono wrap">${i.callbackUrl ?? "—"}</td><td class="mono wrap">${i.decisionWebhookUrl ?? "—"}</td><td class="mono wrap">${i.eventWebhookUrl ?? "—"}</td>
+    (i) => html`<tr><td><a href="${ctx.adminPath(`integrations/${i.id}`)}">${i.name}</a></td><td class="mono">${i.apiKey}</td><td>${i.isTest ? "test" : "live"}</td><td>${i.active ? "active" : "deactivated"}</td><td class="mono wrap">${i.callbackUrl ?? "—"}</td><td class="mono wrap">${i.decisionWebhookUrl ?? "—"}</td><td class="mono wrap">${i.eventWebhookUrl ?? "—"}</td>
     <td class="actions">${action(ctx, i.id, "reveal", "Reveal secret")} ${action(ctx, i.id, "rotate", "Rotate secret")} ${i.active ? action(ctx, i.id, "deactivate", "Deactivate") : ""}</td></tr>`,
   )}</tbody></table>`}
     <h2 id="new-h">New integration</h2>
-    <form method="post" action="/admin/integrations" class="narrow" aria-labelledby="new-h">
+    <form method="post" action="${ctx.adminPath("integrations")}" class="narrow" aria-labelledby="new-h">
       ${csrfField(ctx)}
       <label for="name">Name</label><input id="name" name="name" required maxlength="200">
       <label for="callbackUrl">Callback URL (https)</label><input id="callbackUrl" name="callbackUrl" type="url">
@@ -48,7 +48,7 @@ export const deliveriesPage = (ctx: PageContext, deliveries: DeliveryView[], not
     "Webhook deliveries",
     html`<p class="hint">The latest ${deliveries.length} deliveries, newest first.</p>${deliveriesTable(
       deliveries,
-      (id) => html`<form method="post" action="/admin/deliveries/${id}/resend" class="inline">${csrfField(ctx)}<button type="submit">Re-send</button></form>`,
+      (id) => html`<form method="post" action="${ctx.adminPath(`deliveries/${id}/resend`)}" class="inline">${csrfField(ctx)}<button type="submit">Re-send</button></form>`,
     )}`,
     notices,
   );

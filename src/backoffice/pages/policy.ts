@@ -14,7 +14,7 @@ export function policySection(ctx: PageContext, integrationId: string, { policy,
     <h2 id="policy-h">Decision policy</h2>
     <p data-testid="policy-version">Version ${policy.version}${made ? html`, made ${when(made.at)} UTC by ${made.by}` : html` (the default: never changed)`}.</p>
     ${overrides.length > 0 ? html`<p class="hint">Rules with an action other than their default: ${overrides.map(([rule, action]) => `${rule} → ${action}`).join(", ")}.</p>` : ""}
-    <form method="post" action="/admin/integrations/${integrationId}/policy" class="narrow" aria-labelledby="policy-h">
+    <form method="post" action="${ctx.adminPath(`integrations/${integrationId}/policy`)}" class="narrow" aria-labelledby="policy-h">
       ${csrfField(ctx)}
       <label for="faceThreshold">Face similarity threshold</label>
       <input id="faceThreshold" name="faceThreshold" inputmode="decimal" value="${String(policy.face.threshold)}" aria-describedby="faceThreshold-hint" required>

@@ -23,7 +23,7 @@ export function queuePage(ctx: PageContext, view: QueueView, notices: { flash?: 
   const names = new Map(view.integrations.map((i) => [i.id, i.name]));
   const { filter } = view;
   const body = html`
-<form method="get" action="/admin/queue" class="filters" aria-label="Filter sessions">
+<form method="get" action="${ctx.adminPath("queue")}" class="filters" aria-label="Filter sessions">
   <label>Status <select name="status">${STATUSES.map((s) => html`<option value="${s}"${s === filter.status ? html` selected` : ""}>${s}</option>`)}</select></label>
   <label>Integration <select name="integration"><option value="">All</option>${view.integrations.map((i) => html`<option value="${i.id}"${i.id === filter.integrationId ? html` selected` : ""}>${i.name}</option>`)}</select></label>
   <label>Created from <input type="date" name="from" value="${filter.fromText}"></label>
@@ -39,7 +39,7 @@ ${view.entries.length === 0
   <thead><tr><th scope="col">Session</th><th scope="col">Integration</th><th scope="col">vendorData</th><th scope="col">Created</th><th scope="col">Submitted</th><th scope="col">Waiting</th><th scope="col">Reviewer</th></tr></thead>
   <tbody>${view.entries.map(
     (e) => html`<tr data-session="${e.id}">
-    <td><a href="/admin/sessions/${e.id}" class="mono">${e.id}</a></td>
+    <td><a href="${ctx.adminPath(`sessions/${e.id}`)}" class="mono">${e.id}</a></td>
     <td>${names.get(e.integrationId) ?? e.integrationId.slice(0, 8)}</td>
     <td class="mono">${e.vendorData ?? "—"}</td>
     <td>${isoMinute(e.createdAt)}</td>
@@ -48,7 +48,7 @@ ${view.entries.length === 0
     <td>${e.holder
       ? e.holder.email === view.me ? html`<strong>you</strong>` : e.holder.email
       : e.status === "review"
-        ? html`<form method="post" action="/admin/sessions/${e.id}/assign" class="inline">${csrfField(ctx)}<button type="submit" data-action="assign">Assign to me</button></form>`
+        ? html`<form method="post" action="${ctx.adminPath(`sessions/${e.id}/assign`)}" class="inline">${csrfField(ctx)}<button type="submit" data-action="assign">Assign to me</button></form>`
         : "—"}</td>
   </tr>`,
   )}</tbody></table>`}`;

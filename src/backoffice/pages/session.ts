@@ -25,9 +25,9 @@ const decisionForm = (ctx: PageContext, view: SessionView): Html => {
   if (view.holder && !view.holder.mine) return html`<p class="alert error" role="alert">This case is assigned to ${view.holder.email}.</p>`;
   const assign = view.holder
     ? html`<p class="hint">Assigned to you.</p>`
-    : html`<form method="post" action="/admin/sessions/${s.id}/assign" class="inline">${csrfField(ctx)}<button type="submit" data-action="assign">Assign to me</button> <span class="hint">(key <kbd>a</kbd>)</span></form>`;
+    : html`<form method="post" action="${ctx.adminPath(`sessions/${s.id}/assign`)}" class="inline">${csrfField(ctx)}<button type="submit" data-action="assign">Assign to me</button> <span class="hint">(key <kbd>a</kbd>)</span></form>`;
   return html`${assign}
-<form method="post" action="/admin/sessions/${s.id}/decision" class="decide" data-keys="decide">
+<form method="post" action="${ctx.adminPath(`sessions/${s.id}/decision`)}" class="decide" data-keys="decide">
   ${csrfField(ctx)}
   <fieldset><legend>Decision</legend>
     <label><input type="radio" name="verdict" value="approved" required> Approve <kbd>1</kbd></label>
@@ -67,8 +67,8 @@ export function sessionPage(ctx: PageContext, view: SessionView, notices: { flas
   ${s.media.length === 0
     ? html`<p class="empty">${s.erased ? "The images were erased with the session's data." : "No images were uploaded."}</p>`
     : html`<p class="hint">Click an image (or press <kbd>z</kbd>) to zoom.</p>${s.media.map(
-        (m, i) => html`<figure class="shot"><button type="button" class="zoom" aria-label="Zoom ${m.context} image ${i + 1}"><img src="/admin/media/${m.id}" alt="${m.context}, image ${i + 1}"${m.width ? html` width="${m.width}" height="${m.height ?? ""}"` : ""}></button>
-        <figcaption>${m.context} · ${m.mimetype} · ${m.width ?? "?"}×${m.height ?? "?"} · <a href="/admin/media/${m.id}" target="_blank" rel="noopener">full size</a></figcaption></figure>`,
+        (m, i) => html`<figure class="shot"><button type="button" class="zoom" aria-label="Zoom ${m.context} image ${i + 1}"><img src="${ctx.adminPath(`media/${m.id}`)}" alt="${m.context}, image ${i + 1}"${m.width ? html` width="${m.width}" height="${m.height ?? ""}"` : ""}></button>
+        <figcaption>${m.context} · ${m.mimetype} · ${m.width ?? "?"}×${m.height ?? "?"} · <a href="${ctx.adminPath(`media/${m.id}`)}" target="_blank" rel="noopener">full size</a></figcaption></figure>`,
       )}`}
 </section>
 <section aria-labelledby="decide-h" class="decision">
