@@ -25,7 +25,8 @@ import { deliveryRepo } from "../webhooks/repo.js";
 import { webhookOutbox } from "../webhooks/outbox.js";
 import { webhookService } from "../webhooks/service.js";
 import { assessmentRepo } from "../assessment/repo.js";
-import { documentKeyer, findingsLookup } from "../assessment/record.js";
+import { findingsLookup } from "../assessment/record.js";
+import { documentKeyer } from "../assessment/document-keys.js";
 import { integrationPolicies } from "../assessment/policies.js";
 import { duplicateFinder } from "../assessment/duplicates.js";
 import { assessmentService, engineAssessment } from "../assessment/service.js";
@@ -126,7 +127,7 @@ export function composeServices(config: Config, { log, metrics }: Observers, opt
     verdicts,
     media,
     duplicates: duplicateFinder({ repo: assessments, sessions }),
-    documentKey: documentKeyer(masterKey),
+    documentKeys: documentKeyer(masterKey),
   });
   const replay = assessmentReplay({ db, repo: assessments, policies, sessions, media, pool: () => engine.pool() });
   // The handlers of each kind of job, registered here (never discovered): a submitted attempt is
