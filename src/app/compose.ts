@@ -64,9 +64,6 @@ export interface ComposeOptions {
   onStatement?: StatementObserver | undefined;
 }
 
-/** An assessment job holds its lease this long: far beyond a run of the engine (about a second). */
-const ASSESS_LEASE_MS = 5 * 60_000;
-
 export function composeServices(config: Config, { log, metrics }: Observers, options: ComposeOptions = {}): Services {
   const masterKey = loadMasterKeys(config.dataDir, config.masterKey, config.previousMasterKeys);
   const tokens = sessionTokens(loadTokenSecret(config.dataDir, config.tokenSecret));
@@ -137,7 +134,7 @@ export function composeServices(config: Config, { log, metrics }: Observers, opt
       kind: ASSESS_JOB,
       handler: assessJobHandler({ verdicts, assessment: options.assessment ? options.assessment(verdicts) : engineAssessment(assessment) }),
       concurrency: config.engineWorkers,
-      leaseMs: ASSESS_LEASE_MS,
+      leaseMs: config.engineLeaseMs,
     },
   ];
 
