@@ -68,6 +68,12 @@ export interface Config {
    * size; default: one per two cores); 0: this instance claims no `verification.assess` job.
    */
   engineWorkers: number;
+  /**
+   * EARTHID_ENGINE_LEASE_SECONDS: how long a claimed `verification.assess` job is held before
+   * another runner may take it (a worker that died). Keep it above the engine's time limit (60 s)
+   * plus the wait for a free engine worker, or a slow run is started twice (decided once).
+   */
+  engineLeaseMs: number;
   /** How often each instance looks for due jobs, retries and jobs other instances enqueued. */
   jobPollMs: number;
   /** Done jobs are removed by the retention sweep this many days after they finished. */
@@ -242,6 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadsInFlightPerIntegration: integer(env, "EARTHID_UPLOADS_IN_FLIGHT_PER_INTEGRATION", 8, 1, 1024),
     // One per two cores: a verification keeps two threads busy (README, Decisions: workers and memory).
     engineWorkers: integer(env, "EARTHID_ENGINE_WORKERS", Math.max(1, Math.floor(availableParallelism() / 2)), 0, 256),
+    engineLeaseMs: integer(env, "EARTHID_ENGINE_LEASE_SECONDS", 300, 2, 86_400) * 1000,
     jobPollMs: integer(env, "EARTHID_JOB_POLL_MS", 1000, 10, 60_000),
     jobRetentionDays: integer(env, "EARTHID_JOB_RETENTION_DAYS", 7, 1, 3650),
     auditRetentionDays: integer(env, "EARTHID_AUDIT_RETENTION_DAYS", 0, 0, 36_500),

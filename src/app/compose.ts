@@ -25,7 +25,8 @@ import { deliveryRepo } from "../webhooks/repo.js";
 import { webhookOutbox } from "../webhooks/outbox.js";
 import { webhookService } from "../webhooks/service.js";
 import { assessmentRepo } from "../assessment/repo.js";
-import { documentKeyer, findingsLookup } from "../assessment/record.js";
+import { findingsLookup } from "../assessment/record.js";
+import { documentKeyer } from "../assessment/document-keys.js";
 import { integrationPolicies } from "../assessment/policies.js";
 import { duplicateFinder } from "../assessment/duplicates.js";
 import { assessmentService, engineAssessment } from "../assessment/service.js";
@@ -62,9 +63,6 @@ export interface ComposeOptions {
   /** Told every statement the store runs (store/db.ts). */
   onStatement?: StatementObserver | undefined;
 }
-
-/** An assessment job holds its lease this long: far beyond a run of the engine (about a second). */
-const ASSESS_LEASE_MS = 5 * 60_000;
 
 export function composeServices(config: Config, { log, metrics }: Observers, options: ComposeOptions = {}): Services {
   const masterKey = loadMasterKeys(config.dataDir, config.masterKey, config.previousMasterKeys);
@@ -126,7 +124,7 @@ export function composeServices(config: Config, { log, metrics }: Observers, opt
     verdicts,
     media,
     duplicates: duplicateFinder({ repo: assessments, sessions }),
-    documentKey: documentKeyer(masterKey),
+    documentKeys: documentKeyer(masterKey),
   });
   const replay = assessmentReplay({ db, repo: assessments, policies, sessions, media, pool: () => engine.pool() });
   // The handlers of each kind of job, registered here (never discovered): a submitted attempt is
@@ -136,7 +134,7 @@ export function composeServices(config: Config, { log, metrics }: Observers, opt
       kind: ASSESS_JOB,
       handler: assessJobHandler({ verdicts, assessment: options.assessment ? options.assessment(verdicts) : engineAssessment(assessment) }),
       concurrency: config.engineWorkers,
-      leaseMs: ASSESS_LEASE_MS,
+      leaseMs: config.engineLeaseMs,
     },
   ];
 

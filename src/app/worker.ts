@@ -15,8 +15,9 @@ export interface RunningWorker {
 export async function startWorker(config: Config): Promise<RunningWorker> {
   const log = pino({ level: config.logLevel });
   const services = await openMigratedServices(config, { log });
-  // The engine's models load once, at start, rather than on the first assessment.
-  services.engine.start().catch((error: Error) => log.error({ err: error }, "the engine workers could not load their models"));
+  // The engine's models load once, at start, and before any job is claimed: a claim's lease would
+  // otherwise run out while the models load (seconds), not only while the engine works.
+  await services.engine.start().catch((error: Error) => log.error({ err: error }, "the engine workers could not load their models"));
   const tasks = consumerTasks(services, log);
   tasks.forEach((task) => task.start());
   // The tasks' timers do not hold the process (a server's socket does, for `serve`): this one does.

@@ -19,8 +19,8 @@ const sameHolder = (a: Holder, b: Holder) => (a.vendor_data !== null && a.vendor
 
 export interface DuplicateQuery {
   session: Pick<SessionsTable, "id" | "integration_id" | "vendor_data" | "end_user_id">;
-  /** The keyed hash of the document number read, if one was. */
-  documentKey: string | null;
+  /** The document number read, as its keyed hash under every live master key (none when no number was read). */
+  documentKeys: readonly string[];
   /** The selfie's face descriptor, if a face was found. */
   face: number[] | undefined;
   /** Similarity at or above which two selfies are the same face (the policy's face threshold). */
@@ -37,12 +37,10 @@ export function duplicateFinder({ repo, sessions, faceLimit = FACE_SEARCH_LIMIT 
     return other !== undefined && other.deleted_at === null && other.erased_at === null && !sameHolder(session, other);
   }
 
-  return async function duplicates({ session, documentKey, face, threshold }: DuplicateQuery): Promise<DuplicateMatch[]> {
+  return async function duplicates({ session, documentKeys, face, threshold }: DuplicateQuery): Promise<DuplicateMatch[]> {
     const found: DuplicateMatch[] = [];
-    if (documentKey) {
-      for (const { session_id } of await repo.withDocument(session.integration_id, documentKey, session.id)) {
-        if (await otherHolder(session, session_id)) found.push({ sessionId: session_id, kind: "document" });
-      }
+    for (const { session_id } of await repo.withDocument(session.integration_id, documentKeys, session.id)) {
+      if (await otherHolder(session, session_id)) found.push({ sessionId: session_id, kind: "document" });
     }
     if (face) {
       const best = new Map<string, number>();

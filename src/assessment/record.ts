@@ -1,5 +1,3 @@
-import { Keyring } from "../crypto/keyring.js";
-import { createHmac } from "node:crypto";
 import type { Kysely } from "kysely";
 import { open, seal } from "../crypto/sealing.js";
 import type { Decision, DuplicateMatch } from "../engine/policy/input.js";
@@ -18,24 +16,6 @@ export interface SealedFindings extends EngineFindings {
 
 const findingsAad = (attemptId: string) => `engine-findings:${attemptId}`;
 const faceAad = (attemptId: string) => `engine-face:${attemptId}`;
-
-/** Letters and digits, upper case: the same document number however it was typed or read. */
-const plainNumber = (number: string) => number.toUpperCase().replace(/[^A-Z0-9]/g, "");
-
-/**
- * The document number as a keyed hash, per integration: equal numbers give equal keys, and the
- * store never holds the number itself outside the sealed findings (the key is derived from the
- * master key, so the hash cannot be reversed by trying numbers without it).
- */
-export function documentKeyer(masterKey: Keyring) {
-  // Under the current master key: after `earthid keys rotate` a number recorded before is found again
-  // only by face (the rotation does not re-hash document keys; README, Decisions).
-  const keyOf = Keyring.derivedKeys("earthid document-number index");
-  return (integrationId: string, number: string | null): string | null => {
-    const plain = number === null ? "" : plainNumber(number);
-    return plain === "" ? null : createHmac("sha256", keyOf(masterKey.current())).update(`${integrationId}\n${plain}`).digest("hex");
-  };
-}
 
 export interface RecordInput {
   session: { id: string; integration_id: string };

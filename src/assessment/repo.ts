@@ -29,16 +29,36 @@ export function assessmentRepo(store: Kysely<Database>) {
       return db.selectFrom("engine_assessments").selectAll().where("session_id", "=", sessionId).orderBy("created_at", "desc").execute();
     },
 
-    /** Other sessions' records of the integration with this document number's key. */
-    async withDocument(integrationId: string, documentKey: string, exceptSessionId: string): Promise<Pick<AssessmentRow, "session_id">[]> {
+    /** Other sessions' records of the integration with one of this document number's keys (one per live master key). */
+    async withDocument(integrationId: string, documentKeys: readonly string[], exceptSessionId: string): Promise<Pick<AssessmentRow, "session_id">[]> {
+      if (documentKeys.length === 0) return [];
       return db
         .selectFrom("engine_assessments")
         .select("session_id")
         .where("integration_id", "=", integrationId)
-        .where("document_key", "=", documentKey)
+        .where("document_key", "in", documentKeys)
         .where("session_id", "<>", exceptSessionId)
         .distinct()
         .execute();
+    },
+
+    /** Records with a document number's key, by attempt id after `after`: a key rotation re-hashes them. */
+    async documentKeyed(after: string, limit: number): Promise<(Pick<AssessmentRow, "attempt_id" | "session_id" | "integration_id" | "findings_sealed"> & { document_key: string })[]> {
+      return db
+        .selectFrom("engine_assessments")
+        .select(["attempt_id", "session_id", "integration_id", "findings_sealed", "document_key"])
+        .where("document_key", "is not", null)
+        .where("attempt_id", ">", after)
+        .orderBy("attempt_id")
+        .limit(limit)
+        .$narrowType<{ document_key: string }>()
+        .execute();
+    },
+
+    /** The record's document key replaced, if it is still `from`; 1 when it was. */
+    async setDocumentKey(attemptId: string, from: string, to: string): Promise<number> {
+      const result = await db.updateTable("engine_assessments").set({ document_key: to }).where("attempt_id", "=", attemptId).where("document_key", "=", from).executeTakeFirst();
+      return Number(result.numUpdatedRows);
     },
 
     /** Other sessions' selfie descriptors in the integration, newest first, at most `limit`. */

@@ -9,6 +9,7 @@ import { ENGINE_CONTEXTS, claimsOf, decideUnread, verifyInputOf } from "./inputs
 import type { Database, SessionsTable } from "../store/schema.js";
 import type { Assessment, SubmittedVerdicts } from "../verification/assess-job.js";
 import type { DuplicateFinder } from "./duplicates.js";
+import { type DocumentKeyer, documentKeyRehash } from "./document-keys.js";
 import type { EngineWorkers } from "./engine.js";
 import type { IntegrationPolicies } from "./policies.js";
 import { type SealedFindings, assessmentRow, openFindings } from "./record.js";
@@ -32,7 +33,7 @@ export interface AssessmentDeps {
   verdicts: Pick<SubmittedVerdicts, "decideSubmitted">;
   media: Pick<MediaService, "attemptImages">;
   duplicates: DuplicateFinder;
-  documentKey: (integrationId: string, number: string | null) => string | null;
+  documentKeys: DocumentKeyer;
   now?: () => number;
 }
 
@@ -44,7 +45,7 @@ const GAVE_UP_REASON = "The engine could not assess this attempt; a person decid
  * everything, and decide through the one decide function with Veriff's codes.
  */
 export function assessmentService(deps: AssessmentDeps) {
-  const { db, repo, policies, engine, sessions, verdicts, media, duplicates, documentKey, now = Date.now } = deps;
+  const { db, repo, policies, engine, sessions, verdicts, media, duplicates, documentKeys, now = Date.now } = deps;
 
   /** The session while `attemptId` is its current, submitted attempt; undefined once it moved on (decided, erased, deleted). */
   async function pending({ sessionId, attemptId }: AssessJob): Promise<SessionsTable | undefined> {
@@ -72,8 +73,9 @@ export function assessmentService(deps: AssessmentDeps) {
       let key: string | null = null;
       if (input) {
         verification = await engine.pool().verify(input);
-        key = documentKey(session.integration_id, verification.document.number);
-        found = await duplicates({ session, documentKey: key, face: verification.readings.selfieFace.faces[0]?.embedding, threshold: policy.face.threshold });
+        const number = verification.document.number;
+        key = documentKeys.current(session.integration_id, number);
+        found = await duplicates({ session, documentKeys: documentKeys.all(session.integration_id, number), face: verification.readings.selfieFace.faces[0]?.embedding, threshold: policy.face.threshold });
         // Cheap: the readings are in hand; only the duplicate checks change.
         decision = found.length === 0 ? verification : decide({ ...verification.readings, session: claims, duplicates: found, policy, now: at });
       } else {
@@ -90,6 +92,9 @@ export function assessmentService(deps: AssessmentDeps) {
       const key = row ? await sessions.dataKey(sessionId) : undefined;
       return row && key ? openFindings(key, row) : undefined;
     },
+
+    /** After `earthid keys rotate`: every recorded document number's key under the current master key (see documentKeyRehash). */
+    rehashDocumentKeys: documentKeyRehash({ repo, sessions, keyer: documentKeys }),
 
     /** After the queue's last try: review (9121), the error recorded with the attempt and in the decision's audit event. */
     async giveUp(job: AssessJob, error: string): Promise<void> {

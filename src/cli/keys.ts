@@ -11,6 +11,7 @@ import { REVIEWER_SEALED_COLUMNS } from "../backoffice/accounts.js";
 function describe(report: RotationReport): string {
   const lines = [report.newKey ? `new master key ${report.current}; the old one is retired` : `master key ${report.current} (no new key: ${"resumed or given by EARTHID_MASTER_KEY"})`];
   for (const [column, count] of Object.entries(report.resealed)) lines.push(`re-sealed ${count} in ${column}`);
+  for (const [index, count] of Object.entries(report.rehashed)) lines.push(`re-hashed ${count} in ${index}`);
   for (const key of report.kept) {
     lines.push(key.destroyAfter === null ? `kept ${key.id} (EARTHID_PREVIOUS_MASTER_KEYS: remove it there once your backups from before this rotation have expired)` : `kept ${key.id} until ${key.destroyAfter}, then \`earthid keys prune\` destroys it`);
   }
@@ -19,13 +20,14 @@ function describe(report: RotationReport): string {
 }
 
 /** `earthid keys rotate|prune [--json]`: against the same store as a running server, which keeps serving. */
-export async function keyCommands(services: Pick<Services, "store" | "masterKey" | "config">, argv: string[], io: Io): Promise<number> {
+export async function keyCommands(services: Pick<Services, "store" | "masterKey" | "config" | "assessment">, argv: string[], io: Io): Promise<number> {
   const [sub, ...rest] = argv;
   const { values } = parseArgs({ args: rest, options: { json: { type: "boolean", default: false } } });
   const rotation = keyRotation({
     db: services.store.db,
     keys: services.masterKey,
     columns: [...INTEGRATION_SEALED_COLUMNS, ...sessionSealedColumns(vendorDataCodec(services.masterKey)), ...WEBHOOK_SEALED_COLUMNS, ...REVIEWER_SEALED_COLUMNS],
+    indexes: [{ name: "engine_assessments.document_key", rehash: services.assessment.rehashDocumentKeys }],
     backupRetentionDays: services.config.backupRetentionDays,
   });
   if (sub !== "rotate" && sub !== "prune") throw new TypeError(`unknown keys command "${sub ?? ""}" (rotate, prune)`);

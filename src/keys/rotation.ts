@@ -12,6 +12,11 @@ export interface RotationDeps {
   keys: Keyring;
   /** Every column sealed under the master keys, as each capability declares them. */
   columns: SealedColumn[];
+  /**
+   * Keyed hashes under a key derived from the master key, each re-computed under the current one
+   * (from the value it hashes, opened) after every value is re-sealed; by name.
+   */
+  indexes: { name: string; rehash: () => Promise<number> }[];
   /** EARTHID_BACKUP_RETENTION_DAYS: a retired key outlives the backups that may still need it. */
   backupRetentionDays: number;
   now?: () => number;
@@ -23,6 +28,8 @@ export interface RotationReport {
   /** A new key was made (false: an unfinished rotation was resumed, or EARTHID_MASTER_KEY names the key). */
   newKey: boolean;
   resealed: Record<string, number>;
+  /** Rows of each index whose hash was re-computed under the current key. */
+  rehashed: Record<string, number>;
   /** Retired keys kept, and from when they may be destroyed (null: given in EARTHID_PREVIOUS_MASTER_KEYS). */
   kept: { id: string; destroyAfter: string | null }[];
   destroyed: string[];
@@ -36,13 +43,19 @@ export interface RotationReport {
  * transaction, old and new keys both opening meanwhile), and keeps the old key until backups older
  * than the rotation have expired; then it is destroyed.
  */
-export function keyRotation({ db, keys, columns, backupRetentionDays, now = Date.now }: RotationDeps) {
+export function keyRotation({ db, keys, columns, indexes, backupRetentionDays, now = Date.now }: RotationDeps) {
   const marker = path.join(keys.retiredDir, "rotation-unfinished");
 
   async function resealAll(): Promise<Record<string, number>> {
     const resealed: Record<string, number> = {};
     for (const column of columns) resealed[`${column.table}.${column.column}`] = await resealColumn(db, column, keys);
     return resealed;
+  }
+
+  async function rehashAll(): Promise<Record<string, number>> {
+    const rehashed: Record<string, number> = {};
+    for (const index of indexes) rehashed[index.name] = await index.rehash();
+    return rehashed;
   }
 
   async function leftUnderOldKeys(): Promise<number> {
@@ -80,15 +93,20 @@ export function keyRotation({ db, keys, columns, backupRetentionDays, now = Date
         keys.rotate(randomBytes(32), now());
       }
       const resealed = await resealAll();
+      const rehashed = await rehashAll();
       rmSync(marker, { force: true });
-      return { current: keys.current().id, newKey, resealed, ...(await pruneKeys()) };
+      return { current: keys.current().id, newKey, resealed, rehashed, ...(await pruneKeys()) };
     },
 
-    /** Re-seals what a running server may still have sealed under an old key, then destroys the keys whose time is up. */
+    /**
+     * Re-seals and re-hashes what a running server may still have written under an old key, then
+     * destroys the keys whose time is up.
+     */
     async prune(): Promise<RotationReport> {
       const resealed = await resealAll();
+      const rehashed = await rehashAll();
       if ((await leftUnderOldKeys()) === 0) rmSync(marker, { force: true });
-      return { current: keys.current().id, newKey: false, resealed, ...(await pruneKeys()) };
+      return { current: keys.current().id, newKey: false, resealed, rehashed, ...(await pruneKeys()) };
     },
   };
 }

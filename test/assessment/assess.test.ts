@@ -9,6 +9,7 @@ import type { Services } from "../../src/services.js";
 import { silentLog, storeKind, testEnvironment } from "../support/server.js";
 import { type Scenario, buildScenario, todayUtc } from "../support/synth/index.js";
 import { mrzSurname, submitScenario } from "./support.js";
+import { keyCommands } from "../../src/cli/keys.js";
 
 /** A seed whose documents the engine reads and whose faces it matches (see test/engine/scenarios.test.ts for the suite). */
 const SEED = "engine";
@@ -97,6 +98,32 @@ describe(`the engine's assessment of a submitted attempt (${storeKind})`, { time
     await services.assessment.assess(sameHolder);
     const back = await services.reads.decision(integration.actor, sameHolder.sessionId);
     expect(back.verification!.checks!.find((c) => c.name === "duplicate.document")).toMatchObject({ outcome: "fail", evidence: { sessions: [{ sessionId: again.sessionId }] } });
+  });
+
+  it("still finds the same document after `earthid keys rotate` has destroyed the key its number was hashed under", async () => {
+    const integration = await shop();
+    const first = await submitScenario(services, integration.apiKey, duplicate.before![0]!, { endUserId: randomUUID(), vendorData: "holder-1" });
+    await services.assessment.assess(first);
+    const [recorded] = await records(first.sessionId);
+
+    const keys = async (config: Services["config"], ...argv: string[]) => {
+      let out = "";
+      const code = await keyCommands({ ...services, config }, [...argv, "--json"], { out: (text) => void (out += text), err: () => undefined });
+      expect(code).toBe(0);
+      return JSON.parse(out);
+    };
+    const rotated = await keys(services.config, "rotate");
+    expect(rotated.rehashed["engine_assessments.document_key"]).toBeGreaterThanOrEqual(1);
+    const [rehashed] = await records(first.sessionId);
+    expect(rehashed!.document_key).not.toBe(recorded!.document_key);
+    // Past the backups' retention the old key is destroyed: the number's old hash can no longer be made.
+    expect((await keys({ ...services.config, backupRetentionDays: 0 }, "prune")).destroyed).toEqual([rotated.kept[0].id]);
+
+    const again = await submitScenario(services, integration.apiKey, duplicate, { endUserId: randomUUID(), vendorData: "someone-else" });
+    await services.assessment.assess(again);
+    const { verification } = await services.reads.decision(integration.actor, again.sessionId);
+    expect(verification).toMatchObject({ status: "declined", code: 9102, reasonCode: 110 });
+    expect(verification!.checks!.find((c) => c.name === "duplicate.document")).toMatchObject({ outcome: "fail", evidence: { sessions: [{ sessionId: first.sessionId }] } });
   });
 
   it("gives up into review (9121), the error kept with the attempt and in the audit trail", async () => {

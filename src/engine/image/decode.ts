@@ -21,10 +21,26 @@ export class UndecodableImage extends Error {
 }
 
 /**
- * Decodes whatever the media capability accepted. sharp's prebuilt libvips has no HEVC decoder, so
- * HEIC goes through libheif's wasm build; everything else, EXIF orientation included, through sharp.
+ * Every decoding of the same upload (the same Buffer object) at the same size, while it lives: the
+ * document reader, the face model and the selfie's sharpness each ask for the image, and decoding a
+ * phone photo costs more than measuring it. Uploads are never written to once received.
  */
-export async function decodeUpload(bytes: Buffer, maxSide = WORKING_SIDE): Promise<DecodedImage> {
+const decoded = new WeakMap<Buffer, Map<number, Promise<DecodedImage>>>();
+
+/**
+ * Decodes whatever the media capability accepted, once per upload and size (see `decoded`). sharp's
+ * prebuilt libvips has no HEVC decoder, so HEIC goes through libheif's wasm build; everything else,
+ * EXIF orientation included, through sharp.
+ */
+export function decodeUpload(bytes: Buffer, maxSide = WORKING_SIDE): Promise<DecodedImage> {
+  let sizes = decoded.get(bytes);
+  if (!sizes) decoded.set(bytes, (sizes = new Map()));
+  let image = sizes.get(maxSide);
+  if (!image) sizes.set(maxSide, (image = decodeOnce(bytes, maxSide)));
+  return image;
+}
+
+async function decodeOnce(bytes: Buffer, maxSide: number): Promise<DecodedImage> {
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();

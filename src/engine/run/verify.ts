@@ -74,7 +74,8 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 /**
  * The engine of one thread: the document reader (Tesseract, zxing) and the face model (human),
  * loaded together, once. A verification reads the document and both faces at once (Tesseract
- * recognises in its own thread while human runs here), then decides.
+ * recognises in its own thread while human runs here), each image decoded once for all of them
+ * (decodeUpload), then decides.
  */
 export async function createVerifier(): Promise<Verifier> {
   const [documents, face] = await Promise.all([createDocumentReader(), createFaceModel()]);
@@ -94,7 +95,7 @@ export async function createVerifier(): Promise<Verifier> {
       const [[reading, documentMs], [documentFace, documentFaceMs], [selfieFaces, selfieFaceMs], sharpness] = await Promise.all([
         timed(() => documents.read({ front, ...(back ? { back } : {}) }, { documentType: input.documentType ?? null, today })),
         // The portrait is on the front of every document the engine reads (an ID card's MRZ is on its back).
-        timed(() => face.read(front)),
+        timed(() => face.read(front, { printed: true })),
         timed(() => face.read(selfie)),
         selfieSharpness(selfie),
       ]);

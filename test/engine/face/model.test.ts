@@ -39,6 +39,13 @@ describe("the face model", () => {
     expect(checkOf(reading, "face.antispoof")).toMatchObject({ outcome: "inconclusive", evidence: { weakSignal: true } });
   });
 
+  it("skips the antispoof and liveness models on a document's printed portrait, and finds the same face", async () => {
+    const [live, printed] = [await model.read(obama), await model.read(obama, { printed: true })];
+    expect(printed.faces[0]!.box).toEqual(live.faces[0]!.box);
+    expect(printed.faces[0]).toMatchObject({ antispoof: null, live: null });
+    expect(live.faces[0]!.antispoof).toBeGreaterThan(0);
+  });
+
   it("turns a photo upright by its EXIF orientation before looking", async () => {
     const stored = await sharp(obama).rotate(270).withMetadata({ orientation: 6 }).jpeg().toBuffer();
     const reading = await model.read(stored);
