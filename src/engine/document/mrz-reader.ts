@@ -18,6 +18,8 @@ export interface MrzAttempt {
   /** What was tried, for the check's evidence. */
   passes: { candidate: number; variant: string; held: number; of: number; ms: number }[];
   candidates: number;
+  /** How many passes read exactly the lines of the readout (a failing check digit read the same twice is no misread). */
+  agreeing: number;
 }
 
 /** The ways a band is cut, in order of how often they read an MRZ the others missed. */
@@ -56,6 +58,7 @@ export async function readMrz(image: DecodedImage, ocr: MrzOcr): Promise<MrzAtte
   const readouts: MrzReadout[] = [];
   const passesOf: number[] = [];
   const found: { best: { readout: MrzReadout; candidate: number } | null } = { best: null };
+  const read: string[] = [];
 
   const tryPass = async (index: number, variant: (typeof VARIANTS)[number]): Promise<boolean> => {
     const cut = sampleBand(source, candidates[index]!, { ...variant.options, scale });
@@ -67,6 +70,7 @@ export async function readMrz(image: DecodedImage, ocr: MrzOcr): Promise<MrzAtte
     const started = performance.now();
     const prepared = variant.binarise ? binarise(band) : variant.sharpen ? sharpen(band) : band;
     const readout = bestReadout(await ocr.read(prepared));
+    if (readout) read.push(readout.lines.join("\n"));
     const held = readout?.valid.length ?? 0;
     passes.push({ candidate: index, variant: variant.name, held, of: readout ? held + readout.invalid.length : 0, ms: Math.round(performance.now() - started) });
     if (readout && (!found.best || score(readout) > score(found.best.readout))) found.best = { readout, candidate: index };
@@ -85,7 +89,11 @@ export async function readMrz(image: DecodedImage, ocr: MrzOcr): Promise<MrzAtte
     return false;
   };
 
-  const done = () => ({ readout: found.best?.readout ?? null, passes, candidates: candidates.length });
+  const done = () => {
+    const readout = found.best?.readout ?? null;
+    const agreeing = readout ? read.filter((lines) => lines === readout.lines.join("\n")).length : 0;
+    return { readout, passes, candidates: candidates.length, agreeing };
+  };
   // The finder's first candidate is the MRZ on most pages; the next ones are read while nothing
   // better than a garbled readout (fewer than half its check digits holding) has come back.
   for (let index = 0; index < candidates.length; index++) {

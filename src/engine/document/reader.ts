@@ -81,7 +81,7 @@ export async function createDocumentReader(): Promise<DocumentReader> {
         outcome: readout.invalid.length === 0 ? "pass" : "fail",
         score: Math.round(held * 1000) / 1000,
         threshold: 1,
-        evidence: { format: readout.layout.format, valid: readout.valid, invalid: readout.invalid, corrections: readout.corrections },
+        evidence: { format: readout.layout.format, valid: readout.valid, invalid: readout.invalid, withheld: readout.doubtful, agreeingReads: best!.attempt.agreeing, corrections: readout.corrections },
       });
       const parsed = fieldsOfReadout(readout, today);
       checks.push({
@@ -94,7 +94,16 @@ export async function createDocumentReader(): Promise<DocumentReader> {
       const format = readout.layout.format === "MRVA" ? "TD3" : readout.layout.format === "MRVB" ? "TD2" : readout.layout.format;
       return {
         source: "mrz",
-        mrz: { format, lines: readout.lines, checkDigitsValid: readout.invalid.length === 0, specimen: parsed.specimen },
+        mrz: {
+          format,
+          lines: readout.lines,
+          checkDigitsValid: readout.invalid.length === 0,
+          specimen: parsed.specimen,
+          failing: readout.invalid,
+          compositeHolds: readout.layout.checks.some((c) => c.name === "composite") ? readout.valid.includes("composite") : null,
+          agreeingReads: best!.attempt.agreeing,
+          withheld: readout.doubtful,
+        },
         fields: parsed.fields,
         checks,
       };
