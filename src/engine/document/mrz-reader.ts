@@ -2,7 +2,8 @@ import type { DecodedImage } from "../image/decode.js";
 import { grayAt } from "../image/gray.js";
 import { binarise, isolateLines, sampleBand, sharpen, type BandOptions } from "./band.js";
 import { findMrzCandidates, type MrzCandidate } from "./mrz-finder.js";
-import type { MrzOcr } from "./mrz-ocr.js";
+import type { MrzOcr, OcrText } from "./mrz-ocr.js";
+import { isConfident, mergeNames, readNames, withNames } from "./mrz-names.js";
 import { mergeReadouts } from "./mrz-merge.js";
 import { bestReadout, type MrzReadout } from "./mrz-text.js";
 
@@ -32,6 +33,8 @@ interface Variant {
   sharpen?: boolean;
 }
 const CUT = { lineHeight: 30, marginLines: 0.7, marginEnds: 0.015 };
+/** The names' second reading: larger type, the band as cut, reads OCR-B's W and M apart where the first cut did not. */
+const NAMES_VARIANT: Variant = { name: "large", options: { ...CUT, lineHeight: 40 }, isolate: false };
 const VARIANTS: Variant[] = [
   { name: "lines", options: CUT, isolate: true },
   { name: "band", options: CUT, isolate: false },
@@ -59,20 +62,29 @@ export async function readMrz(image: DecodedImage, ocr: MrzOcr): Promise<MrzAtte
   const passesOf: number[] = [];
   const found: { best: { readout: MrzReadout; candidate: number } | null } = { best: null };
   const read: string[] = [];
+  const texts = new Map<MrzReadout, OcrText>();
 
-  const tryPass = async (index: number, variant: (typeof VARIANTS)[number]): Promise<boolean> => {
+  /** One cut read: its readout, recorded in the passes. */
+  const readCut = async (index: number, variant: Variant, name = variant.name): Promise<MrzReadout | null> => {
     const cut = sampleBand(source, candidates[index]!, { ...variant.options, scale });
     const band = variant.isolate ? isolateLines(cut, variant.options.lineHeight) : cut;
     if (!band) {
-      passes.push({ candidate: index, variant: variant.name, held: 0, of: 0, ms: 0 });
-      return false;
+      passes.push({ candidate: index, variant: name, held: 0, of: 0, ms: 0 });
+      return null;
     }
     const started = performance.now();
     const prepared = variant.binarise ? binarise(band) : variant.sharpen ? sharpen(band) : band;
-    const readout = bestReadout(await ocr.read(prepared));
-    if (readout) read.push(readout.lines.join("\n"));
+    const text = await ocr.read(prepared);
+    const readout = bestReadout(text.text);
+    if (readout) texts.set(readout, text);
     const held = readout?.valid.length ?? 0;
-    passes.push({ candidate: index, variant: variant.name, held, of: readout ? held + readout.invalid.length : 0, ms: Math.round(performance.now() - started) });
+    passes.push({ candidate: index, variant: name, held, of: readout ? held + readout.invalid.length : 0, ms: Math.round(performance.now() - started) });
+    return readout;
+  };
+
+  const tryPass = async (index: number, variant: Variant): Promise<boolean> => {
+    const readout = await readCut(index, variant);
+    if (readout) read.push(readout.lines.join("\n"));
     if (readout && (!found.best || score(readout) > score(found.best.readout))) found.best = { readout, candidate: index };
     if (!readout) return false;
     if (readout.invalid.length === 0) return true;
@@ -89,9 +101,19 @@ export async function readMrz(image: DecodedImage, ocr: MrzOcr): Promise<MrzAtte
     return false;
   };
 
-  const done = () => {
-    const readout = found.best?.readout ?? null;
-    const agreeing = readout ? read.filter((lines) => lines === readout.lines.join("\n")).length : 0;
+  /** The names of a readout whose check digits all hold, read again by another cut when some letter was unsure. */
+  const secondOpinion = async (best: { readout: MrzReadout; candidate: number }): Promise<MrzReadout> => {
+    const first = texts.has(best.readout) ? readNames(best.readout, texts.get(best.readout)!) : null;
+    if (!first || isConfident(first)) return best.readout;
+    const again = await readCut(best.candidate, NAMES_VARIANT, `names:${NAMES_VARIANT.name}`);
+    const second = again && again.layout.format === best.readout.layout.format ? readNames(again, texts.get(again)!) : null;
+    return second ? withNames(best.readout, mergeNames(first, second)) : best.readout;
+  };
+
+  const done = async () => {
+    const best = found.best;
+    const readout = best && best.readout.invalid.length === 0 ? await secondOpinion(best) : (best?.readout ?? null);
+    const agreeing = best ? read.filter((lines) => lines === best.readout.lines.join("\n")).length : 0;
     return { readout, passes, candidates: candidates.length, agreeing };
   };
   // The finder's first candidate is the MRZ on most pages; the next ones are read while nothing

@@ -103,6 +103,13 @@ describe("repairMrz with what states print", () => {
 });
 
 describe("bestReadout", () => {
+  it("tells a Vietnamese passport (P<VNM) from a visa, whose first character is V", () => {
+    const lines = ["P<VNMTRAN<<VAN<AN<<<<<<<<<<<<<<<<<<<<<<<<<<<", "L0644870<0VNM5804247M34081796142715800<<<<40"];
+    const readout = bestReadout(lines.join("\n"))!;
+    expect(readout.layout.format).toBe("TD3");
+    expect(readout.lines).toEqual(lines);
+  });
+
   it("finds the MRZ among other lines OCR saw, and tells TD3 from TD2 by line length", () => {
     const text = `UTOPIA PASSPORT OFFICE\n${TD3[0]}\n${TD3[1]}\n`;
     const readout = bestReadout(text)!;
