@@ -7,7 +7,7 @@ import type { MrzReadout } from "./mrz-text.js";
  * names was read with less confidence than this, another cut of the band reads them again, and
  * each letter is taken from the read that was surer of it.
  */
-export const NAMES_CONFIDENT = 90;
+export const NAMES_CONFIDENT = 85;
 
 export interface ReadNames {
   /** The names field without its trailing fillers. */

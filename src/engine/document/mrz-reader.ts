@@ -1,10 +1,11 @@
 import type { DecodedImage } from "../image/decode.js";
 import { grayAt } from "../image/gray.js";
-import { binarise, isolateLines, sampleBand, sharpen, type BandOptions } from "./band.js";
+import { binarise, isolateLines, lineStrips, sampleBand, sharpen, type BandOptions } from "./band.js";
 import { findMrzCandidates, type MrzCandidate } from "./mrz-finder.js";
 import type { MrzOcr, OcrText } from "./mrz-ocr.js";
 import { isConfident, mergeNames, readNames, withNames } from "./mrz-names.js";
 import { mergeReadouts } from "./mrz-merge.js";
+import type { LineReader } from "./paddle-lines.js";
 import { bestReadout, type MrzReadout } from "./mrz-text.js";
 
 /** The finder works at this size: enough to see MRZ lines as lines, cheap to filter. */
@@ -50,7 +51,7 @@ const VARIANTS: Variant[] = [
  * Finds and reads the MRZ: the finder's best candidates first with the usual cut, then more cuts
  * of the most promising one, stopping at the first readout whose every check digit holds.
  */
-export async function readMrz(image: DecodedImage, ocr: MrzOcr): Promise<MrzAttempt> {
+export async function readMrz(image: DecodedImage, ocr: MrzOcr, fallback: () => Promise<LineReader>): Promise<MrzAttempt> {
   const finderGray = await grayAt(image, FINDER_SIDE);
   const candidates = distinct(findMrzCandidates(finderGray)).slice(0, 4);
   const sourceSide = Math.max(image.width, image.height, MIN_SOURCE_SIDE);
@@ -101,6 +102,27 @@ export async function readMrz(image: DecodedImage, ocr: MrzOcr): Promise<MrzAtte
     return false;
   };
 
+  /**
+   * When no cut read by Tesseract holds every check digit: PaddleOCR reads the lines of the usual
+   * cut (it is much better on blur and small type), and what it got right may complete the rest.
+   */
+  const paddlePass = async (index: number) => {
+    const started = performance.now();
+    const strips = lineStrips(sampleBand(source, candidates[index]!, { ...CUT, scale }), CUT.lineHeight);
+    if (strips.length === 0) return;
+    const reader = await fallback();
+    const texts: string[] = [];
+    for (const strip of strips) texts.push(await reader.read(strip));
+    const readout = bestReadout(texts.join("\n"));
+    const held = readout?.valid.length ?? 0;
+    passes.push({ candidate: index, variant: "paddleocr", held, of: readout ? held + readout.invalid.length : 0, ms: Math.round(performance.now() - started) });
+    if (!readout) return;
+    read.push(readout.lines.join("\n"));
+    const merged = mergeReadouts([...readouts.filter((_, i) => passesOf[i] === index), readout]);
+    const better = [readout, merged].filter((r): r is MrzReadout => r !== null).sort((a, b) => score(b) - score(a))[0]!;
+    if (!found.best || score(better) > score(found.best.readout)) found.best = { readout: better, candidate: index };
+  };
+
   /** The names of a readout whose check digits all hold, read again by another cut when some letter was unsure. */
   const secondOpinion = async (best: { readout: MrzReadout; candidate: number }): Promise<MrzReadout> => {
     const first = texts.has(best.readout) ? readNames(best.readout, texts.get(best.readout)!) : null;
@@ -125,8 +147,9 @@ export async function readMrz(image: DecodedImage, ocr: MrzOcr): Promise<MrzAtte
   const focus = found.best?.candidate ?? 0;
   for (const variant of VARIANTS.slice(1)) {
     if (candidates.length === 0 || passes.length >= MAX_PASSES) break;
-    if (await tryPass(focus, variant)) break;
+    if (await tryPass(focus, variant)) return done();
   }
+  if (candidates.length > 0) await paddlePass(focus);
   return done();
 }
 

@@ -66,6 +66,11 @@ export function repairMrz(input: string[], layout: MrzLayout): RepairedMrz {
         set(field.line, column, SEX_LOOKALIKE[char] ?? "<");
       }
     }
+    if (field.name === "names") {
+      // Names end in fillers and never hold three in a row: letters past "<<<" are stray marks.
+      const end = lines[field.line]!.slice(field.start, field.end).join("").indexOf("<<<");
+      if (end >= 0) for (let column = field.start + end; column < field.end; column++) set(field.line, column, "<");
+    }
     if (field.name === "issuingState" || field.name === "nationality") {
       const read = lines[field.line]!.slice(field.start, field.end).join("");
       const state = nearestStateCode(read);

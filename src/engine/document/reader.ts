@@ -4,6 +4,7 @@ import type { Check, DocumentFields, DocumentReading, DocumentType } from "../ty
 import { fieldsOfReadout } from "./mrz-fields.js";
 import { createMrzOcr } from "./mrz-ocr.js";
 import { readMrz, type MrzAttempt } from "./mrz-reader.js";
+import { createLineReader, type LineReader } from "./paddle-lines.js";
 import { prepareBarcodeReader, readLicenceBarcode } from "./pdf417.js";
 
 export interface DocumentImages {
@@ -36,6 +37,9 @@ export async function createDocumentReader(): Promise<DocumentReader> {
   const [ocr] = await Promise.all([createMrzOcr(), prepareBarcodeReader()]);
   // Tesseract's first recognition in a worker costs several times a normal one: pay it here.
   await ocr.read({ data: new Uint8Array(64 * 16).fill(255), width: 64, height: 16 });
+  // PaddleOCR's session (about 60 MB) is made the first time Tesseract fails on an MRZ, then kept.
+  let lineReader: Promise<LineReader> | null = null;
+  const fallback = () => (lineReader ??= createLineReader());
 
   return {
     async read(images, options = {}) {
@@ -56,7 +60,7 @@ export async function createDocumentReader(): Promise<DocumentReader> {
       // An ID card's MRZ is on its back: each side is read until one holds every check digit.
       let best: { side: string; attempt: MrzAttempt } | null = null;
       for (const { side, image } of sides) {
-        const attempt = await readMrz(image, ocr);
+        const attempt = await readMrz(image, ocr, fallback);
         if (!best || heldShare(attempt) > heldShare(best.attempt)) best = { side, attempt };
         if (attempt.readout && attempt.readout.invalid.length === 0) break;
       }

@@ -88,6 +88,11 @@ describe("repairMrz with what states print", () => {
     expect(repaired.doubtful).toEqual(["documentNumber"]);
   });
 
+  it("drops stray marks read past the names' fillers", () => {
+    const stray = [TD3[0]!.slice(0, 35) + "K<<<<<I<I", TD3[1]!];
+    expect(repairMrz(stray, LAYOUTS.TD3).lines).toEqual(TD3);
+  });
+
   it("leaves numbers of states whose shapes are not known to their check digits alone", () => {
     expect(repairMrz(TD3, LAYOUTS.TD3)).toMatchObject({ lines: TD3, doubtful: [] });
   });
