@@ -11,6 +11,7 @@
  *   - CPU per image (every thread) p50/p95, the fairer number on a shared machine.
  *
  *   npx tsx bench/engine-accuracy.ts [held-set-dir]     (default data/synth-held-set, skipped if absent)
+ *   BENCH_NO_FALLBACK=1 npx tsx bench/engine-accuracy.ts    (Tesseract alone, without PaddleOCR)
  *
  * The specimens are not in the repository: they are read from ../shared/data beside it.
  */
@@ -59,9 +60,10 @@ async function timedRead(reader: DocumentReader, bytes: Buffer): Promise<{ readi
 const sameLines = (read: string[] | undefined, truth: (string | null)[] | null) =>
   !!read && !!truth && truth.length === read.length && truth.every((line, i) => line === null || line === read[i]);
 
-console.log(`engine-accuracy; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+console.log(`engine-accuracy${process.env.BENCH_NO_FALLBACK === "1" ? " (no PaddleOCR fallback)" : ""}; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
 const loadStart = performance.now();
-const reader = await createDocumentReader();
+// BENCH_NO_FALLBACK=1: Tesseract alone, to weigh what PaddleOCR's fallback earns.
+const reader = await createDocumentReader({ ocrFallback: process.env.BENCH_NO_FALLBACK !== "1" });
 const loadMs = performance.now() - loadStart;
 
 async function specimenRun() {

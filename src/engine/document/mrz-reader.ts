@@ -51,7 +51,7 @@ const VARIANTS: Variant[] = [
  * Finds and reads the MRZ: the finder's best candidates first with the usual cut, then more cuts
  * of the most promising one, stopping at the first readout whose every check digit holds.
  */
-export async function readMrz(image: DecodedImage, ocr: MrzOcr, fallback: () => Promise<LineReader>): Promise<MrzAttempt> {
+export async function readMrz(image: DecodedImage, ocr: MrzOcr, fallback: (() => Promise<LineReader>) | null): Promise<MrzAttempt> {
   const finderGray = await grayAt(image, FINDER_SIDE);
   const candidates = distinct(findMrzCandidates(finderGray)).slice(0, 4);
   const sourceSide = Math.max(image.width, image.height, MIN_SOURCE_SIDE);
@@ -106,7 +106,7 @@ export async function readMrz(image: DecodedImage, ocr: MrzOcr, fallback: () => 
    * When no cut read by Tesseract holds every check digit: PaddleOCR reads the lines of the usual
    * cut (it is much better on blur and small type), and what it got right may complete the rest.
    */
-  const paddlePass = async (index: number) => {
+  const paddlePass = async (index: number, fallback: () => Promise<LineReader>) => {
     const started = performance.now();
     const strips = lineStrips(sampleBand(source, candidates[index]!, { ...CUT, scale }), CUT.lineHeight);
     if (strips.length === 0) return;
@@ -149,7 +149,7 @@ export async function readMrz(image: DecodedImage, ocr: MrzOcr, fallback: () => 
     if (candidates.length === 0 || passes.length >= MAX_PASSES) break;
     if (await tryPass(focus, variant)) return done();
   }
-  if (candidates.length > 0) await paddlePass(focus);
+  if (candidates.length > 0 && fallback) await paddlePass(focus, fallback);
   return done();
 }
 

@@ -33,13 +33,13 @@ const NO_FIELDS: DocumentFields = {
  * Loads Tesseract (one worker, legacy engine) and zxing once; every read reuses them. Nothing else
  * is kept between reads, so one reader per engine worker thread is all the state there is.
  */
-export async function createDocumentReader(): Promise<DocumentReader> {
+export async function createDocumentReader(options: { ocrFallback: boolean } = { ocrFallback: true }): Promise<DocumentReader> {
   const [ocr] = await Promise.all([createMrzOcr(), prepareBarcodeReader()]);
   // Tesseract's first recognition in a worker costs several times a normal one: pay it here.
   await ocr.read({ data: new Uint8Array(64 * 16).fill(255), width: 64, height: 16 });
   // PaddleOCR's session (about 60 MB) is made the first time Tesseract fails on an MRZ, then kept.
   let lineReader: Promise<LineReader> | null = null;
-  const fallback = () => (lineReader ??= createLineReader());
+  const fallback = options.ocrFallback ? () => (lineReader ??= createLineReader()) : null;
 
   return {
     async read(images, options = {}) {
