@@ -111,9 +111,9 @@ export async function readMrz(image: DecodedImage, ocr: MrzOcr, fallback: (() =>
     const strips = lineStrips(sampleBand(source, candidates[index]!, { ...CUT, scale }), CUT.lineHeight);
     if (strips.length === 0) return;
     const reader = await fallback();
-    const texts: string[] = [];
-    for (const strip of strips) texts.push(await reader.read(strip));
-    const readout = bestReadout(texts.join("\n"));
+    const lines: string[] = [];
+    for (const strip of strips) lines.push(await reader.read(strip));
+    const readout = bestReadout(lines.join("\n"));
     const held = readout?.valid.length ?? 0;
     passes.push({ candidate: index, variant: "paddleocr", held, of: readout ? held + readout.invalid.length : 0, ms: Math.round(performance.now() - started) });
     if (!readout) return;
