@@ -37,12 +37,29 @@ export interface DocumentFields {
   personalNumber: string | null;
 }
 
+/** The MRZ as read and repaired, and what its check digits say. */
+export interface MrzReading {
+  format: "TD1" | "TD2" | "TD3";
+  /** One string per line. */
+  lines: string[];
+  checkDigitsValid: boolean;
+  specimen: boolean;
+  /** The check digits that do not hold. */
+  failing: string[];
+  /** Whether the composite check digit holds; null for the formats that have none (visas). */
+  compositeHolds: boolean | null;
+  /** How many OCR passes read exactly these lines: a failing digit read alike twice is printed so. */
+  agreeingReads: number;
+  /** Fields whose check digit holds but whose value cannot be right: withheld (null in the fields). */
+  withheld: string[];
+}
+
 /** What the document reader made of one document's images. */
 export interface DocumentReading {
   /** Where the fields came from. */
   source: "mrz" | "pdf417" | null;
   /** The MRZ as read and repaired, one string per line, when there was one. */
-  mrz: { format: "TD1" | "TD2" | "TD3"; lines: string[]; checkDigitsValid: boolean; specimen: boolean } | null;
+  mrz: MrzReading | null;
   fields: DocumentFields;
   /** Quality of each image and every reading step, in order. */
   checks: Check[];

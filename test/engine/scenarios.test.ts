@@ -87,6 +87,7 @@ describe("the engine on the scenario suite", { timeout: 120_000 }, () => {
     expect(result.images.selfie).not.toBe(result.images.documentFront);
     expect(result.versions.face.library).toMatch(/^@vladmandic\/human@/);
     expect(result.versions.ocr.library).toMatch(/^tesseract\.js@/);
+    expect(result.versions.ocrFallback).toEqual({ runtime: expect.stringMatching(/^onnxruntime-node@1\./), model: expect.stringMatching(/^@gutenye\/ocr-models@1\.4\.\d+\/ch_PP-OCRv4_rec_infer\.onnx$/) });
     expect(result.policyVersion).toBe(DEFAULT_POLICY.version);
   });
 

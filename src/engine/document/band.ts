@@ -88,6 +88,22 @@ export function binarise(band: GrayImage): GrayImage {
  * legacy engine slow and gives it stray characters. Null when no such line is there.
  */
 export function isolateLines(band: GrayImage, lineHeight: number): GrayImage | null {
+  const strips = lineStrips(band, lineHeight);
+  if (strips.length === 0) return null;
+  const { width } = band;
+  const gap = Math.round(lineHeight * 0.6);
+  const outHeight = strips.reduce((sum, strip) => sum + strip.height + gap, gap);
+  const data = new Uint8Array(width * outHeight).fill(255);
+  let y = gap;
+  for (const strip of strips) {
+    data.set(strip.data, y * width);
+    y += strip.height + gap;
+  }
+  return { data, width, height: outHeight };
+}
+
+/** The band's full-width text lines, each cut out with a margin of a third of a line above and below. */
+export function lineStrips(band: GrayImage, lineHeight: number): GrayImage[] {
   const ink = binarise(band);
   const { width, height } = band;
   const rows = new Float64Array(height);
@@ -97,7 +113,7 @@ export function isolateLines(band: GrayImage, lineHeight: number): GrayImage | n
     rows[y] = count;
   }
   const peak = Math.max(...rows);
-  if (peak === 0) return null;
+  if (peak === 0) return [];
   const lines: { from: number; to: number }[] = [];
   let start = -1;
   for (let y = 0; y <= height; y++) {
@@ -111,18 +127,11 @@ export function isolateLines(band: GrayImage, lineHeight: number): GrayImage | n
     }
   }
   const kept = lines.filter((line) => line.to - line.from >= lineHeight * 0.5 && line.to - line.from <= lineHeight * 1.8 && spansAcross(ink, line, 0.6));
-  if (kept.length === 0) return null;
   const pad = Math.round(lineHeight * 0.3);
-  const strips = kept.map((line) => ({ from: Math.max(0, line.from - pad), to: Math.min(height, line.to + pad) }));
-  const gap = Math.round(lineHeight * 0.6);
-  const outHeight = strips.reduce((sum, strip) => sum + strip.to - strip.from + gap, gap);
-  const data = new Uint8Array(width * outHeight).fill(255);
-  let y = gap;
-  for (const strip of strips) {
-    data.set(band.data.subarray(strip.from * width, strip.to * width), y * width);
-    y += strip.to - strip.from + gap;
-  }
-  return { data, width, height: outHeight };
+  return kept.map((line) => {
+    const from = Math.max(0, line.from - pad), to = Math.min(height, line.to + pad);
+    return { data: band.data.slice(from * width, to * width), width, height: to - from };
+  });
 }
 
 /** Whether ink in these rows reaches from the first to the last of `share` of the width. */

@@ -38,3 +38,31 @@ export const SPECIMEN_STATES = new Set(["UTO"]);
 export function alpha2Of(code: string): string | null {
   return ALPHA2.get(code.replace(/<+$/, "")) ?? null;
 }
+
+/** Letters the MRZ's OCR-B is misread as, each way (W as H or N, D as O, …). */
+const CONFUSED: Record<string, string> = {
+  H: "MNWK", M: "HNW", N: "HMW", W: "HMNV", O: "DQCU", D: "O", Q: "O", C: "GO", G: "C", U: "OV", V: "UYW",
+  I: "LTJ", L: "I", J: "I", E: "FB", F: "EP", P: "FR", R: "PBK", B: "RE", K: "RX", X: "K", Y: "V",
+};
+
+/** Whether a state code field (fillers and all) holds a code: a state, ICAO's own, a specimen's, or none at all. */
+export function isStateCode(field: string): boolean {
+  const code = field.replace(/<+$/, "");
+  return code === "" || ALPHA2.has(code) || SPECIMEN_STATES.has(code);
+}
+
+/**
+ * A state code that is no state, repaired to the one state code a single misread letter away, if
+ * there is exactly one (SNE is SWE, THN is TWN); null when none or several are.
+ */
+export function nearestStateCode(field: string): string | null {
+  if (isStateCode(field)) return field;
+  const found = new Set<string>();
+  for (let i = 0; i < field.length; i++) {
+    for (const other of CONFUSED[field[i]!] ?? "") {
+      const candidate = field.slice(0, i) + other + field.slice(i + 1);
+      if (isStateCode(candidate)) found.add(candidate);
+    }
+  }
+  return found.size === 1 ? [...found][0]! : null;
+}

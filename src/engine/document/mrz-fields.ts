@@ -42,22 +42,31 @@ export function fieldsOfReadout(readout: MrzReadout, today: Date): MrzFields {
   }
   const [lastName, firstName] = namesOf(raw("names"));
   const sex = raw("sex");
+  // A value is withheld (null: a person looks) rather than reported wrong: when its own check digit
+  // fails, when its check digit holds but the value cannot be right, or when a code is no state's.
+  const vouched = (check: string) => !readout.invalid.includes(check) && !readout.doubtful.includes(check);
   return {
     specimen,
     errors,
     fields: {
       firstName,
       lastName,
-      dateOfBirth: birthDate(raw("birthDate"), today),
+      dateOfBirth: vouched("birthDate") ? birthDate(raw("birthDate"), today) : null,
       gender: sex === "M" || sex === "F" ? sex : null,
-      nationality: nationality ? alpha2Of(nationality) ?? nationality : null,
-      documentNumber: documentNumber || null,
+      nationality: stateOf(nationality),
+      documentNumber: vouched("documentNumber") ? documentNumber || null : null,
       documentType: documentTypeOf(raw("documentCode"), layout),
-      issuingCountry: issuing ? alpha2Of(issuing) ?? issuing : null,
-      validUntil: expiryDate(raw("expirationDate")),
-      personalNumber: strip(layout.format === "TD1" ? tdOneOptional(lines[0]!) : layout.format === "TD3" ? raw("optional") : "") || null,
+      issuingCountry: stateOf(issuing),
+      validUntil: vouched("expirationDate") ? expiryDate(raw("expirationDate")) : null,
+      personalNumber: vouched("personalNumber") ? strip(layout.format === "TD1" ? tdOneOptional(lines[0]!) : layout.format === "TD3" ? raw("optional") : "") || null : null,
     },
   };
+}
+
+/** Veriff's alpha-2 for a state code; a specimen's code as printed; nothing for a code that is no state's. */
+function stateOf(code: string): string | null {
+  if (!code) return null;
+  return alpha2Of(code) ?? (SPECIMEN_STATES.has(code) ? code : null);
 }
 
 /** Primary identifier, then secondary, split at the first `<<`; single fillers are spaces. */

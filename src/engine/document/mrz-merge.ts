@@ -1,5 +1,5 @@
 import type { CheckSpan } from "./mrz-layout.js";
-import { holds } from "./mrz-repair.js";
+import { doubtfulFields, holds } from "./mrz-repair.js";
 import type { MrzReadout } from "./mrz-text.js";
 
 /** Combinations of field versions tried at most (a few versions of four or five fields). */
@@ -46,7 +46,7 @@ export function mergeReadouts(readouts: MrzReadout[]): MrzReadout | null {
   const merged = (best as { lines: string[] } | null)?.lines ?? base.lines;
   const valid = layout.checks.filter((check) => holds(merged, check)).map((check) => check.name);
   const invalid = layout.checks.filter((check) => !holds(merged, check)).map((check) => check.name);
-  return { ...base, lines: merged, valid, invalid };
+  return { ...base, lines: merged, valid, invalid, doubtful: doubtfulFields(merged, layout, valid) };
 }
 
 /** The characters a field's check covers, then its check digit. */

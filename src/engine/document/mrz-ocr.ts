@@ -9,9 +9,15 @@ const require = createRequire(import.meta.url);
 /** The MRZ alphabet: anything else Tesseract could say is noise here. */
 const MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<";
 
+/** What Tesseract read in a band: its text, and each text line's characters with their confidences (0-100). */
+export interface OcrText {
+  text: string;
+  lines: { chars: string; confidences: number[] }[];
+}
+
 export interface MrzOcr {
   /** The text Tesseract reads in a levelled band, one line per text line. */
-  read(band: GrayImage): Promise<string>;
+  read(band: GrayImage): Promise<OcrText>;
   terminate(): Promise<void>;
 }
 
@@ -43,8 +49,12 @@ export async function createMrzOcr(): Promise<MrzOcr> {
       })
         .png({ compressionLevel: 1 })
         .toBuffer();
-      const { data } = await worker.recognize(png);
-      return data.text;
+      const { data } = await worker.recognize(png, {}, { text: true, blocks: true });
+      const lines = (data.blocks ?? []).flatMap((block) => block.paragraphs.flatMap((paragraph) => paragraph.lines)).map((line) => {
+        const symbols = line.words.flatMap((word) => word.symbols);
+        return { chars: symbols.map((symbol) => symbol.text).join(""), confidences: symbols.map((symbol) => symbol.confidence) };
+      });
+      return { text: data.text, lines };
     },
     async terminate() {
       await worker.terminate();

@@ -1,9 +1,11 @@
 import type { DecodedImage } from "../image/decode.js";
 import { grayAt } from "../image/gray.js";
-import { binarise, isolateLines, sampleBand, sharpen, type BandOptions } from "./band.js";
+import { binarise, isolateLines, lineStrips, sampleBand, sharpen, type BandOptions } from "./band.js";
 import { findMrzCandidates, type MrzCandidate } from "./mrz-finder.js";
-import type { MrzOcr } from "./mrz-ocr.js";
+import type { MrzOcr, OcrText } from "./mrz-ocr.js";
+import { isConfident, mergeNames, readNames, withNames } from "./mrz-names.js";
 import { mergeReadouts } from "./mrz-merge.js";
+import type { LineReader } from "./paddle-lines.js";
 import { bestReadout, type MrzReadout } from "./mrz-text.js";
 
 /** The finder works at this size: enough to see MRZ lines as lines, cheap to filter. */
@@ -18,6 +20,8 @@ export interface MrzAttempt {
   /** What was tried, for the check's evidence. */
   passes: { candidate: number; variant: string; held: number; of: number; ms: number }[];
   candidates: number;
+  /** How many passes read exactly the lines of the readout (a failing check digit read the same twice is no misread). */
+  agreeing: number;
 }
 
 /** The ways a band is cut, in order of how often they read an MRZ the others missed. */
@@ -30,6 +34,8 @@ interface Variant {
   sharpen?: boolean;
 }
 const CUT = { lineHeight: 30, marginLines: 0.7, marginEnds: 0.015 };
+/** The names' second reading: larger type, the band as cut, reads OCR-B's W and M apart where the first cut did not. */
+const NAMES_VARIANT: Variant = { name: "large", options: { ...CUT, lineHeight: 40 }, isolate: false };
 const VARIANTS: Variant[] = [
   { name: "lines", options: CUT, isolate: true },
   { name: "band", options: CUT, isolate: false },
@@ -45,7 +51,7 @@ const VARIANTS: Variant[] = [
  * Finds and reads the MRZ: the finder's best candidates first with the usual cut, then more cuts
  * of the most promising one, stopping at the first readout whose every check digit holds.
  */
-export async function readMrz(image: DecodedImage, ocr: MrzOcr): Promise<MrzAttempt> {
+export async function readMrz(image: DecodedImage, ocr: MrzOcr, fallback: (() => Promise<LineReader>) | null): Promise<MrzAttempt> {
   const finderGray = await grayAt(image, FINDER_SIDE);
   const candidates = distinct(findMrzCandidates(finderGray)).slice(0, 4);
   const sourceSide = Math.max(image.width, image.height, MIN_SOURCE_SIDE);
@@ -56,19 +62,30 @@ export async function readMrz(image: DecodedImage, ocr: MrzOcr): Promise<MrzAtte
   const readouts: MrzReadout[] = [];
   const passesOf: number[] = [];
   const found: { best: { readout: MrzReadout; candidate: number } | null } = { best: null };
+  const read: string[] = [];
+  const texts = new Map<MrzReadout, OcrText>();
 
-  const tryPass = async (index: number, variant: (typeof VARIANTS)[number]): Promise<boolean> => {
+  /** One cut read: its readout, recorded in the passes. */
+  const readCut = async (index: number, variant: Variant, name = variant.name): Promise<MrzReadout | null> => {
     const cut = sampleBand(source, candidates[index]!, { ...variant.options, scale });
     const band = variant.isolate ? isolateLines(cut, variant.options.lineHeight) : cut;
     if (!band) {
-      passes.push({ candidate: index, variant: variant.name, held: 0, of: 0, ms: 0 });
-      return false;
+      passes.push({ candidate: index, variant: name, held: 0, of: 0, ms: 0 });
+      return null;
     }
     const started = performance.now();
     const prepared = variant.binarise ? binarise(band) : variant.sharpen ? sharpen(band) : band;
-    const readout = bestReadout(await ocr.read(prepared));
+    const text = await ocr.read(prepared);
+    const readout = bestReadout(text.text);
+    if (readout) texts.set(readout, text);
     const held = readout?.valid.length ?? 0;
-    passes.push({ candidate: index, variant: variant.name, held, of: readout ? held + readout.invalid.length : 0, ms: Math.round(performance.now() - started) });
+    passes.push({ candidate: index, variant: name, held, of: readout ? held + readout.invalid.length : 0, ms: Math.round(performance.now() - started) });
+    return readout;
+  };
+
+  const tryPass = async (index: number, variant: Variant): Promise<boolean> => {
+    const readout = await readCut(index, variant);
+    if (readout) read.push(readout.lines.join("\n"));
     if (readout && (!found.best || score(readout) > score(found.best.readout))) found.best = { readout, candidate: index };
     if (!readout) return false;
     if (readout.invalid.length === 0) return true;
@@ -85,7 +102,42 @@ export async function readMrz(image: DecodedImage, ocr: MrzOcr): Promise<MrzAtte
     return false;
   };
 
-  const done = () => ({ readout: found.best?.readout ?? null, passes, candidates: candidates.length });
+  /**
+   * When no cut read by Tesseract holds every check digit: PaddleOCR reads the lines of the usual
+   * cut (it is much better on blur and small type), and what it got right may complete the rest.
+   */
+  const paddlePass = async (index: number, fallback: () => Promise<LineReader>) => {
+    const started = performance.now();
+    const strips = lineStrips(sampleBand(source, candidates[index]!, { ...CUT, scale }), CUT.lineHeight);
+    if (strips.length === 0) return;
+    const reader = await fallback();
+    const lines: string[] = [];
+    for (const strip of strips) lines.push(await reader.read(strip));
+    const readout = bestReadout(lines.join("\n"));
+    const held = readout?.valid.length ?? 0;
+    passes.push({ candidate: index, variant: "paddleocr", held, of: readout ? held + readout.invalid.length : 0, ms: Math.round(performance.now() - started) });
+    if (!readout) return;
+    read.push(readout.lines.join("\n"));
+    const merged = mergeReadouts([...readouts.filter((_, i) => passesOf[i] === index), readout]);
+    const better = [readout, merged].filter((r): r is MrzReadout => r !== null).sort((a, b) => score(b) - score(a))[0]!;
+    if (!found.best || score(better) > score(found.best.readout)) found.best = { readout: better, candidate: index };
+  };
+
+  /** The names of a readout whose check digits all hold, read again by another cut when some letter was unsure. */
+  const secondOpinion = async (best: { readout: MrzReadout; candidate: number }): Promise<MrzReadout> => {
+    const first = texts.has(best.readout) ? readNames(best.readout, texts.get(best.readout)!) : null;
+    if (!first || isConfident(first)) return best.readout;
+    const again = await readCut(best.candidate, NAMES_VARIANT, `names:${NAMES_VARIANT.name}`);
+    const second = again && again.layout.format === best.readout.layout.format ? readNames(again, texts.get(again)!) : null;
+    return second ? withNames(best.readout, mergeNames(first, second)) : best.readout;
+  };
+
+  const done = async () => {
+    const best = found.best;
+    const readout = best && best.readout.invalid.length === 0 ? await secondOpinion(best) : (best?.readout ?? null);
+    const agreeing = best ? read.filter((lines) => lines === best.readout.lines.join("\n")).length : 0;
+    return { readout, passes, candidates: candidates.length, agreeing };
+  };
   // The finder's first candidate is the MRZ on most pages; the next ones are read while nothing
   // better than a garbled readout (fewer than half its check digits holding) has come back.
   for (let index = 0; index < candidates.length; index++) {
@@ -95,8 +147,9 @@ export async function readMrz(image: DecodedImage, ocr: MrzOcr): Promise<MrzAtte
   const focus = found.best?.candidate ?? 0;
   for (const variant of VARIANTS.slice(1)) {
     if (candidates.length === 0 || passes.length >= MAX_PASSES) break;
-    if (await tryPass(focus, variant)) break;
+    if (await tryPass(focus, variant)) return done();
   }
+  if (candidates.length > 0 && fallback) await paddlePass(focus, fallback);
   return done();
 }
 

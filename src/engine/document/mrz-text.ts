@@ -27,8 +27,9 @@ export function bestReadout(ocrText: string): MrzReadout | null {
       // A few characters short, or a few more picked up from the page's edge, is still the line.
       if (group.some((line) => line.length < layout.lineLength - 4 || line.length > layout.lineLength + 8)) continue;
       if (!closestLength(group, layout)) continue;
-      if (isVisaLayout(layout) !== /^.{0,3}V[A-Z<]/.test(group[0]!)) continue;
       for (const fitted of fittings(group, layout.lineLength)) {
+        // A visa's first character is V; a passport of Vietnam (P<VNM) is no visa.
+        if (isVisaLayout(layout) !== /^V[A-Z<]/.test(fitted[0]!)) continue;
         const readout = { ...repairMrz(fitted, layout), layout };
         if (!best || rank(readout) > rank(best)) best = readout;
       }

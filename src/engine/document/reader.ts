@@ -4,6 +4,7 @@ import type { Check, DocumentFields, DocumentReading, DocumentType } from "../ty
 import { fieldsOfReadout } from "./mrz-fields.js";
 import { createMrzOcr } from "./mrz-ocr.js";
 import { readMrz, type MrzAttempt } from "./mrz-reader.js";
+import { createLineReader, type LineReader } from "./paddle-lines.js";
 import { prepareBarcodeReader, readLicenceBarcode } from "./pdf417.js";
 
 export interface DocumentImages {
@@ -32,10 +33,13 @@ const NO_FIELDS: DocumentFields = {
  * Loads Tesseract (one worker, legacy engine) and zxing once; every read reuses them. Nothing else
  * is kept between reads, so one reader per engine worker thread is all the state there is.
  */
-export async function createDocumentReader(): Promise<DocumentReader> {
+export async function createDocumentReader(options: { ocrFallback: boolean } = { ocrFallback: true }): Promise<DocumentReader> {
   const [ocr] = await Promise.all([createMrzOcr(), prepareBarcodeReader()]);
   // Tesseract's first recognition in a worker costs several times a normal one: pay it here.
   await ocr.read({ data: new Uint8Array(64 * 16).fill(255), width: 64, height: 16 });
+  // PaddleOCR's session (about 60 MB) is made the first time Tesseract fails on an MRZ, then kept.
+  let lineReader: Promise<LineReader> | null = null;
+  const fallback = options.ocrFallback ? () => (lineReader ??= createLineReader()) : null;
 
   return {
     async read(images, options = {}) {
@@ -56,7 +60,7 @@ export async function createDocumentReader(): Promise<DocumentReader> {
       // An ID card's MRZ is on its back: each side is read until one holds every check digit.
       let best: { side: string; attempt: MrzAttempt } | null = null;
       for (const { side, image } of sides) {
-        const attempt = await readMrz(image, ocr);
+        const attempt = await readMrz(image, ocr, fallback);
         if (!best || heldShare(attempt) > heldShare(best.attempt)) best = { side, attempt };
         if (attempt.readout && attempt.readout.invalid.length === 0) break;
       }
@@ -81,7 +85,7 @@ export async function createDocumentReader(): Promise<DocumentReader> {
         outcome: readout.invalid.length === 0 ? "pass" : "fail",
         score: Math.round(held * 1000) / 1000,
         threshold: 1,
-        evidence: { format: readout.layout.format, valid: readout.valid, invalid: readout.invalid, corrections: readout.corrections },
+        evidence: { format: readout.layout.format, valid: readout.valid, invalid: readout.invalid, withheld: readout.doubtful, agreeingReads: best!.attempt.agreeing, corrections: readout.corrections },
       });
       const parsed = fieldsOfReadout(readout, today);
       checks.push({
@@ -94,7 +98,16 @@ export async function createDocumentReader(): Promise<DocumentReader> {
       const format = readout.layout.format === "MRVA" ? "TD3" : readout.layout.format === "MRVB" ? "TD2" : readout.layout.format;
       return {
         source: "mrz",
-        mrz: { format, lines: readout.lines, checkDigitsValid: readout.invalid.length === 0, specimen: parsed.specimen },
+        mrz: {
+          format,
+          lines: readout.lines,
+          checkDigitsValid: readout.invalid.length === 0,
+          specimen: parsed.specimen,
+          failing: readout.invalid,
+          compositeHolds: readout.layout.checks.some((c) => c.name === "composite") ? readout.valid.includes("composite") : null,
+          agreeingReads: best!.attempt.agreeing,
+          withheld: readout.doubtful,
+        },
         fields: parsed.fields,
         checks,
       };

