@@ -1,26 +1,63 @@
 import type { GrayImage } from "../image/gray.js";
 
 /**
- * Grey-level morphology with rectangular windows, separable (rows then columns). Windows are a few
- * pixels to a few dozen, so the plain sliding loop is fast enough at the finder's 800 px.
+ * Grey-level morphology with rectangular windows, separable (rows then columns). Each line is a
+ * running maximum (or minimum) by van Herk and Gil-Werman: the line, padded with the neutral value,
+ * is cut into blocks of the window's width, and every window, which spans at most two blocks, is
+ * the larger of a suffix of one and a prefix of the next, so a pixel costs three comparisons
+ * whatever the window (the plain sliding loop cost one per pixel of the window: 150 ms a document).
  */
 function filter1d(src: Uint8Array, width: number, height: number, radius: number, horizontal: boolean, takeMax: boolean): Uint8Array {
+  return horizontal ? alongRows(src, width, height, radius, takeMax) : alongColumns(src, width, height, radius, takeMax);
+}
+
+const larger = (a: number, b: number) => (a > b ? a : b);
+const smaller = (a: number, b: number) => (a < b ? a : b);
+
+function alongRows(src: Uint8Array, width: number, height: number, radius: number, takeMax: boolean): Uint8Array {
   const out = new Uint8Array(src.length);
-  const outer = horizontal ? height : width;
-  const inner = horizontal ? width : height;
-  const stride = horizontal ? 1 : width;
-  for (let o = 0; o < outer; o++) {
-    const base = horizontal ? o * width : o;
-    for (let i = 0; i < inner; i++) {
-      const from = Math.max(0, i - radius);
-      const to = Math.min(inner - 1, i + radius);
-      let value = takeMax ? 0 : 255;
-      for (let k = from; k <= to; k++) {
-        const v = src[base + k * stride]!;
-        if (takeMax ? v > value : v < value) value = v;
-      }
-      out[base + i * stride] = value;
-    }
+  const window = 2 * radius + 1;
+  const padded = width + 2 * radius;
+  const pick = takeMax ? larger : smaller;
+  const line = new Uint8Array(padded).fill(takeMax ? 0 : 255);
+  const prefix = new Uint8Array(padded);
+  const suffix = new Uint8Array(padded);
+  for (let y = 0; y < height; y++) {
+    const base = y * width;
+    line.set(src.subarray(base, base + width), radius);
+    for (let j = 0; j < padded; j++) prefix[j] = j % window === 0 ? line[j]! : pick(prefix[j - 1]!, line[j]!);
+    for (let j = padded - 1; j >= 0; j--) suffix[j] = j === padded - 1 || (j + 1) % window === 0 ? line[j]! : pick(suffix[j + 1]!, line[j]!);
+    // Output x's window is [x, x + 2r] of the padded line.
+    for (let x = 0; x < width; x++) out[base + x] = pick(suffix[x]!, prefix[x + window - 1]!);
+  }
+  return out;
+}
+
+/** The same down the columns, a whole row at a time (the rows are contiguous in memory, the columns are not). */
+function alongColumns(src: Uint8Array, width: number, height: number, radius: number, takeMax: boolean): Uint8Array {
+  const out = new Uint8Array(src.length);
+  const window = 2 * radius + 1;
+  const padded = height + 2 * radius;
+  const pick = takeMax ? larger : smaller;
+  const neutral = takeMax ? 0 : 255;
+  const prefix = new Uint8Array(padded * width);
+  const suffix = new Uint8Array(padded * width);
+  // Padded row j is source row j - radius, or the neutral value outside the image.
+  const row = (j: number, x: number) => (j < radius || j >= radius + height ? neutral : src[(j - radius) * width + x]!);
+  for (let j = 0; j < padded; j++) {
+    const at = j * width;
+    if (j % window === 0) for (let x = 0; x < width; x++) prefix[at + x] = row(j, x);
+    else for (let x = 0; x < width; x++) prefix[at + x] = pick(prefix[at - width + x]!, row(j, x));
+  }
+  for (let j = padded - 1; j >= 0; j--) {
+    const at = j * width;
+    if (j === padded - 1 || (j + 1) % window === 0) for (let x = 0; x < width; x++) suffix[at + x] = row(j, x);
+    else for (let x = 0; x < width; x++) suffix[at + x] = pick(suffix[at + width + x]!, row(j, x));
+  }
+  for (let y = 0; y < height; y++) {
+    const s = y * width;
+    const p = (y + window - 1) * width;
+    for (let x = 0; x < width; x++) out[s + x] = pick(suffix[s + x]!, prefix[p + x]!);
   }
   return out;
 }
