@@ -13,6 +13,11 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Two files at a time, each fork kept for the next file: a file spends much of its time waiting
+    // (child processes, browsers, timers, PostgreSQL), and loading the app afresh for every file cost
+    // a second a file. Files share no state: each starts its own server on its own store.
+    maxWorkers: 2,
+    isolate: false,
     projects: [
       { extends: true, test: { name: "sqlite", include: everyTest, exclude: storeless, env: { EARTHID_TEST_STORE: "sqlite" }, globalSetup: ["test/support/flow-bundle.ts", "test/support/admin-bundle.ts"] } },
       { extends: true, test: { name: "postgres", include: everyTest, exclude: storeless, env: { EARTHID_TEST_STORE: "postgres" }, globalSetup: ["test/support/postgres-template.ts", "test/support/flow-bundle.ts", "test/support/admin-bundle.ts"] } },
