@@ -28,7 +28,7 @@ export interface Policy {
  * of the impostor pairs passing the size and pose gate are accepted, and above every pair of Biden
  * and Obama photos (the only two known different people in the evaluation set), rounded up.
  */
-export const DEFAULT_FACE_THRESHOLD = 0.58;
+export const DEFAULT_FACE_THRESHOLD = 0.59;
 
 export const DEFAULT_POLICY: Policy = {
   version: 1,
