@@ -116,11 +116,22 @@ describe(`the engine's job for an attempt settled before it ran (${storeKind})`,
     expect((await storedSession(server, id)).session).toMatchObject({ status: "abandoned" });
   });
 
-  it("and, to show the test can fail: reads an attempt still waiting on it (the engine is asked)", async () => {
-    // Last: the runners here take any due job, and this one stays due (the counting engine fails it).
-    const { jobId } = await submitted();
+  it("and, to show the test can fail: reads an attempt still waiting on it (the engine is asked), and after its third failure puts it in review, the error kept", async () => {
+    // Last: the runners here take any due job, and this one stays due until given up (the counting engine fails it).
+    const { id, jobId } = await submitted();
     const before = engine.asked.verify;
-    expect(await runOnce(jobId)).toBe("pending"); // the counting engine failed it; it will be tried again
+    expect(await runOnce(jobId)).toBe("pending");
     expect(engine.asked.verify).toBe(before + 1);
+    expect(await runOnce(jobId)).toBe("pending");
+    expect(await runOnce(jobId)).toBe("failed");
+    expect(engine.asked.verify).toBe(before + 3);
+    const error = "the engine was asked to read a settled attempt";
+    expect(await server.services.jobStore.find(jobId)).toMatchObject({ status: "failed", attempts: 3, last_error: error });
+    const stored = await storedSession(server, id);
+    expect(stored.decisions.map((d) => [d.status, d.code, d.decided_by])).toEqual([["review", 9121, "engine"]]);
+    expect(JSON.parse(stored.audit.find((e) => e.type === "session.decided")!.data)).toMatchObject({ status: "review", error });
+    const record = await server.services.store.db.withTables<{ engine_assessments: { attempt_id: string; error: string | null } }>().selectFrom("engine_assessments").selectAll().where("attempt_id", "=", stored.attempts[0]!.id).executeTakeFirst();
+    expect(record?.error).toBe(error);
+    expect(stored.deliveries.filter((d) => d.kind === "decision")).toHaveLength(1);
   });
 });
