@@ -12,7 +12,11 @@ import { createSession, lifecycle, storedSession } from "../lifecycle/helpers.js
  */
 function slowLoadingPool() {
   let loaded!: () => void;
-  const models = new Promise<void>((resolve) => (loaded = resolve));
+  let failed!: (error: Error) => void;
+  const models = new Promise<void>((resolve, reject) => {
+    loaded = resolve;
+    failed = reject;
+  });
   const pool: EnginePool = {
     size: 1,
     ready: async () => {
@@ -23,30 +27,41 @@ function slowLoadingPool() {
     readFace: () => Promise.reject(new Error("no attempt here has images to read")),
     close: async () => {},
   };
-  return { pool, loaded };
+  return { pool, loaded, failed };
+}
+
+/** The real app over a store of its own, its engine the one given, its job runners polling every 50 ms. */
+async function serverWith(engine: ReturnType<typeof slowLoadingPool>) {
+  return startTestServer({ EARTHID_ENGINE_WORKERS: "1", EARTHID_JOB_POLL_MS: "50" }, { assessment: undefined, engine: engineWorkers(1, () => engine.pool) });
+}
+
+const readiness = async (server: TestServer) => {
+  const res = await fetch(`${server.url}/ready`);
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+};
+
+/** A live session submitted with no images, and its assessment job once many polls and a wake-up have passed. */
+async function submittedAndWaited(server: TestServer) {
+  const shop = await server.integration({ name: "shop" });
+  const id = await createSession(shop);
+  expect((await lifecycle(shop).submit(id)).body.verification.status).toBe("submitted");
+  const job = (await server.services.jobs.list({ kind: ASSESS_JOB, limit: 10 })).find((j) => j.subject === id)!;
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  return { id, job };
 }
 
 describe(`an instance whose engine is loading its models claims no assessment (${storeKind})`, () => {
   let server: TestServer;
   const engine = slowLoadingPool();
   beforeAll(async () => {
-    server = await startTestServer({ EARTHID_ENGINE_WORKERS: "1", EARTHID_JOB_POLL_MS: "50" }, { assessment: undefined, engine: engineWorkers(1, () => engine.pool) });
+    server = await serverWith(engine);
   });
   afterAll(() => server.close());
-
-  const ready = async () => {
-    const res = await fetch(`${server.url}/ready`);
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
+  const ready = () => readiness(server);
 
   it("leaves a job submitted while the models load untouched, then decides it at its first run once they are in", async () => {
-    const shop = await server.integration({ name: "shop" });
-    const id = await createSession(shop);
-    expect((await lifecycle(shop).submit(id)).body.verification.status).toBe("submitted");
-    const job = (await server.services.jobs.list({ kind: ASSESS_JOB, limit: 10 })).find((j) => j.subject === id)!;
-
-    // Many polls and a wake-up later: not claimed, so no lease runs out and no attempt is spent.
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    const { id, job } = await submittedAndWaited(server);
+    // Not claimed, so no lease runs out and no attempt is spent.
     expect(await server.services.jobStore.find(job.id)).toMatchObject({ status: "pending", attempts: 0 });
     expect((await storedSession(server, id)).session?.status).toBe("submitted");
     expect(await ready()).toMatchObject({ status: 503, body: { status: "not_ready", engine: "loading" } });
@@ -58,5 +73,22 @@ describe(`an instance whose engine is loading its models claims no assessment ($
     const stored = await storedSession(server, id);
     expect(stored.decisions.map((d) => [d.status, d.decided_by])).toEqual([["resubmission_requested", "engine"]]);
     expect((await ready()).status).toBe(200);
+  });
+});
+
+describe(`an instance whose engine could not load its models claims no assessment (${storeKind})`, () => {
+  let server: TestServer;
+  const engine = slowLoadingPool();
+  beforeAll(async () => {
+    server = await serverWith(engine);
+    engine.failed(new Error("the face model's weights are missing"));
+  });
+  afterAll(() => server.close());
+
+  it("is not ready, saying so, and leaves the job to other instances, its attempts unspent", async () => {
+    const { id, job } = await submittedAndWaited(server);
+    expect(await readiness(server)).toMatchObject({ status: 503, body: { status: "not_ready", engine: "failed" } });
+    expect(await server.services.jobStore.find(job.id)).toMatchObject({ status: "pending", attempts: 0 });
+    expect((await storedSession(server, id)).session?.status).toBe("submitted");
   });
 });
