@@ -72,7 +72,10 @@ describe(`the engine's assessment of a submitted attempt (${storeKind})`, { time
     const [record] = await records(attempt.sessionId);
     expect(record).toMatchObject({ attempt_id: attempt.attemptId, status: "approved", code: 9001, policy_version: 1, error: null });
     expect(JSON.parse(record!.images)).toEqual({ documentFront: sha256(approve.documentFront), documentBack: null, selfie: sha256(approve.selfie) });
-    expect(JSON.parse(record!.versions).face.library).toMatch(/^@vladmandic\/human@/);
+    const versions = JSON.parse(record!.versions);
+    expect(Object.keys(versions).sort()).toEqual(["barcode", "engine", "face", "images", "mrzParser", "ocr", "ocrFallback"]);
+    expect(versions).toMatchObject({ engine: expect.stringMatching(/^earthid-verify@/), ocr: { library: expect.stringMatching(/^tesseract\.js@/), engine: "legacy" }, barcode: expect.stringMatching(/^zxing-wasm@/), mrzParser: expect.stringMatching(/^mrz@/), images: expect.stringMatching(/^sharp@/) });
+    expect(versions.face.library).toMatch(/^@vladmandic\/human@/);
     // Sealed: neither the name nor the number is in the row as text.
     expect(JSON.stringify(record)).not.toContain(truth.document.number);
     expect(JSON.stringify(record)).not.toContain(mrzSurname(approve));
