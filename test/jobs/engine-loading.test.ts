@@ -30,9 +30,14 @@ function slowLoadingPool() {
   return { pool, loaded, failed };
 }
 
-/** The real app over a store of its own, its engine the one given, its job runners polling every 50 ms. */
+/**
+ * The real app over a store of its own, its job runners polling every 50 ms, its engine the one
+ * given, whose loading starts before the app is ready, as `earthid serve` and `earthid worker` start it.
+ */
 async function serverWith(engine: ReturnType<typeof slowLoadingPool>) {
-  return startTestServer({ EARTHID_ENGINE_WORKERS: "1", EARTHID_JOB_POLL_MS: "50" }, { assessment: undefined, engine: engineWorkers(1, () => engine.pool) });
+  const workers = engineWorkers(1, () => engine.pool);
+  workers.start().catch(() => undefined);
+  return startTestServer({ EARTHID_ENGINE_WORKERS: "1", EARTHID_JOB_POLL_MS: "50" }, { assessment: undefined, engine: workers });
 }
 
 const readiness = async (server: TestServer) => {
