@@ -267,7 +267,9 @@ console.log(`  uncertain pairs (some are the same person): accepted ${share(unce
 
 const { threshold: defaultThreshold, reviewFrom: defaultReviewFrom } = DEFAULT_POLICY.face;
 const acceptedAtDefault = pairs.filter((p) => p.bidenObama && p.score >= defaultThreshold).length;
+const atDefault = rates(gated, defaultThreshold);
 console.log(`the default policy (src/engine/policy/policy.ts) has ${defaultThreshold}, review from ${defaultReviewFrom}: ${defaultThreshold === threshold && defaultReviewFrom === reviewFrom ? "as measured" : "NOT as measured here"}; Biden/Obama pairs it accepts: ${acceptedAtDefault}`);
+console.log(`  at ${defaultThreshold} (certain, gated): TAR ${fmt(atDefault.tar * 100, 1)}%, FAR ${fmt(atDefault.far * 100, 2)}%; Obama against another Obama photo accepted ${share(cross, defaultThreshold)}`);
 if (acceptedAtDefault > 0) process.exitCode = 1;
 
 console.log("\nms per image read in one thread (decode, detect, mesh, descriptor, antispoof, liveness):");

@@ -128,13 +128,15 @@ export function composeServices(config: Config, { log, metrics }: Observers, opt
   });
   const replay = assessmentReplay({ db, repo: assessments, policies, sessions, media, pool: () => engine.pool() });
   // The handlers of each kind of job, registered here (never discovered): a submitted attempt is
-  // the engine's, unless the caller put another assessment in its place.
+  // the engine's, unless the caller put another assessment in its place. An instance that loads the
+  // engine at boot (serve, worker) claims them only once its models are in.
   const jobKinds: JobKind[] = [
     {
       kind: ASSESS_JOB,
       handler: assessJobHandler({ verdicts, assessment: options.assessment ? options.assessment(verdicts) : engineAssessment(assessment) }),
       concurrency: config.engineWorkers,
       leaseMs: config.engineLeaseMs,
+      ...(options.assessment ? {} : { ready: () => engine.untilLoaded() }),
     },
   ];
 

@@ -15,9 +15,12 @@ export interface RunningWorker {
 export async function startWorker(config: Config): Promise<RunningWorker> {
   const log = pino({ level: config.logLevel });
   const services = await openMigratedServices(config, { log });
-  // The engine's models load once, at start, and before any job is claimed: a claim's lease would
-  // otherwise run out while the models load (seconds), not only while the engine works.
-  await services.engine.start().catch((error: Error) => log.error({ err: error }, "the engine workers could not load their models"));
+  // The engine's models load once, from start; its jobs are claimed only once they are in (the job
+  // kind's `ready`: a claim's lease would otherwise run out while they load), webhooks go out at once.
+  services.engine.start().then(
+    () => config.engineWorkers > 0 && log.info({ engineWorkers: config.engineWorkers }, "the engine's models are loaded"),
+    () => undefined, // the job runner logs it, and claims no assessment
+  );
   const tasks = consumerTasks(services, log);
   tasks.forEach((task) => task.start());
   // The tasks' timers do not hold the process (a server's socket does, for `serve`): this one does.

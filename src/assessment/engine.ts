@@ -12,6 +12,11 @@ export interface EngineWorkers {
   state(): EngineState;
   /** Starts the workers once; resolves when every one has its models loaded. */
   start(): Promise<void>;
+  /**
+   * Resolves once the models started at boot (`start`) are loaded, rejecting if they could not be;
+   * at once when nobody started them (they are then loaded at first use, as in the CLI's replay).
+   */
+  untilLoaded(): Promise<void>;
   /** The pool (started if it was not). Throws when this instance runs no engine workers. */
   pool(): EnginePool;
   close(): Promise<void>;
@@ -48,6 +53,7 @@ export function engineWorkers(size: number, makePool: (size: number) => EnginePo
       started();
       await loaded;
     },
+    untilLoaded: () => loaded ?? Promise.resolve(),
     pool: started,
     async close() {
       await pool?.close();

@@ -1,5 +1,5 @@
 import type { BackgroundTask } from "../background-task.js";
-import { type LeaseLoop, leaseLoop } from "./lease-loop.js";
+import { leaseLoop } from "./lease-loop.js";
 import type { JobClaim, JobOutcome, JobRecord, JobRepo } from "./repo.js";
 import { type JobHandler, type JobQueue, jobOf } from "./service.js";
 
@@ -11,6 +11,11 @@ export interface JobKind {
   concurrency: number;
   /** Longer than a run can take: past it, the job is taken again by any runner. */
   leaseMs: number;
+  /**
+   * Resolves when this instance can run the kind (the engine's models loaded): nothing is claimed
+   * before, or a claim's lease would run out while it waits. Rejects: this instance claims none.
+   */
+  ready?: () => Promise<void>;
 }
 
 /** Runs of a job at most; after the last failure its kind's `giveUp` decides what becomes of it. */
@@ -76,11 +81,12 @@ export function jobRunner(deps: RunnerDeps): BackgroundTask & { idle(): Promise<
     };
   }
 
-  const loops: LeaseLoop[] = deps.kinds
+  let stopped = false;
+  const loops = deps.kinds
     .filter((kind) => kind.concurrency > 0)
     .map((kind) => {
       const run = runOf(kind);
-      return leaseLoop<JobClaim, JobRecord>({
+      const loop = leaseLoop<JobClaim, JobRecord>({
         name: "job",
         idKey: "jobId",
         exchange: (records, claim) => deps.repo.exchange(records, { ...claim, kind: kind.kind }),
@@ -96,12 +102,27 @@ export function jobRunner(deps: RunnerDeps): BackgroundTask & { idle(): Promise<
         log: deps.log,
         now,
       });
+      return { kind, loop };
     });
+
+  function startWhenReady({ kind, loop }: (typeof loops)[number]) {
+    if (!kind.ready) return loop.start();
+    kind.ready().then(
+      () => void (stopped || loop.start()),
+      (error: unknown) => deps.log.error({ err: error, kind: kind.kind }, "this instance cannot run these jobs; it claims none and leaves them to other instances"),
+    );
+  }
 
   return {
     name: "job-runner",
-    start: () => loops.forEach((loop) => loop.start()),
-    stop: async () => void (await Promise.all(loops.map((loop) => loop.stop()))),
-    idle: async () => void (await Promise.all(loops.map((loop) => loop.idle()))),
+    start() {
+      stopped = false;
+      loops.forEach(startWhenReady);
+    },
+    async stop() {
+      stopped = true;
+      await Promise.all(loops.map(({ loop }) => loop.stop()));
+    },
+    idle: async () => void (await Promise.all(loops.map(({ loop }) => loop.idle()))),
   };
 }

@@ -10,6 +10,7 @@ import { silentLog, storeKind, testEnvironment } from "../support/server.js";
 import { type Scenario, buildScenario, todayUtc } from "../support/synth/index.js";
 import { mrzSurname, submitScenario } from "./support.js";
 import { keyCommands } from "../../src/cli/keys.js";
+import { REPLAY_DIFFERS, replayCommand } from "../../src/cli/replay.js";
 
 /** A seed whose documents the engine reads and whose faces it matches (see test/engine/scenarios.test.ts for the suite). */
 const SEED = "engine";
@@ -43,6 +44,12 @@ describe(`the engine's assessment of a submitted attempt (${storeKind})`, { time
     const created = await services.integrations.createIntegration({ name: "shop" });
     return { ...created, actor: { kind: "integrator", integrationId: created.id } as Actor };
   };
+  const replayCli = async (...argv: string[]) => {
+    let out = "";
+    let err = "";
+    const code = await replayCommand(services, argv, { out: (text) => void (out += text), err: (text) => void (err += text) });
+    return { code, out, err };
+  };
   const records = (sessionId: string) => services.store.db.withTables<{ engine_assessments: Record<string, any> }>().selectFrom("engine_assessments").selectAll().where("session_id", "=", sessionId).execute();
 
   it("approves a passport and a selfie of its holder; the decision carries what was read, and the record keeps it sealed", async () => {
@@ -65,7 +72,10 @@ describe(`the engine's assessment of a submitted attempt (${storeKind})`, { time
     const [record] = await records(attempt.sessionId);
     expect(record).toMatchObject({ attempt_id: attempt.attemptId, status: "approved", code: 9001, policy_version: 1, error: null });
     expect(JSON.parse(record!.images)).toEqual({ documentFront: sha256(approve.documentFront), documentBack: null, selfie: sha256(approve.selfie) });
-    expect(JSON.parse(record!.versions).face.library).toMatch(/^@vladmandic\/human@/);
+    const versions = JSON.parse(record!.versions);
+    expect(Object.keys(versions).sort()).toEqual(["barcode", "engine", "face", "images", "mrzParser", "ocr", "ocrFallback"]);
+    expect(versions).toMatchObject({ engine: expect.stringMatching(/^earthid-verify@/), ocr: { library: expect.stringMatching(/^tesseract\.js@/), engine: "legacy" }, barcode: expect.stringMatching(/^zxing-wasm@/), mrzParser: expect.stringMatching(/^mrz@/), images: expect.stringMatching(/^sharp@/) });
+    expect(versions.face.library).toMatch(/^@vladmandic\/human@/);
     // Sealed: neither the name nor the number is in the row as text.
     expect(JSON.stringify(record)).not.toContain(truth.document.number);
     expect(JSON.stringify(record)).not.toContain(mrzSurname(approve));
@@ -98,6 +108,26 @@ describe(`the engine's assessment of a submitted attempt (${storeKind})`, { time
     await services.assessment.assess(sameHolder);
     const back = await services.reads.decision(integration.actor, sameHolder.sessionId);
     expect(back.verification!.checks!.find((c) => c.name === "duplicate.document")).toMatchObject({ outcome: "fail", evidence: { sessions: [{ sessionId: again.sessionId }] } });
+  });
+
+  it("declines the same face under another document in another end user's session (124), naming it", async () => {
+    const integration = await shop();
+    const first = await submitScenario(services, integration.apiKey, approve, { vendorData: "holder-1" });
+    await services.assessment.assess(first);
+    expect((await services.lifecycle.latestDecision(first.sessionId))?.status).toBe("approved");
+
+    // Another document of the same face (another identity, another number), sent with the first holder's selfie.
+    let other: Scenario | undefined;
+    for (let i = 1; !other; i++) {
+      const candidate = await buildScenario("approve", { seed: `${SEED}-face-${i}`, asOf: todayUtc() });
+      if (candidate.truth.person.face === approve.truth.person.face && candidate.truth.document.number !== approve.truth.document.number) other = candidate;
+    }
+    const again = await submitScenario(services, integration.apiKey, { ...other, selfie: approve.selfie }, { vendorData: "someone-else" });
+    await services.assessment.assess(again);
+    const { verification } = await services.reads.decision(integration.actor, again.sessionId);
+    expect(verification).toMatchObject({ status: "declined", code: 9102, reasonCode: 124 });
+    expect(verification!.checks!.find((c) => c.name === "duplicate.document")).toMatchObject({ outcome: "pass" });
+    expect(verification!.checks!.find((c) => c.name === "duplicate.face")).toMatchObject({ outcome: "fail", evidence: { sessions: [{ sessionId: first.sessionId, score: 1 }] } });
   });
 
   it("still finds the same document after `earthid keys rotate` has destroyed the key its number was hashed under", async () => {
@@ -136,19 +166,26 @@ describe(`the engine's assessment of a submitted attempt (${storeKind})`, { time
     expect((await records(attempt.sessionId))[0]).toMatchObject({ error: "EngineTimeout: the verification took longer than 60000 ms", status: null });
   });
 
-  it("replays a decision offline to the same result, and says what differs when the record does not match", async () => {
+  it("replays a decision offline to the same result with `earthid sessions replay`, and says what differs when the record does not match", async () => {
     const integration = await shop();
     const attempt = await submitScenario(services, integration.apiKey, approve);
     await services.assessment.assess(attempt);
     // A stricter policy since: the replay still judges by the version recorded.
     await services.policies.change(integration.id, { faceThreshold: 0.99 });
-    const same = await services.replay({ sessionId: attempt.sessionId });
-    expect(same).toMatchObject({ attemptId: attempt.attemptId, policyVersion: 1, recorded: { status: "approved" }, replayed: { status: "approved" }, differences: [] });
+    const same = await replayCli(attempt.sessionId, "--json");
+    expect(same.code).toBe(0);
+    expect(JSON.parse(same.out)).toMatchObject({ attemptId: attempt.attemptId, policyVersion: 1, recorded: { status: "approved" }, replayed: { status: "approved" }, differences: [] });
 
     const db = services.store.db.withTables<{ engine_assessments: { attempt_id: string; images: string } }>();
     await db.updateTable("engine_assessments").set({ images: JSON.stringify({ documentFront: "0".repeat(64), documentBack: null, selfie: sha256(approve.selfie) }) }).where("attempt_id", "=", attempt.attemptId).execute();
-    const differs = await services.replay({ sessionId: attempt.sessionId });
-    expect(differs.differences).toEqual([{ what: "image.documentFront", recorded: "0".repeat(64), replayed: sha256(approve.documentFront) }]);
+    const differs = await replayCli(attempt.sessionId);
+    expect(differs.code).toBe(REPLAY_DIFFERS);
+    expect(differs.out).toContain(`session ${attempt.sessionId}, attempt ${attempt.attemptId}: judged at `);
+    expect(differs.out).toContain("recorded: approved 9001\nreplayed: approved 9001\n1 difference(s):\n");
+    expect(differs.out).toContain(`  image.documentFront: ${"0".repeat(64)} → ${sha256(approve.documentFront)}\n`);
+
+    expect(await replayCli(randomUUID())).toEqual({ code: 1, out: "", err: "earthid: Session not found\n" });
+    await expect(replayCli("not-a-session")).rejects.toThrow("sessions replay needs exactly one session id (a UUID)");
   });
 
   it("forgets its record when the session is erased", async () => {

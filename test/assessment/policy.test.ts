@@ -45,7 +45,7 @@ describe(`an integration's decision policy (${storeKind})`, { timeout: 60_000 },
     expect(again.out).toContain("decision policy version 3");
     expect(await server.services.policies.atVersion(shop.id, 2)).toMatchObject({ version: 2, minimumAge: 21, specimens: "flag" });
     expect(await policyEvents(shop.id)).toEqual([
-      { actor: "operator", data: { version: 2, changes: { faceThreshold: { from: 0.58, to: 0.62 }, reviewFrom: { from: 0.5, to: 0.62 }, minimumAge: { from: 18, to: 21 } } } },
+      { actor: "operator", data: { version: 2, changes: { faceThreshold: { from: DEFAULT_POLICY.face.threshold, to: 0.62 }, reviewFrom: { from: 0.5, to: 0.62 }, minimumAge: { from: 18, to: 21 } } } },
       { actor: "operator", data: { version: 3, changes: { minimumAge: { from: 21, to: null }, specimens: { from: "flag", to: "decline" } } } },
     ]);
 

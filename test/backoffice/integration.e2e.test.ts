@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { totpCode } from "../../src/backoffice/totp.js";
+import { DEFAULT_POLICY } from "../../src/engine/policy/policy.js";
 import { type TestIntegration, type TestServer, startTestServer, storeKind } from "../support/server.js";
 import { PASSWORD, makeReviewer, sessionInReview as sessionSubmitted } from "./support.js";
 import { cspReports, launchChromium, seriousViolations } from "./browser.js";
@@ -54,7 +55,7 @@ describe(`an integration's settings in the browser (${storeKind})`, { timeout: 2
     expect(policy).toMatchObject({ version: 2, face: { threshold: 0.7 } });
     const [event] = await server.services.store.db.selectFrom("audit_events").selectAll().where("integration_id", "=", shop.id).where("type", "=", "integration.policy_changed").execute();
     expect(event!.actor).toBe("reviewer");
-    expect(JSON.parse(event!.data)).toMatchObject({ version: 2, changes: { faceThreshold: { from: 0.58, to: 0.7 } } });
+    expect(JSON.parse(event!.data)).toMatchObject({ version: 2, changes: { faceThreshold: { from: DEFAULT_POLICY.face.threshold, to: 0.7 } } });
 
     const submitted = await sessionSubmitted(server, shop, "after-the-change");
     expect(await assessedUnder(submitted)).toEqual([2]);

@@ -31,12 +31,12 @@ function inputOf(scenario: Scenario, duplicates: DuplicateMatch[] = []): VerifyI
  * Where the policy settles otherwise than the synth's proposal, and why.
  * face_mismatch: the only two people the repository has faces of are Biden and Obama; a printed,
  * photographed portrait of one against a selfie of the other scores 0.53 here, inside the default
- * policy's review band (0.50-0.58, set by bench:engine-face just above every Biden/Obama pair).
+ * policy's review band (0.50-0.59, set by bench:engine-face just above every Biden/Obama pair).
  * The engine does not approve it; a person looks (9121). A clear mismatch (below 0.50) is
  * declined 103, which test/engine/policy/decide-face.test.ts covers.
  *
  * approve_drivers_license: the holder's portrait, printed small on the licence and photographed,
- * scores 0.57 against his own selfie: just under the default threshold (0.58), in the review band.
+ * scores 0.57 against his own selfie: just under the default threshold (0.59), in the review band.
  * Every other field holds (PDF417 read, names, dates, number). The face model is weak on printed
  * portraits (engine-lab §4.4: genuine print-degraded pairs go as low as 0.51); until a better one
  * ships offline, a person looks rather than the engine approving or declining.

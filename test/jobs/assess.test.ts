@@ -4,7 +4,7 @@ import { ASSESS_JOB } from "../../src/verification/transitions.js";
 import { type TestServer, startTestServer, storeKind } from "../support/server.js";
 import { createSession, lifecycle, storedSession } from "../lifecycle/helpers.js";
 import { type Receiver, startReceiver } from "../webhooks/receiver.js";
-import { nextEnded, testRunner } from "./support.js";
+import { assessJobOf, runJobOnce } from "./support.js";
 
 describe(`submit writes a verification.assess job; the decision arrives afterwards, on ${storeKind}`, () => {
   let server: TestServer;
@@ -67,15 +67,8 @@ describe(`an assessment job that comes late, or keeps failing, on ${storeKind}`,
   afterAll(() => server.close());
   let failing = "none";
 
-  const runOnce = async (jobId: string) => {
-    const { runner } = testRunner(server.services, server.services.jobKinds.map((kind) => ({ ...kind, concurrency: 1 })), { retryDelaysMs: [0] });
-    const ended = nextEnded(server.services, jobId);
-    runner.start();
-    const status = await ended;
-    await runner.stop();
-    return status;
-  };
-  const jobOf = async (sessionId: string) => (await server.services.jobs.list({ kind: ASSESS_JOB, limit: 1000 })).find((j) => j.subject === sessionId)!;
+  const runOnce = (jobId: string) => runJobOnce(server.services, jobId);
+  const jobOf = (sessionId: string) => assessJobOf(server.services, sessionId);
 
   it("is skipped when a person decided the attempt first: one decision, the job done", async () => {
     const shop = await server.integration({ name: "shop" });

@@ -3,6 +3,7 @@ import { type ComposeOptions, type Services, composeServices } from "../../src/a
 import { type JobKind, jobRunner } from "../../src/jobs/runner.js";
 import type { Job, JobHandler } from "../../src/jobs/service.js";
 import { silentLog, testEnvironment } from "../support/server.js";
+import { ASSESS_JOB } from "../../src/verification/transitions.js";
 
 /** The services of one instance on a fresh store, with no HTTP server and no background task running. */
 export async function jobServices(extraEnv: Record<string, string> = {}, options: ComposeOptions = {}) {
@@ -67,3 +68,16 @@ export const nextEnded = (services: Services, id: string) =>
       resolve(job.status);
     });
   });
+
+/** One run of the job `jobId` by a runner of the instance's own kinds (one at a time, retries due at once): the status it recorded. */
+export async function runJobOnce(services: Services, jobId: string): Promise<string> {
+  const { runner } = testRunner(services, services.jobKinds.map((kind) => ({ ...kind, concurrency: 1 })), { retryDelaysMs: [0] });
+  const ended = nextEnded(services, jobId);
+  runner.start();
+  const status = await ended;
+  await runner.stop();
+  return status;
+}
+
+/** The session's assessment job. */
+export const assessJobOf = async (services: Services, sessionId: string) => (await services.jobs.list({ kind: ASSESS_JOB, limit: 1000 })).find((j) => j.subject === sessionId)!;

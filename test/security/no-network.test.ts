@@ -139,7 +139,7 @@ describe(`no network at run time (${storeKind})`, () => {
     expect(run.stderr).toContain("no-network preload: refused connect 192.0.2.1:9");
   });
 
-  it("serves a first start, the CLI, sessions, docs, metrics and a whole verification through the engine without one attempt to reach the network", { timeout: 240_000 }, async () => {
+  it("serves a first start, the CLI, sessions, docs, metrics and a whole verification through the engine, replayed, without one attempt to reach the network", { timeout: 240_000 }, async () => {
     const log = networkLog();
     // NODE_OPTIONS too, so that any Node process the service starts is watched as well.
     // Webhooks to the loopback receiver below; one engine worker.
@@ -226,6 +226,10 @@ describe(`no network at run time (${storeKind})`, () => {
     const decided = (r: { json: any }) => r.json?.verification?.id === sessionId;
     const [decision] = (await receiver.waitFor((all) => all.some(decided), 120_000)).filter(decided);
     expect(decision!.json.verification).toMatchObject({ status: "approved", code: 9001, document: { number: passport.truth.document.number } });
+    // And replayed by the CLI, its own engine reading the sealed images again.
+    const replayed = await runCli(["sessions", "replay", sessionId], environment.env, underPreload);
+    expect(replayed.code, replayed.stdout + replayed.stderr).toBe(0);
+    expect(replayed.stdout).toContain("replayed: approved 9001\nno difference\n");
 
     expect(await server.stop()).toEqual({ code: 0, signal: null });
 
