@@ -76,7 +76,7 @@ export function backofficeDepsFor(services: Services): BackofficeDeps {
     sessions: {
       async queue(reviewerId, { status, limit, ...filter }) {
         // A reviewer sees every integration's sessions: the queue is the one cross-integration read.
-        const integrationIds = filter.vendorData && !filter.integrationId ? (await services.integrations.listIntegrations()).map((integration) => integration.id) : [];
+        const integrationIds = async () => (await integrations.listIntegrations()).map((integration) => integration.id);
         const rows = await sessions.queue(reviewer(reviewerId), { ...filter, status: status as SessionStatus, limit }, integrationIds);
         return rows.map(summary);
       },
