@@ -10,6 +10,7 @@ import { refuse } from "./errors.js";
 import { engineChecks } from "./engine-checks.js";
 import { backofficeDb } from "./tables.js";
 import { sendTestWebhooks } from "../verification/test-webhook.js";
+import { openInitData } from "../sessions/init-data.js";
 
 /**
  * The back-office over the composition root's services: the one file that knows them. Every read
@@ -81,23 +82,26 @@ export function backofficeDepsFor(services: Services): BackofficeDeps {
         return rows.map(summary);
       },
 
-      async detail(reviewerId, id) {
+      async detail(_reviewerId, id) {
         const session = await lifecycle.findAny(id);
         if (!session) return undefined;
-        const [decisions, events, init] = await Promise.all([
+        const live = session.erased_at === null && session.deleted_at === null;
+        // The session and its data key are read once, here, and handed to what opens its data.
+        const keyRead = session.erased_at === null ? sessions.dataKey(id) : Promise.resolve(undefined);
+        const [decisions, events, dataKey, images, findings] = await Promise.all([
           lifecycle.decisions(id),
           audit.listForSession(id),
-          session.erased_at === null ? sessions.initData(db, session) : Promise.resolve({}),
+          keyRead,
+          live ? media.allOfSession(session) : [],
+          keyRead.then((key) => (live && key ? services.assessment.findingsOf(id, key) : undefined)),
         ]);
-        const live = session.erased_at === null && session.deleted_at === null;
-        const media = live ? await services.media.allOfSession({ actor: reviewer(reviewerId), sessionId: id }) : [];
         return {
           ...summary(session),
           erased: session.erased_at !== null,
           deleted: session.deleted_at !== null,
-          sent: { ...init },
-          checks: engineChecks(live ? await services.assessment.findingsOf(id) : undefined),
-          media: media.map((m) => ({ id: m.id, context: m.context, mimetype: m.mimetype, width: m.width, height: m.height, size: m.size, attemptId: m.attempt_id })),
+          sent: { ...openInitData(dataKey, session) },
+          checks: engineChecks(findings),
+          media: images.map((m) => ({ id: m.id, context: m.context, mimetype: m.mimetype, width: m.width, height: m.height, size: m.size, attemptId: m.attempt_id })),
           decisions: decisions.map((d) => ({ id: d.id, status: d.status, code: d.code, reasonCode: d.reason_code, reason: d.reason, decidedBy: d.decided_by, decidedAt: Number(d.decided_at) })),
           events: events.map((e) => ({ type: e.type, actor: e.actor, at: Number(e.created_at), data: JSON.parse(e.data) as Record<string, unknown> })),
         };
@@ -105,22 +109,20 @@ export function backofficeDepsFor(services: Services): BackofficeDeps {
 
       async openMedia(reviewerId, mediaId) {
         const actor = reviewer(reviewerId);
-        const sessionId = await media.sessionOf({ actor, mediaId });
-        if (!sessionId) return undefined;
+        const session = await media.sessionOf({ actor, mediaId });
+        if (!session) return undefined;
         try {
           const file = await media.download({ actor, mediaId });
-          return { sessionId, mimetype: file.mimetype, bytes: file.bytes };
+          return { session: { id: session.id, integrationId: session.integration_id }, mimetype: file.mimetype, bytes: file.bytes };
         } catch (error) {
           if (error instanceof ApiError && error.errorName === "NOT_FOUND") return undefined;
           throw error;
         }
       },
 
-      async recordView({ sessionId, reviewerId, mediaId }) {
-        const session = await lifecycle.findAny(sessionId);
-        if (!session) return;
+      async recordView({ session, reviewerId, mediaId }) {
         const data = { reviewerId, what: mediaId === null ? ("session" as const) : ("media" as const), mediaId };
-        await audit.record(db, { integrationId: session.integration_id, sessionId, actor: reviewer(reviewerId), at: Date.now(), event: { type: "backoffice.viewed", data } });
+        await audit.record(db, { integrationId: session.integrationId, sessionId: session.id, actor: reviewer(reviewerId), at: Date.now(), event: { type: "backoffice.viewed", data } });
       },
 
       async decide({ reviewerId, sessionId, verdict, reasonCode }) {
