@@ -5,7 +5,7 @@ import type { SessionStatus, SessionsTable } from "../store/schema.js";
 import type { Integration } from "../integrations/service.js";
 import { reviewerAccounts } from "./accounts.js";
 import { accountsRepo } from "./accounts-repo.js";
-import type { BackofficeDeps, IntegrationSummary, SessionSummary } from "./deps.js";
+import type { BackofficeDeps, IntegrationSummary, PolicyView, SessionSummary } from "./deps.js";
 import { refuse } from "./errors.js";
 import { engineChecks } from "./engine-checks.js";
 import { backofficeDb } from "./tables.js";
@@ -41,6 +41,22 @@ export const reviewerAccountsFor = (services: Pick<Services, "store" | "masterKe
       return services.audit.record(services.store.db, { integrationId: null, sessionId: null, actor, at, event });
     },
   });
+
+/**
+ * The integration's policy in force, with its version's author named for a person (the back-office's
+ * integration page, `earthid integrations policy`): a reviewer by their account's email.
+ */
+export const policyInForce =
+  (services: Pick<Services, "store" | "policies">) =>
+  async (integrationId: string): Promise<PolicyView> => {
+    const { policy, made } = await services.policies.inForce(integrationId);
+    if (!made) return { policy, made: null };
+    if (made.reviewerId !== null) {
+      const [account] = await accountsRepo(backofficeDb(services.store.db)).emails([made.reviewerId]);
+      return { policy, made: { at: made.at, by: account?.email ?? "a reviewer account since removed" } };
+    }
+    return { policy, made: { at: made.at, by: made.by === null ? "someone not recorded (before authors were)" : made.by === "operator" ? "the operator (CLI)" : made.by } };
+  };
 
 const integrationSummary = (i: Integration): IntegrationSummary => ({
   id: i.id,
@@ -153,15 +169,7 @@ export function backofficeDepsFor(services: Services): BackofficeDeps {
         const updated = await asBadInput(() => integrations.update(id, edit, reviewer(reviewerId)));
         return updated && { changed: Object.keys(updated.changes) };
       },
-      async policy(id) {
-        const { policy, made } = await services.policies.inForce(id);
-        if (!made) return { policy, made: null };
-        if (made.reviewerId !== null) {
-          const [account] = await accountsRepo(backofficeDb(db)).emails([made.reviewerId]);
-          return { policy, made: { at: made.at, by: account?.email ?? "a reviewer account since removed" } };
-        }
-        return { policy, made: { at: made.at, by: made.by === null ? "someone not recorded (before authors were)" : made.by === "operator" ? "the operator (CLI)" : made.by } };
-      },
+      policy: policyInForce(services),
       async changePolicy(id, change, reviewerId) {
         const changed = await asBadInput(() => services.policies.change(id, change, reviewer(reviewerId)));
         return changed && { version: changed.policy.version, changed: Object.keys(changed.changes) };
