@@ -102,7 +102,8 @@ export function backofficeDepsFor(services: Services): BackofficeDeps {
         const session = await lifecycle.findAny(id);
         if (!session) return undefined;
         const live = session.erased_at === null && session.deleted_at === null;
-        // The session and its data key are read once, here, and handed to what opens its data.
+        // The session and its data key are read here and handed on: the media listing and the
+        // engine's findings read neither again; the findings wait only for the key.
         const keyRead = session.erased_at === null ? sessions.dataKey(id) : Promise.resolve(undefined);
         const [decisions, events, dataKey, images, findings] = await Promise.all([
           lifecycle.decisions(id),
