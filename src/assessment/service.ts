@@ -86,11 +86,13 @@ export function assessmentService(deps: AssessmentDeps) {
       await verdicts.decideSubmitted({ ...job, verdict: decision.status, reasonCode: decision.reasonCode, reason: decision.reason, actor: ENGINE });
     },
 
-    /** What the engine found on the session's latest assessed attempt (a reviewer's session page); undefined once erased. */
-    async findingsOf(sessionId: string): Promise<SealedFindings | undefined> {
+    /**
+     * What the engine found on the session's latest assessed attempt, opened with the session's data
+     * key that the caller (a reviewer's session page) has already read.
+     */
+    async findingsOf(sessionId: string, dataKey: Buffer): Promise<SealedFindings | undefined> {
       const row = (await repo.ofSession(sessionId)).find((r) => r.findings_sealed !== null);
-      const key = row ? await sessions.dataKey(sessionId) : undefined;
-      return row && key ? openFindings(key, row) : undefined;
+      return row && openFindings(dataKey, row);
     },
 
     /** After `earthid keys rotate`: every recorded document number's key under the current master key (see documentKeyRehash). */

@@ -5,11 +5,12 @@ import type { SessionStatus, SessionsTable } from "../store/schema.js";
 import type { Integration } from "../integrations/service.js";
 import { reviewerAccounts } from "./accounts.js";
 import { accountsRepo } from "./accounts-repo.js";
-import type { BackofficeDeps, IntegrationSummary, SessionSummary } from "./deps.js";
+import type { BackofficeDeps, IntegrationSummary, PolicyView, SessionSummary } from "./deps.js";
 import { refuse } from "./errors.js";
 import { engineChecks } from "./engine-checks.js";
 import { backofficeDb } from "./tables.js";
 import { sendTestWebhooks } from "../verification/test-webhook.js";
+import { openInitData } from "../sessions/init-data.js";
 
 /**
  * The back-office over the composition root's services: the one file that knows them. Every read
@@ -40,6 +41,22 @@ export const reviewerAccountsFor = (services: Pick<Services, "store" | "masterKe
       return services.audit.record(services.store.db, { integrationId: null, sessionId: null, actor, at, event });
     },
   });
+
+/**
+ * The integration's policy in force, with its version's author named for a person (the back-office's
+ * integration page, `earthid integrations policy`): a reviewer by their account's email.
+ */
+export const policyInForce =
+  (services: Pick<Services, "store" | "policies">) =>
+  async (integrationId: string): Promise<PolicyView> => {
+    const { policy, made } = await services.policies.inForce(integrationId);
+    if (!made) return { policy, made: null };
+    if (made.reviewerId !== null) {
+      const [account] = await accountsRepo(backofficeDb(services.store.db)).emails([made.reviewerId]);
+      return { policy, made: { at: made.at, by: account?.email ?? "a reviewer account since removed" } };
+    }
+    return { policy, made: { at: made.at, by: made.by === null ? "someone not recorded (before authors were)" : made.by === "operator" ? "the operator (CLI)" : made.by } };
+  };
 
 const integrationSummary = (i: Integration): IntegrationSummary => ({
   id: i.id,
@@ -76,28 +93,32 @@ export function backofficeDepsFor(services: Services): BackofficeDeps {
     sessions: {
       async queue(reviewerId, { status, limit, ...filter }) {
         // A reviewer sees every integration's sessions: the queue is the one cross-integration read.
-        const integrationIds = filter.vendorData && !filter.integrationId ? (await services.integrations.listIntegrations()).map((integration) => integration.id) : [];
+        const integrationIds = async () => (await integrations.listIntegrations()).map((integration) => integration.id);
         const rows = await sessions.queue(reviewer(reviewerId), { ...filter, status: status as SessionStatus, limit }, integrationIds);
         return rows.map(summary);
       },
 
-      async detail(reviewerId, id) {
+      async detail(_reviewerId, id) {
         const session = await lifecycle.findAny(id);
         if (!session) return undefined;
-        const [decisions, events, init] = await Promise.all([
+        const live = session.erased_at === null && session.deleted_at === null;
+        // The session and its data key are read here and handed on: the media listing and the
+        // engine's findings read neither again; the findings wait only for the key.
+        const keyRead = session.erased_at === null ? sessions.dataKey(id) : Promise.resolve(undefined);
+        const [decisions, events, dataKey, images, findings] = await Promise.all([
           lifecycle.decisions(id),
           audit.listForSession(id),
-          session.erased_at === null ? sessions.initData(db, session) : Promise.resolve({}),
+          keyRead,
+          live ? media.allOfSession(session) : [],
+          keyRead.then((key) => (live && key ? services.assessment.findingsOf(id, key) : undefined)),
         ]);
-        const live = session.erased_at === null && session.deleted_at === null;
-        const media = live ? await services.media.allOfSession({ actor: reviewer(reviewerId), sessionId: id }) : [];
         return {
           ...summary(session),
           erased: session.erased_at !== null,
           deleted: session.deleted_at !== null,
-          sent: { ...init },
-          checks: engineChecks(live ? await services.assessment.findingsOf(id) : undefined),
-          media: media.map((m) => ({ id: m.id, context: m.context, mimetype: m.mimetype, width: m.width, height: m.height, size: m.size, attemptId: m.attempt_id })),
+          sent: { ...openInitData(dataKey, session) },
+          checks: engineChecks(findings),
+          media: images.map((m) => ({ id: m.id, context: m.context, mimetype: m.mimetype, width: m.width, height: m.height, size: m.size, attemptId: m.attempt_id })),
           decisions: decisions.map((d) => ({ id: d.id, status: d.status, code: d.code, reasonCode: d.reason_code, reason: d.reason, decidedBy: d.decided_by, decidedAt: Number(d.decided_at) })),
           events: events.map((e) => ({ type: e.type, actor: e.actor, at: Number(e.created_at), data: JSON.parse(e.data) as Record<string, unknown> })),
         };
@@ -105,22 +126,20 @@ export function backofficeDepsFor(services: Services): BackofficeDeps {
 
       async openMedia(reviewerId, mediaId) {
         const actor = reviewer(reviewerId);
-        const sessionId = await media.sessionOf({ actor, mediaId });
-        if (!sessionId) return undefined;
+        const session = await media.sessionOf({ actor, mediaId });
+        if (!session) return undefined;
         try {
           const file = await media.download({ actor, mediaId });
-          return { sessionId, mimetype: file.mimetype, bytes: file.bytes };
+          return { session: { id: session.id, integrationId: session.integration_id }, mimetype: file.mimetype, bytes: file.bytes };
         } catch (error) {
           if (error instanceof ApiError && error.errorName === "NOT_FOUND") return undefined;
           throw error;
         }
       },
 
-      async recordView({ sessionId, reviewerId, mediaId }) {
-        const session = await lifecycle.findAny(sessionId);
-        if (!session) return;
+      async recordView({ session, reviewerId, mediaId }) {
         const data = { reviewerId, what: mediaId === null ? ("session" as const) : ("media" as const), mediaId };
-        await audit.record(db, { integrationId: session.integration_id, sessionId, actor: reviewer(reviewerId), at: Date.now(), event: { type: "backoffice.viewed", data } });
+        await audit.record(db, { integrationId: session.integrationId, sessionId: session.id, actor: reviewer(reviewerId), at: Date.now(), event: { type: "backoffice.viewed", data } });
       },
 
       async decide({ reviewerId, sessionId, verdict, reasonCode }) {
@@ -151,15 +170,7 @@ export function backofficeDepsFor(services: Services): BackofficeDeps {
         const updated = await asBadInput(() => integrations.update(id, edit, reviewer(reviewerId)));
         return updated && { changed: Object.keys(updated.changes) };
       },
-      async policy(id) {
-        const { policy, made } = await services.policies.inForce(id);
-        if (!made) return { policy, made: null };
-        if (made.reviewerId !== null) {
-          const [account] = await accountsRepo(backofficeDb(db)).emails([made.reviewerId]);
-          return { policy, made: { at: made.at, by: account?.email ?? "a reviewer account since removed" } };
-        }
-        return { policy, made: { at: made.at, by: made.by === null ? "someone not recorded (before authors were)" : made.by === "operator" ? "the operator (CLI)" : made.by } };
-      },
+      policy: policyInForce(services),
       async changePolicy(id, change, reviewerId) {
         const changed = await asBadInput(() => services.policies.change(id, change, reviewer(reviewerId)));
         return changed && { version: changed.policy.version, changed: Object.keys(changed.changes) };

@@ -30,6 +30,9 @@ export interface SessionSummary {
   decidedAt: number | null;
 }
 
+/** The session a view is recorded against, as the page or the image already read it. */
+export type ViewedSession = Pick<SessionSummary, "id" | "integrationId">;
+
 export interface SessionDetail extends SessionSummary {
   erased: boolean;
   deleted: boolean;
@@ -93,10 +96,10 @@ export interface BackofficeDeps {
     /** Every call names the reviewer: the services take them as their actor. */
     queue(reviewerId: string, filter: QueueFilter): Promise<SessionSummary[]>;
     detail(reviewerId: string, id: string): Promise<SessionDetail | undefined>;
-    openMedia(reviewerId: string, mediaId: string): Promise<{ sessionId: string; mimetype: string; bytes: Buffer } | undefined>;
-    /** The same decide function and webhooks as `earthid sessions decide`. Throws when the session is no longer decidable. */
+    openMedia(reviewerId: string, mediaId: string): Promise<{ session: ViewedSession; mimetype: string; bytes: Buffer } | undefined>;
     /** An audit event: a reviewer saw the session's personal data or one of its images. */
-    recordView(options: { sessionId: string; reviewerId: string; mediaId: string | null }): Promise<void>;
+    recordView(options: { session: ViewedSession; reviewerId: string; mediaId: string | null }): Promise<void>;
+    /** The same decide function and webhooks as `earthid sessions decide`. Throws when the session is no longer decidable. */
     decide(options: { reviewerId: string; sessionId: string; verdict: Verdict; reasonCode: number | null }): Promise<{ decisionId: string; status: string }>;
   };
   integrations: {

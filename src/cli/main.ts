@@ -5,7 +5,7 @@ import { keyCommands } from "./keys.js";
 import { webhookCommands } from "./webhooks.js";
 import { sessionCommands } from "./sessions.js";
 import { REVIEWERS_USAGE, reviewerCommands } from "./reviewers.js";
-import { reviewerAccountsFor } from "../backoffice/adapter.js";
+import { policyInForce, reviewerAccountsFor } from "../backoffice/adapter.js";
 import { updateIntegrationCommand } from "./integrations-update.js";
 import { testWebhookCommand } from "./test-webhook.js";
 import { policyCommand } from "./policy.js";
@@ -39,7 +39,8 @@ const USAGE = `Usage: earthid <command>
                                         send a signed test event to its webhook URL(s), print the answer
   integrations policy ID [--face-threshold T] [--review-from R] [--min-age N|none]
                          [--specimens flag|decline] [--json]
-                                        print the engine's decision policy, or make a new version (audited)
+                                        print the engine's decision policy and who made its version,
+                                        or make a new version (audited)
   sessions decide ID --status approved|declined|resubmission_requested
                   [--reason-code N] [--reason TEXT] [--json]
   sessions show ID [--json]
@@ -146,7 +147,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case "integrations":
         if (rest[0] === "update") return await withStore(({ integrations, config }) => updateIntegrationCommand({ integrations, config }, rest.slice(1), io));
         if (rest[0] === "test-webhook") return await withStore(({ integrations, config }) => testWebhookCommand({ integrations, config }, rest.slice(1), io));
-        if (rest[0] === "policy") return await withStore(({ policies }) => policyCommand({ policies }, rest.slice(1), io));
+        if (rest[0] === "policy") return await withStore((services) => policyCommand({ policies: services.policies, inForce: policyInForce(services) }, rest.slice(1), io));
         return await withStore(({ integrations, config }) => integrationCommands(integrations, rest, io, config));
       case "sessions":
         if (rest[0] === "replay") {

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import type { Policy } from "../engine/policy/policy.js";
+import type { PolicyView } from "../backoffice/deps.js";
 import type { Services } from "../services.js";
 import type { Io } from "./main.js";
 
@@ -9,9 +10,10 @@ const number = (option: string, raw: string | undefined): number | undefined => 
   return Number(raw);
 };
 
-function describePolicy(id: string, policy: Policy): string {
+function describePolicy(id: string, { policy, made }: PolicyView): string {
   return [
     `integration ${id}: decision policy version ${policy.version}`,
+    `  made:            ${made ? `${new Date(made.at).toISOString()} by ${made.by}` : "never changed: the default"}`,
     `  face threshold:  ${policy.face.threshold} (similarity at or above: the same person)`,
     `  review from:     ${policy.face.reviewFrom} (from here up to the threshold a person looks; below, declined 103)`,
     `  minimum age:     ${policy.minimumAge ?? "none"}`,
@@ -24,7 +26,11 @@ function describePolicy(id: string, policy: Policy): string {
  * [--specimens flag|decline] [--json]`: prints the integration's decision policy, or makes a new
  * version of it (audited: integration.policy_changed). Decisions record the version they used.
  */
-export async function policyCommand({ policies }: Pick<Services, "policies">, argv: string[], io: Io): Promise<number> {
+export async function policyCommand(
+  { policies, inForce }: { policies: Pick<Services["policies"], "change">; inForce: (integrationId: string) => Promise<PolicyView> },
+  argv: string[],
+  io: Io,
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -49,13 +55,15 @@ export async function policyCommand({ policies }: Pick<Services, "policies">, ar
     specimens: specimens as Policy["specimens"] | undefined,
   };
   const asking = Object.values(change).every((value) => value === undefined);
-  const result = asking ? { policy: await policies.current(id), changes: {} } : await policies.change(id, change);
+  const result = asking ? { changes: {} } : await policies.change(id, change);
   if (!result) {
     io.err(`earthid: no integration with id ${id}\n`);
     return 1;
   }
+  // Read after the change: the version in force and who made it (this change, or an earlier one when nothing changed).
+  const view = await inForce(id);
   const changed = Object.entries(result.changes).map(([name, { from, to }]) => `changed ${name}: ${from ?? "none"} → ${to ?? "none"}\n`).join("");
   const unchanged = asking || changed !== "" ? "" : "nothing changed: the values given are the current ones\n";
-  io.out(values.json ? `${JSON.stringify({ integrationId: id, ...result }, null, 2)}\n` : `${changed}${unchanged}${describePolicy(id, result.policy)}\n`);
+  io.out(values.json ? `${JSON.stringify({ integrationId: id, ...view, changes: result.changes }, null, 2)}\n` : `${changed}${unchanged}${describePolicy(id, view)}\n`);
   return 0;
 }

@@ -7,7 +7,7 @@ import type { SessionService } from "../sessions/service.js";
 import type { SessionLifecycle } from "../verification/transitions.js";
 import { OPEN_FOR_MEDIA } from "../verification/states.js";
 import { isUuid } from "../store/ids.js";
-import type { SessionStatus } from "../store/schema.js";
+import type { SessionStatus, SessionsTable } from "../store/schema.js";
 import { checkImage } from "./image-check.js";
 import type { MediaRepo, MediaRow } from "./repo.js";
 import type { MediaItem, MediaList, UploadBody, UploadResponse } from "./schemas.js";
@@ -171,10 +171,9 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
 
     /**
      * Every attempt's media of a session as stored rows (dimensions, attempt), for a reviewer's
-     * session page; none once the session is erased, and a session `actor` may not see is a 404.
+     * session page, which has read the session (and so knows it may be seen); none once erased.
      */
-    async allOfSession({ actor, sessionId }: { actor: Actor; sessionId: string }): Promise<MediaRow[]> {
-      const session = await sessions.sessionFor(actor, sessionId);
+    async allOfSession(session: Pick<SessionsTable, "id" | "erased_at">): Promise<MediaRow[]> {
       return session.erased_at !== null ? [] : repo.listForSession(session.id);
     },
 
@@ -197,11 +196,11 @@ export function mediaService({ repo, files, sessions, dataKey, lifecycle, audit,
       return images;
     },
 
-    /** The session a media belongs to, when `actor` may see it (to name it in an audit event). */
-    async sessionOf({ actor, mediaId }: { actor: Actor; mediaId: string }): Promise<string | undefined> {
+    /** The session a media belongs to, when `actor` may see it (to name it and its integration in an audit event). */
+    async sessionOf({ actor, mediaId }: { actor: Actor; mediaId: string }): Promise<SessionsTable | undefined> {
       const id = ourId(mediaId);
       const row = id ? await repo.find(id) : undefined;
-      return row ? (await sessions.visibleTo(actor, row.session_id))?.id : undefined;
+      return row ? sessions.visibleTo(actor, row.session_id) : undefined;
     },
 
     /**

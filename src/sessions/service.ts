@@ -131,13 +131,14 @@ export function sessionService({ repo, tokens, masterKey, vendorData, publicUrl,
 
     /**
      * Sessions of one status across integrations, for an actor that may see them all (a reviewer).
-     * By vendorData without an integration: one read per integration of `integrationIds` (the
-     * vendorData index starts with the integration; integrations are few), merged in the queue's order.
+     * By vendorData without an integration: one read per integration that `integrationIds` lists,
+     * asked for only then (the vendorData index starts with the integration; integrations are few),
+     * merged in the queue's order.
      */
-    async queue(actor: Actor, filter: QueueFilter, integrationIds: readonly string[]): Promise<SessionRow[]> {
+    async queue(actor: Actor, filter: QueueFilter, integrationIds: () => Promise<readonly string[]>): Promise<SessionRow[]> {
       if (actor.kind !== "reviewer" && actor.kind !== "operator") throw apiError("NOT_FOUND", { what: "Session" });
       if (!filter.vendorData || filter.integrationId) return repo.queue(filter);
-      const each = await Promise.all(integrationIds.map((integrationId) => repo.queue({ ...filter, integrationId })));
+      const each = await Promise.all((await integrationIds()).map((integrationId) => repo.queue({ ...filter, integrationId })));
       return each.flat().sort(queueOrder(filter.status)).slice(0, filter.limit);
     },
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { policyCommand } from "../../src/cli/policy.js";
 import { DEFAULT_POLICY } from "../../src/engine/policy/policy.js";
+import { policyInForce, reviewerAccountsFor } from "../../src/backoffice/adapter.js";
 import { type TestServer, startTestServer, storeKind } from "../support/server.js";
 
 /** `earthid integrations policy`: each integration's decision policy, versioned and audited. */
@@ -14,7 +15,7 @@ describe(`an integration's decision policy (${storeKind})`, { timeout: 60_000 },
   const run = async (...args: string[]) => {
     let out = "";
     let err = "";
-    const code = await policyCommand({ policies: server.services.policies }, args, { out: (t) => void (out += t), err: (t) => void (err += t) });
+    const code = await policyCommand({ policies: server.services.policies, inForce: policyInForce(server.services) }, args, { out: (t) => void (out += t), err: (t) => void (err += t) });
     return { code, out, err };
   };
   const policyEvents = async (integrationId: string) =>
@@ -29,7 +30,26 @@ describe(`an integration's decision policy (${storeKind})`, { timeout: 60_000 },
     expect(shown.code).toBe(0);
     expect(shown.out).toContain("decision policy version 1");
     expect(shown.out).toContain(`face threshold:  ${DEFAULT_POLICY.face.threshold}`);
+    expect(shown.out).toContain("made:            never changed: the default");
     expect(await server.services.policies.current(shop.id)).toEqual(DEFAULT_POLICY);
+  });
+
+  it("names who made the version in force, as the back-office's integration page does", async () => {
+    const shop = await server.integration();
+    const before = Date.now();
+    const byCli = await run(shop.id, "--min-age", "21");
+    const at = /made: {12}(\S+) by the operator \(CLI\)\n/.exec(byCli.out)?.[1];
+    expect(at, byCli.out).toBeDefined();
+    expect(Date.parse(at!)).toBeGreaterThanOrEqual(before);
+    expect(JSON.parse((await run(shop.id, "--json")).out).made).toEqual({ at: Date.parse(at!), by: "the operator (CLI)" });
+
+    const { reviewer } = await reviewerAccountsFor(server.services).create({ email: "policy-admin@example.com", role: "admin", password: "correct horse battery staple" });
+    await server.services.policies.change(shop.id, { minimumAge: 25 }, { kind: "reviewer", reviewerId: reviewer.id });
+    const shown = await run(shop.id);
+    expect(shown.out).toContain("decision policy version 3");
+    expect(shown.out).toMatch(/made: {12}\S+ by policy-admin@example\.com\n/);
+    // Asked to set what is already set: nothing changes, and the author stays the reviewer.
+    expect((await run(shop.id, "--min-age", "25")).out).toMatch(/nothing changed[^]*by policy-admin@example\.com\n/);
   });
 
   it("changes as a new version, audited with the values before and after; the old version stays for replays", async () => {

@@ -58,8 +58,12 @@ export async function reviewRoutes(app: FastifyInstance, { deps, desk, door }: {
     const me = actor(request);
     const session = await deps.sessions.detail(me.id, id);
     if (!session) throw refuse("NOT_FOUND");
-    await deps.sessions.recordView({ sessionId: id, reviewerId: me.id, mediaId: null });
-    const [integrations, reviews, deliveries] = await Promise.all([deps.integrations.list(), desk.history(id), deps.deliveries.list({ sessionId: id, limit: 50 })]);
+    const [, integrations, reviews, deliveries] = await Promise.all([
+      deps.sessions.recordView({ session, reviewerId: me.id, mediaId: null }),
+      deps.integrations.list(),
+      desk.history(id),
+      deps.deliveries.list({ sessionId: id, limit: 50 }),
+    ]);
     const current = reviews.find((r) => r.attempt_id === session.attemptId && r.decided_at === null);
     const view = {
       session,
@@ -109,7 +113,7 @@ export async function reviewRoutes(app: FastifyInstance, { deps, desk, door }: {
     const mediaId = sessionId(request);
     const file = await deps.sessions.openMedia(actor(request).id, mediaId);
     if (!file) throw refuse("NOT_FOUND");
-    await deps.sessions.recordView({ sessionId: file.sessionId, reviewerId: actor(request).id, mediaId });
+    await deps.sessions.recordView({ session: file.session, reviewerId: actor(request).id, mediaId });
     // Identity images: never kept by the browser or a proxy, never sniffed as anything else.
     return reply.header("cache-control", "no-store").header("content-disposition", "inline").type(file.mimetype).send(file.bytes);
   });

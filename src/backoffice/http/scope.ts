@@ -62,7 +62,7 @@ const STAGE_HOME: Record<string, string> = { "second-factor": "login/code", enro
 export async function installScope(app: FastifyInstance, deps: BackofficeDeps, door: Door): Promise<void> {
   app.decorateRequest("backoffice", null);
   await installCookies(app, deps.keys);
-  await installCsrf(app, door);
+  await installCsrf(app);
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string", bodyLimit: 32_768 }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
