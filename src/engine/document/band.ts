@@ -88,7 +88,7 @@ export function binarise(band: GrayImage): GrayImage {
  * legacy engine slow and gives it stray characters. Null when no such line is there.
  */
 export function isolateLines(band: GrayImage, lineHeight: number): GrayImage | null {
-  const strips = lineStrips(band, lineHeight);
+  const strips = lineStrips(band, lineHeight, TESSERACT_MARGIN);
   if (strips.length === 0) return null;
   const { width } = band;
   const gap = Math.round(lineHeight * 0.6);
@@ -102,8 +102,16 @@ export function isolateLines(band: GrayImage, lineHeight: number): GrayImage | n
   return { data, width, height: outHeight };
 }
 
-/** The band's full-width text lines, each cut out with a margin of a third of a line above and below. */
-export function lineStrips(band: GrayImage, lineHeight: number): GrayImage[] {
+/** Tesseract finds its own text lines, with room around them. */
+export const TESSERACT_MARGIN = 0.3;
+/**
+ * PaddleOCR's recogniser was trained on its detector's tight boxes: with a third of a line of
+ * paper above and below, it drops and merges characters of blurred lines (27_pass-gbr, 100_id-si).
+ */
+export const PADDLE_MARGIN = 0.05;
+
+/** The band's full-width text lines, each cut out with `margin` (a share of the line height) above and below. */
+export function lineStrips(band: GrayImage, lineHeight: number, margin: number): GrayImage[] {
   const ink = binarise(band);
   const { width, height } = band;
   const rows = new Float64Array(height);
@@ -127,7 +135,7 @@ export function lineStrips(band: GrayImage, lineHeight: number): GrayImage[] {
     }
   }
   const kept = lines.filter((line) => line.to - line.from >= lineHeight * 0.5 && line.to - line.from <= lineHeight * 1.8 && spansAcross(ink, line, 0.6));
-  const pad = Math.round(lineHeight * 0.3);
+  const pad = Math.round(lineHeight * margin);
   return kept.map((line) => {
     const from = Math.max(0, line.from - pad), to = Math.min(height, line.to + pad);
     return { data: band.data.slice(from * width, to * width), width, height: to - from };

@@ -1,11 +1,11 @@
 import type { DecodedImage } from "../image/decode.js";
 import { grayAt } from "../image/gray.js";
-import { binarise, isolateLines, lineStrips, sampleBand, sharpen, type BandOptions } from "./band.js";
+import { binarise, isolateLines, lineStrips, PADDLE_MARGIN, sampleBand, sharpen, TESSERACT_MARGIN, type BandOptions } from "./band.js";
 import { findMrzCandidates, type MrzCandidate } from "./mrz-finder.js";
 import type { MrzOcr, OcrText } from "./mrz-ocr.js";
 import { isConfident, mergeNames, readNames, withNames } from "./mrz-names.js";
-import { mergeReadouts } from "./mrz-merge.js";
-import type { LineReader } from "./paddle-lines.js";
+import { mergeReadouts, withAgreedFillers } from "./mrz-merge.js";
+import { onPaper, type LineReader } from "./paddle-lines.js";
 import { bestReadout, type MrzReadout } from "./mrz-text.js";
 
 /** The finder works at this size: enough to see MRZ lines as lines, cheap to filter. */
@@ -104,22 +104,34 @@ export async function readMrz(image: DecodedImage, ocr: MrzOcr, fallback: (() =>
 
   /**
    * When no cut read by Tesseract holds every check digit: PaddleOCR reads the lines of the usual
-   * cut (it is much better on blur and small type), and what it got right may complete the rest.
+   * cut (it is much better on blur and small type), twice: as Tesseract gets them, and cut close
+   * on white paper (see PADDLE_MARGIN), which reads small blurred scans the first way garbles and
+   * garbles some the first way reads. What either got right may complete the rest.
    */
   const paddlePass = async (index: number, fallback: () => Promise<LineReader>) => {
-    const started = performance.now();
-    const strips = lineStrips(sampleBand(source, candidates[index]!, { ...CUT, scale }), CUT.lineHeight);
-    if (strips.length === 0) return;
+    const band = sampleBand(source, candidates[index]!, { ...CUT, scale });
+    const earlier = readouts.filter((_, i) => passesOf[i] === index);
     const reader = await fallback();
-    const lines: string[] = [];
-    for (const strip of strips) lines.push(await reader.read(strip));
-    const readout = bestReadout(lines.join("\n"));
-    const held = readout?.valid.length ?? 0;
-    passes.push({ candidate: index, variant: "paddleocr", held, of: readout ? held + readout.invalid.length : 0, ms: Math.round(performance.now() - started) });
-    if (!readout) return;
-    read.push(readout.lines.join("\n"));
-    const merged = mergeReadouts([...readouts.filter((_, i) => passesOf[i] === index), readout]);
-    const better = [readout, merged].filter((r): r is MrzReadout => r !== null).sort((a, b) => score(b) - score(a))[0]!;
+    const cuts = [
+      { variant: "paddleocr", strips: lineStrips(band, CUT.lineHeight, TESSERACT_MARGIN) },
+      { variant: "paddleocr:close", strips: lineStrips(band, CUT.lineHeight, PADDLE_MARGIN).map(onPaper) },
+    ];
+    const ours: MrzReadout[] = [];
+    for (const { variant, strips } of cuts) {
+      if (strips.length === 0) continue;
+      const started = performance.now();
+      const lines: string[] = [];
+      for (const strip of strips) lines.push(await reader.read(strip));
+      const paddleRead = bestReadout(lines.join("\n"));
+      const readout = paddleRead && withAgreedFillers(paddleRead, earlier);
+      const held = readout?.valid.length ?? 0;
+      passes.push({ candidate: index, variant, held, of: readout ? held + readout.invalid.length : 0, ms: Math.round(performance.now() - started) });
+      if (readout) ours.push(readout);
+    }
+    if (ours.length === 0) return;
+    for (const readout of ours) read.push(readout.lines.join("\n"));
+    const merged = mergeReadouts([...earlier, ...ours]);
+    const better = [...ours, merged].filter((r): r is MrzReadout => r !== null).sort((a, b) => score(b) - score(a))[0]!;
     if (!found.best || score(better) > score(found.best.readout)) found.best = { readout: better, candidate: index };
   };
 

@@ -112,6 +112,8 @@ export function doubtfulFields(lines: string[], layout: MrzLayout, valid: string
   return valid.includes("documentNumber") && misfit ? ["documentNumber"] : [];
 }
 
+const DATE_CHECKS = new Set(["birthDate", "expirationDate"]);
+
 /** What the sex field may have been read as instead of M or F. */
 const SEX_LOOKALIKE: Record<string, string> = { H: "M", N: "M", W: "M", E: "F", P: "F" };
 
@@ -215,9 +217,13 @@ function swapsOf(combo: Variant[]): number {
   return combo.reduce((sum, variant) => sum + variant.swaps.length, 0);
 }
 
-/** Whether a check digit holds; a filler stands for 0. TD1's long document numbers are followed into optional1. */
+/**
+ * Whether a check digit holds; a filler stands for 0. TD1's long document numbers are followed into
+ * optional1. A date read with a filler or a letter in it is no date, whatever the arithmetic says.
+ */
 export function holds(lines: string[], check: CheckSpan): boolean {
   let covered = check.covers.map((r) => lines[r.line]!.slice(r.start, r.end)).join("");
+  if (DATE_CHECKS.has(check.name) && !/^\d+$/.test(covered)) return false;
   let digit = lines[check.line]![check.at]!;
   if (check.name === "documentNumber" && lines.length === 3 && digit === "<") {
     const overflow = /^([A-Z0-9]*)[0-9]/.exec(lines[0]!.slice(15));

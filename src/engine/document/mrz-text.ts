@@ -68,8 +68,9 @@ function fittings(group: string[], length: number): string[][] {
 }
 
 /**
- * OCR drops or doubles fillers inside long runs of `<`, and picks up a stray mark at either end;
- * a line is shortened or lengthened where that happens, one way per kind of mistake.
+ * OCR drops or doubles fillers inside long runs of `<` or after a one-letter document code, and
+ * picks up a stray mark at either end; a line is shortened or lengthened where that happens, one
+ * way per kind of mistake.
  */
 function fitLine(line: string, length: number): string[] {
   if (line.length === length) return [line];
@@ -84,6 +85,8 @@ function fitLine(line: string, length: number): string[] {
     const missing = length - line.length;
     out.push(line + "<".repeat(missing));
     if (run) out.push(line.slice(0, run.start) + "<".repeat(missing) + line.slice(run.start));
+    // A one-letter document code's filler (P<, I<) is dropped often: the line then starts shifted.
+    if (line[1] !== "<") out.push(line[0] + "<" + line.slice(1));
   }
   return out.map((fitted) => fitted.slice(0, length).padEnd(length, "<"));
 }

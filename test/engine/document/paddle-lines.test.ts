@@ -3,10 +3,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { lineStrips, sampleBand } from "../../../src/engine/document/band.js";
+import { lineStrips, PADDLE_MARGIN, sampleBand, TESSERACT_MARGIN } from "../../../src/engine/document/band.js";
 import { findMrzCandidates } from "../../../src/engine/document/mrz-finder.js";
 import { bestReadout } from "../../../src/engine/document/mrz-text.js";
-import { createLineReader } from "../../../src/engine/document/paddle-lines.js";
+import { createLineReader, onPaper } from "../../../src/engine/document/paddle-lines.js";
 import { decodeUpload } from "../../../src/engine/image/decode.js";
 import { grayAt } from "../../../src/engine/image/gray.js";
 
@@ -15,14 +15,17 @@ const fixture = (name: string) => readFileSync(path.resolve(here, "../../fixture
 
 /** The MRZ lines PaddleOCR reads in the lines the finder found and levelled. */
 async function paddleLines(bytes: Buffer): Promise<string[]> {
+  const reader = await createLineReader();
+  const texts: string[] = [];
+  for (const strip of lineStrips(await levelledBand(bytes), 30, TESSERACT_MARGIN)) texts.push(await reader.read(strip));
+  return texts;
+}
+
+async function levelledBand(bytes: Buffer) {
   const image = await decodeUpload(bytes);
   const finder = await grayAt(image, 800);
   const source = await grayAt(image, Math.max(image.width, image.height, 1600));
-  const band = sampleBand(source, findMrzCandidates(finder)[0]!, { lineHeight: 30, marginLines: 0.7, marginEnds: 0.015, scale: source.width / finder.width });
-  const reader = await createLineReader();
-  const texts: string[] = [];
-  for (const strip of lineStrips(band, 30)) texts.push(await reader.read(strip));
-  return texts;
+  return sampleBand(source, findMrzCandidates(finder)[0]!, { lineHeight: 30, marginLines: 0.7, marginEnds: 0.015, scale: source.width / finder.width });
 }
 
 describe("PaddleOCR on levelled MRZ lines", () => {
@@ -38,6 +41,18 @@ describe("PaddleOCR on levelled MRZ lines", () => {
     const tilted = await sharp(fixture("icao-passport-td3.jpg")).rotate(-8, { background: "#ffffff" }).jpeg().toBuffer();
     const readout = bestReadout((await paddleLines(tilted)).join("\n"));
     expect(readout?.invalid).toEqual([]);
+  });
+
+  it("gets the lines cut close, with a line height of white paper at either end and the ink made black", async () => {
+    const band = await levelledBand(fixture("icao-passport-td3.jpg"));
+    const loose = lineStrips(band, 30, TESSERACT_MARGIN);
+    const tight = lineStrips(band, 30, PADDLE_MARGIN);
+    expect(tight).toHaveLength(2);
+    expect(tight[0]!.height).toBeLessThan(loose[0]!.height - 12);
+    const paper = onPaper(tight[0]!);
+    expect(paper.width).toBe(tight[0]!.width + 2 * tight[0]!.height);
+    expect(Math.min(...paper.data)).toBe(0);
+    for (let y = 0; y < paper.height; y++) expect(paper.data[y * paper.width + 3]).toBe(255);
   });
 
   it("names its model for the decision's engine versions", async () => {

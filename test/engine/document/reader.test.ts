@@ -100,3 +100,28 @@ function aamvaPayload(): string {
   const offset = header.length + 10;
   return `${header}DL${String(offset).padStart(4, "0")}${String(subfile.length).padStart(4, "0")}${subfile}`;
 }
+
+describe("the document reader on the specimens Tesseract alone cannot read", () => {
+  it("reads a passport scanned at 272 px across, blurred: PaddleOCR on the lines cut close, fillers as Tesseract saw them", async () => {
+    const reading = await reader.read({ front: fixture("27_pass-gbr.jpg") }, { today: TODAY });
+    expect(reading.mrz).toMatchObject({ format: "TD3", checkDigitsValid: true, failing: [] });
+    expect(reading.mrz?.lines[1]).toBe("1071828900GBR8501178F1601312<<<<<<<<<<<<<<06");
+    expect(reading.fields).toMatchObject({ documentNumber: "107182890", dateOfBirth: "1985-01-17", validUntil: "2016-01-31", firstName: "JODIE PIPPA" });
+  });
+
+  it("reads an identity card whose optional data Tesseract misreads in every cut, from PaddleOCR's reading confirmed by the composite", async () => {
+    const reading = await reader.read({ front: fixture("100_id-si.jpg") }, { today: TODAY });
+    expect(reading.mrz).toMatchObject({
+      format: "TD1",
+      checkDigitsValid: true,
+      lines: ["I<SI<09999100180706966505468<<", "6606079F0807276SI<<<<<<<<<<<<0", "VZOREC<<TINA<<<<<<<<<<<<<<<<<<"],
+    });
+  });
+
+  it("does not make valid a card printed with a wrong check digit (its document number's: 1 where 8 holds)", async () => {
+    const reading = await reader.read({ front: fixture("33_id-usa.jpg") }, { today: TODAY });
+    expect(reading.mrz?.format).toBe("TD1");
+    expect(reading.mrz?.checkDigitsValid).toBe(false);
+    expect(reading.checks.find((check) => check.name === "mrz.check_digits")?.outcome).toBe("fail");
+  });
+});
