@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engineWorkers } from "../../src/assessment/engine.js";
 import type { EnginePool } from "../../src/engine/pool.js";
-import { ASSESS_JOB } from "../../src/verification/transitions.js";
 import { type TestServer, startTestServer, storeKind } from "../support/server.js";
 import { createSession, lifecycle, storedSession } from "../lifecycle/helpers.js";
+import { assessJobOf } from "./support.js";
 
 /**
  * An engine pool whose models take as long as the test says. The attempts submitted here have no
@@ -50,7 +50,7 @@ async function submittedAndWaited(server: TestServer) {
   const shop = await server.integration({ name: "shop" });
   const id = await createSession(shop);
   expect((await lifecycle(shop).submit(id)).body.verification.status).toBe("submitted");
-  const job = (await server.services.jobs.list({ kind: ASSESS_JOB, limit: 10 })).find((j) => j.subject === id)!;
+  const job = await assessJobOf(server.services, id);
   await new Promise((resolve) => setTimeout(resolve, 600));
   return { id, job };
 }

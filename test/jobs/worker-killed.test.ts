@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ASSESS_JOB } from "../../src/verification/transitions.js";
 import { builtCli, repoRoot } from "../support/built-cli.js";
 import { type TestServer, startTestServer, storeKind } from "../support/server.js";
 import { type Scenario, buildScenario, todayUtc } from "../support/synth/index.js";
 import { type Receiver, startReceiver } from "../webhooks/receiver.js";
 import { submitScenario } from "../assessment/support.js";
+import { assessJobOf } from "./support.js";
 
 /** Short, so that the test sees the dead worker's job taken again; long enough for a run of the engine on a loaded machine. */
 const LEASE_SECONDS = 8;
@@ -44,7 +44,7 @@ describe(`earthid worker killed mid-assessment (${storeKind})`, { timeout: 90_00
   it("takes the job again after the lease, and decides the session exactly once", async () => {
     const shop = await server.integration({ name: "live shop", decisionWebhookUrl: `${receiver.url}/decision` });
     const { sessionId } = await submitScenario(server.services, shop.apiKey, approve);
-    const job = async () => (await server.services.jobs.list({ kind: ASSESS_JOB, limit: 10 })).find((j) => j.subject === sessionId)!;
+    const job = () => assessJobOf(server.services, sessionId);
 
     const first = await startWorker();
     // Claimed: the worker holds the job (its engine is reading the images).
