@@ -13,10 +13,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
-    // Two files at a time, each fork kept for the next file: a file spends much of its time waiting
-    // (child processes, browsers, timers, PostgreSQL), and loading the app afresh for every file cost
-    // a second a file. Files share no state: each starts its own server on its own store.
-    maxWorkers: 2,
+    // Each fork is kept for the next file: loading the app afresh for every file cost about a second
+    // a file. Files share no state: each starts its own server on its own store. One file at a time
+    // (the default on 2 cores): two at once were faster, but the camera's steady-frame capture and a
+    // server's shutdown then failed under the contention.
     isolate: false,
     projects: [
       { extends: true, test: { name: "sqlite", include: everyTest, exclude: storeless, env: { EARTHID_TEST_STORE: "sqlite" }, globalSetup: ["test/support/flow-bundle.ts", "test/support/admin-bundle.ts"] } },
